@@ -1,0 +1,54 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+// Contexts meet only through messaging: each extension context may import the shared
+// protocol (extension/messaging) and the API contract (src/contract), never another context.
+const contexts = ['background', 'content', 'sidepanel', 'options'];
+const contextBoundaries = contexts.map((context) => ({
+  files: [`extension/${context}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...contexts
+            .filter((other) => other !== context)
+            .map((other) => ({
+              group: [`**/${other}/**`, `**/${other}`],
+              message: `extension/${context} must not import extension/${other}: talk through extension/messaging.`,
+            })),
+          { group: ['**/src/server/**'], message: 'The extension must not import backend code.' },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/scoring/**/*.ts', 'src/nba/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/**', 'node:*', 'pg', '@electric-sql/*', 'fs'], message: 'Scoring is pure: data in, numbers out, no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
+  ...contextBoundaries,
+);

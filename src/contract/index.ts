@@ -1,0 +1,4 @@
+export * from './customer-ref.ts';
+export * from './insights.ts';
+export * from './outcome.ts';
+export * from './problem.ts';
