@@ -1,0 +1,71 @@
+import type { CrmAdapter } from './types.ts';
+import {
+  boundedEmail,
+  boundedName,
+  boundedPhone,
+  elementValue,
+  first,
+  isHidden,
+  makeRef,
+  requesterRef,
+} from './read.ts';
+
+// Dynamics 365 (model-driven apps, Unified Interface). The record is in the query string:
+// main.aspx?appid=…&pagetype=entityrecord&etn=contact&id=%7B<guid>%7D. In multisession apps
+// (Customer Service workspace) each session keeps a form in the DOM; only the focused is visible.
+const HOST = /^[a-z0-9][a-z0-9-]*\.crm\d{0,2}\.dynamics\.com$/i;
+const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+const CUSTOMER_ENTITIES = new Set(['contact', 'account']);
+
+const selectors = {
+  form: '[data-id="editFormRoot"], [data-id="form-root"]',
+  customerName: [
+    '[data-id="customerid.fieldControl-LookupResultsDropdown_customerid_selected_tag_text"]',
+    '[data-id^="customerid"][data-id$="_selected_tag_text"]',
+  ],
+  customerEmail: [
+    'input[data-id$="emailaddress1.fieldControl-mail-text-input"]',
+    'a[href^="mailto:"]',
+  ],
+  customerPhone: [
+    'input[data-id$="telephone1.fieldControl-phone-text-input"]',
+    'input[data-id$="mobilephone.fieldControl-phone-text-input"]',
+    'a[href^="tel:"]',
+  ],
+} as const;
+
+/** Lower-case bare GUID from `{GUID}` (URLSearchParams has already decoded %7B/%7D). */
+export function normaliseGuid(value: string | null): string | undefined {
+  const match = value ? GUID.exec(value.trim()) : null;
+  return match?.[1]?.toLowerCase();
+}
+
+function visibleForm(doc: Document): ParentNode {
+  const forms = [...doc.querySelectorAll(selectors.form)].filter((form) => !isHidden(form));
+  return forms.length === 1 && forms[0] ? forms[0] : doc;
+}
+
+export const dynamics: CrmAdapter = {
+  id: 'dynamics',
+  label: 'Dynamics 365',
+  matchPatterns: ['https://*.dynamics.com/*'],
+  matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
+  detect(url, doc) {
+    if (!/^\/main\.aspx$/i.test(url.pathname)) return null;
+    const params = url.searchParams;
+    if (params.get('pagetype') !== 'entityrecord') return null;
+    const entity = params.get('etn')?.toLowerCase();
+    const id = normaliseGuid(params.get('id'));
+    if (!entity || !id) return null;
+    if (CUSTOMER_ENTITIES.has(entity)) return makeRef('dynamics', entity, { recordId: id });
+    if (entity !== 'incident') return null;
+    // A case's customer lookup shows a name only; the contact quick view adds email and phone.
+    const form = visibleForm(doc);
+    return requesterRef('dynamics', 'incident', {
+      email: boundedEmail(elementValue(first(form, selectors.customerEmail))),
+      phone: boundedPhone(elementValue(first(form, selectors.customerPhone))),
+      displayName: boundedName(elementValue(first(form, selectors.customerName))),
+      contextId: id,
+    });
+  },
+};

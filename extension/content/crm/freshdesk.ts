@@ -1,0 +1,44 @@
+import type { CrmAdapter } from './types.ts';
+import {
+  boundedEmail,
+  boundedId,
+  boundedName,
+  boundedPhone,
+  elementValue,
+  first,
+  makeRef,
+  requesterRef,
+} from './read.ts';
+
+// Freshdesk agent portal: /a/tickets/<id> shows the requester in the ticket's right sidebar.
+const HOST = /^[a-z0-9][a-z0-9-]*\.freshdesk\.com$/i;
+const TICKET_PATH = /^\/a\/tickets\/(\d{1,19})\/?$/;
+const CONTACT_PATH = /^\/a\/contacts\/(\d{1,19})\/?$/;
+
+const selectors = {
+  requester: ['[data-test-id="requester-info"]', '.ticket-sidebar .requester-info'],
+  name: ['[data-test-id="requester-name"]', '.requester-name'],
+  email: ['[data-test-id="requester-email"]', 'a[href^="mailto:"]'],
+  phone: ['[data-test-id="requester-phone"]', 'a[href^="tel:"]'],
+} as const;
+
+export const freshdesk: CrmAdapter = {
+  id: 'freshdesk',
+  label: 'Freshdesk',
+  matchPatterns: ['https://*.freshdesk.com/*'],
+  matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
+  detect(url, doc) {
+    const contactId = boundedId(CONTACT_PATH.exec(url.pathname)?.[1]);
+    if (contactId) return makeRef('freshdesk', 'contact', { recordId: contactId });
+    const ticketId = TICKET_PATH.exec(url.pathname)?.[1];
+    if (!ticketId) return null;
+    const requester = first(doc, selectors.requester);
+    if (!requester) return null;
+    return requesterRef('freshdesk', 'ticket', {
+      email: boundedEmail(elementValue(first(requester, selectors.email))),
+      phone: boundedPhone(elementValue(first(requester, selectors.phone))),
+      displayName: boundedName(elementValue(first(requester, selectors.name))),
+      contextId: ticketId,
+    });
+  },
+};

@@ -1,0 +1,55 @@
+import type { CrmAdapter } from './types.ts';
+import {
+  boundedEmail,
+  boundedId,
+  boundedName,
+  boundedPhone,
+  elementValue,
+  makeRef,
+  pathSegment,
+  requesterRef,
+} from './read.ts';
+
+// The backend's demo CRM, served at /demo/... on whatever origin the backend runs.
+const CUSTOMER_PATH = /^\/demo\/customers\/([^/?#]{1,200})\/?$/;
+const TICKET_PATH = /^\/demo\/tickets\/(\d{1,12})\/?$/;
+
+const selectors = {
+  customerPage: 'main[data-demo-page="customer"][data-customer-id]',
+  requester: 'section.requester',
+  field: (name: 'name' | 'email' | 'phone') => `[data-field="${name}"]`,
+} as const;
+
+function readFields(scope: ParentNode) {
+  return {
+    email: boundedEmail(elementValue(scope.querySelector(selectors.field('email')))),
+    phone: boundedPhone(elementValue(scope.querySelector(selectors.field('phone')))),
+    displayName: boundedName(elementValue(scope.querySelector(selectors.field('name')))),
+  };
+}
+
+export const loopdeskDemo: CrmAdapter = {
+  id: 'demo',
+  label: 'LoopDesk demo CRM',
+  matchPatterns: [],
+  matches: (url) =>
+    /^https?:$/.test(url.protocol) &&
+    (CUSTOMER_PATH.test(url.pathname) || TICKET_PATH.test(url.pathname)),
+  detect(url, doc) {
+    const ticketId = TICKET_PATH.exec(url.pathname)?.[1];
+    if (ticketId) {
+      const requester = doc.querySelector(selectors.requester);
+      if (!requester) return null;
+      return requesterRef('demo', 'ticket', { ...readFields(requester), contextId: ticketId });
+    }
+    const customerId = boundedId(pathSegment(CUSTOMER_PATH.exec(url.pathname)?.[1]));
+    if (!customerId) return null;
+    // The page may still show the previous customer during client-side navigation.
+    const page = doc.querySelector(selectors.customerPage);
+    const pageIsThisCustomer = page?.getAttribute('data-customer-id') === customerId;
+    return makeRef('demo', 'customer', {
+      recordId: customerId,
+      ...(page && pageIsThisCustomer ? readFields(page) : {}),
+    });
+  },
+};

@@ -1,0 +1,136 @@
+import type { CustomerRef } from './types.ts';
+
+// Bounds mirror src/contract/customer-ref.ts; the content script must not load zod to check them.
+const MAX_ID = 200;
+const MAX_EMAIL = 254;
+const MAX_PHONE = 40;
+const MAX_NAME = 200;
+const EMAIL_SHAPE = /^[^\s@<>]+@[^\s@<>]+$/;
+const PHONE_SHAPE = /^[+(]?[0-9][0-9 ().\-/]{2,}(?:\s*(?:x|ext\.?)\s*[0-9]+)?$/i;
+
+/** Text content with whitespace runs collapsed (DOM text carries layout newlines), or undefined. */
+export function cleanText(value: string | null | undefined): string | undefined {
+  const text = value?.replace(/\s+/g, ' ').trim();
+  return text ? text : undefined;
+}
+
+export function boundedId(value: string | null | undefined): string | undefined {
+  const id = cleanText(value);
+  return id && id.length <= MAX_ID ? id : undefined;
+}
+
+export function boundedName(value: string | null | undefined): string | undefined {
+  return cleanText(value)?.slice(0, MAX_NAME).trim();
+}
+
+/** An email as shown, or undefined if it does not look like one (the backend normalises case). */
+export function boundedEmail(value: string | null | undefined): string | undefined {
+  const email = cleanText(value);
+  return email && email.length <= MAX_EMAIL && EMAIL_SHAPE.test(email) ? email : undefined;
+}
+
+/** A phone as shown, or undefined if it does not look like one (the backend normalises to E.164). */
+export function boundedPhone(value: string | null | undefined): string | undefined {
+  const phone = cleanText(value);
+  return phone && phone.length >= 3 && phone.length <= MAX_PHONE && PHONE_SHAPE.test(phone)
+    ? phone
+    : undefined;
+}
+
+/** Reads an element's value: form control value, mailto:/tel: target, or visible text. */
+export function elementValue(element: Element | null | undefined): string | undefined {
+  if (!element) return undefined;
+  if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
+    return cleanText(element.value || element.getAttribute('value'));
+  }
+  const href = element.getAttribute('href');
+  if (href && /^(mailto|tel):/i.test(href)) {
+    const target = href.replace(/^(mailto|tel):/i, '').split('?')[0] ?? '';
+    try {
+      return cleanText(decodeURIComponent(target));
+    } catch {
+      return cleanText(target);
+    }
+  }
+  return cleanText(element.textContent);
+}
+
+/** First element matching any selector in the list, in list order (not document order). */
+export function first(root: ParentNode, selectors: readonly string[]): Element | null {
+  for (const selector of selectors) {
+    const found = root.querySelector(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Splits `Real Name <email@example>` (RT, mail clients) into its parts. */
+export function splitNameAndEmail(text: string | undefined): { name?: string; email?: string } {
+  if (!text) return {};
+  const angled = /^(.*?)\s*<([^<>]+)>\s*$/.exec(text);
+  if (angled) return { name: boundedName(angled[1]), email: boundedEmail(angled[2]) };
+  const email = boundedEmail(text);
+  return email ? { email } : { name: boundedName(text) };
+}
+
+/** Whether an element is hidden by itself or an ancestor (inline style, hidden, aria-hidden). */
+export function isHidden(element: Element, stopAt?: Element): boolean {
+  for (let node: Element | null = element; node && node !== stopAt; node = node.parentElement) {
+    if (node.hasAttribute('hidden') || node.getAttribute('aria-hidden') === 'true') return true;
+    const style = node.getAttribute('style') ?? '';
+    if (/display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  }
+  return false;
+}
+
+/** Depth-first search through the light DOM and every open shadow root under `root`. */
+export function deepQuery(root: ParentNode, selector: string, maxNodes = 20_000): Element | null {
+  const direct = root.querySelector(selector);
+  if (direct) return direct;
+  const pending: ParentNode[] = [root];
+  let visited = 0;
+  while (pending.length > 0) {
+    const current = pending.pop() as ParentNode;
+    for (const element of current.querySelectorAll('*')) {
+      if (++visited > maxNodes) return null;
+      const shadow = element.shadowRoot;
+      if (!shadow) continue;
+      const found = shadow.querySelector(selector);
+      if (found) return found;
+      pending.push(shadow);
+    }
+  }
+  return null;
+}
+
+type RefFields = Omit<CustomerRef, 'crm' | 'objectType'>;
+
+/** Builds a ref without undefined fields, so equal customers give equal JSON (the change key). */
+export function makeRef(crm: string, objectType: string, fields: RefFields): CustomerRef {
+  const ref: CustomerRef = { crm, objectType };
+  for (const key of ['recordId', 'email', 'phone', 'displayName', 'contextId'] as const) {
+    const value = fields[key];
+    if (value) ref[key] = value;
+  }
+  return ref;
+}
+
+/** A ticket's requester is a customer only if the backend can resolve them: record, email or phone. */
+export function requesterRef(
+  crm: string,
+  objectType: string,
+  fields: RefFields,
+): CustomerRef | null {
+  if (!fields.recordId && !fields.email && !fields.phone) return null;
+  return makeRef(crm, objectType, fields);
+}
+
+/** Decodes a URL path segment, or undefined if it is malformed. */
+export function pathSegment(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,15 @@
+import type { CustomerRef } from '../../../src/contract/customer-ref.ts';
+
+export type { CustomerRef };
+
+/** One CRM the content script knows how to read. Adapters are pure: URL and DOM in, ref out. */
+export interface CrmAdapter {
+  /** Stable id, also the `crm` field of the refs it produces. */
+  readonly id: string;
+  readonly label: string;
+  /** Chrome match patterns of the CRM's hosts; empty for adapters matched by path on any origin. */
+  readonly matchPatterns: readonly string[];
+  matches(url: URL): boolean;
+  /** The customer on this page, or null when the page shows none (or not yet: lazy DOM). */
+  detect(url: URL, doc: Document): CustomerRef | null;
+}

@@ -1,0 +1,46 @@
+import type { CrmAdapter } from './types.ts';
+import {
+  boundedEmail,
+  boundedName,
+  boundedPhone,
+  elementValue,
+  first,
+  makeRef,
+  requesterRef,
+} from './read.ts';
+
+// Zoho Desk on its regional domains: /agent/<portal>/<department>/tickets/details/<id> and
+// /agent/<portal>/<department>/contacts/details/<id>. The ticket's contact is in the
+// ticket's left property panel.
+// The same regions as manifest.json's optional_host_permissions.
+const DOMAINS = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'ca'];
+const HOST = new RegExp(`^desk\\.zoho\\.(?:${DOMAINS.map((d) => d.replace('.', '\\.')).join('|')})$`, 'i');
+const DETAILS_PATH = /^\/agent\/([^/]{1,100})\/([^/]{1,100})\/(tickets|contacts)\/details\/(\d{1,25})\/?$/;
+
+const selectors = {
+  contact: ['[data-id="ticketContactInfo"]', '.ticket-contact-info'],
+  name: ['[data-id="contactName"]', '.contact-name'],
+  email: ['[data-id="contactEmail"]', 'a[href^="mailto:"]'],
+  phone: ['[data-id="contactPhone"]', 'a[href^="tel:"]'],
+} as const;
+
+export const zohoDesk: CrmAdapter = {
+  id: 'zoho-desk',
+  label: 'Zoho Desk',
+  matchPatterns: DOMAINS.map((domain) => `https://desk.zoho.${domain}/*`),
+  matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
+  detect(url, doc) {
+    const match = DETAILS_PATH.exec(url.pathname);
+    if (!match) return null;
+    const [, , , kind, id = ''] = match;
+    if (kind === 'contacts') return makeRef('zoho-desk', 'contact', { recordId: id });
+    const contact = first(doc, selectors.contact);
+    if (!contact) return null;
+    return requesterRef('zoho-desk', 'ticket', {
+      email: boundedEmail(elementValue(first(contact, selectors.email))),
+      phone: boundedPhone(elementValue(first(contact, selectors.phone))),
+      displayName: boundedName(elementValue(first(contact, selectors.name))),
+      contextId: id,
+    });
+  },
+};

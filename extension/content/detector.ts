@@ -1,0 +1,148 @@
+import type { CrmAdapter, CustomerRef } from './crm/types.ts';
+import type { Message } from '../messaging/protocol.ts';
+
+export const CHECK_DELAY_MS = 75;
+const MAIN_REGION = 'main, [role="main"]';
+
+export interface DetectorOptions {
+  /** Adapters in priority order; called on every check so rule changes apply at once. */
+  adapters: () => readonly CrmAdapter[];
+  send: (message: Message<'customer-detected'>) => Promise<unknown> | void;
+  win?: Window;
+  /** Called once the extension context is gone (extension reloaded or removed). */
+  onInvalidated?: () => void;
+}
+
+export interface Detector {
+  /** Detect now and report if the customer changed. */
+  check(): void;
+  /** Ask for a check soon; repeated requests within the delay coalesce into one. */
+  schedule(): void;
+  stop(): void;
+}
+
+/** What the page shows: the ref, or `undefined` when an adapter threw (report nothing). */
+export function detectCustomer(
+  adapters: readonly CrmAdapter[],
+  url: URL,
+  doc: Document,
+): CustomerRef | null | undefined {
+  for (const adapter of adapters) {
+    let matches = false;
+    try {
+      matches = adapter.matches(url);
+    } catch {
+      continue;
+    }
+    if (!matches) continue;
+    try {
+      return adapter.detect(url, doc);
+    } catch {
+      return undefined;
+    }
+  }
+  return null;
+}
+
+function isContextInvalidated(error: unknown): boolean {
+  return /context invalidated/i.test(String((error as Error | undefined)?.message ?? error));
+}
+
+/**
+ * Watches the page for the active customer and reports changes only. Content scripts live in
+ * an isolated world and cannot see the page's history.pushState, so SPA navigation is caught
+ * through the Navigation API where present, popstate/hashchange, and a coalesced
+ * MutationObserver on the title and the main region.
+ */
+export function startDetector(options: DetectorOptions): Detector {
+  const win = options.win ?? window;
+  const doc = win.document;
+  let lastKey: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let observedTitle: Element | null = null;
+  let observedMain: Element | null = null;
+
+  const observer = new MutationObserver(() => schedule());
+
+  function observeRegions() {
+    const title = doc.querySelector('title');
+    const main = doc.querySelector(MAIN_REGION) ?? doc.body;
+    if (title === observedTitle && main === observedMain) return;
+    observer.disconnect();
+    observedTitle = title;
+    observedMain = main;
+    // Without a <title> yet, watch <head> so the first one is noticed.
+    const titleTarget = title ?? doc.head;
+    if (titleTarget) {
+      observer.observe(titleTarget, { childList: true, characterData: true, subtree: true });
+    }
+    if (main) observer.observe(main, { childList: true, subtree: true });
+  }
+
+  function report(ref: CustomerRef | null, key: string) {
+    const message: Message<'customer-detected'> = { type: 'customer-detected', ref, url: win.location.href };
+    const fail = (error: unknown) => {
+      if (isContextInvalidated(error)) {
+        stop();
+        options.onInvalidated?.();
+      } else if (lastKey === key) {
+        lastKey = undefined; // not delivered: try again on the next check
+      }
+    };
+    try {
+      const pending = options.send(message);
+      if (pending && typeof pending.then === 'function') pending.then(undefined, fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function check() {
+    if (stopped) return;
+    timer = undefined;
+    let url: URL;
+    try {
+      url = new URL(win.location.href);
+    } catch {
+      return;
+    }
+    const ref = detectCustomer(options.adapters(), url, doc);
+    observeRegions();
+    if (ref === undefined) return;
+    const key = JSON.stringify(ref);
+    if (key === lastKey) return;
+    lastKey = key;
+    report(ref, key);
+  }
+
+  function schedule() {
+    if (stopped || timer !== undefined) return;
+    timer = setTimeout(check, CHECK_DELAY_MS);
+  }
+
+  const onPageShow = (event: PageTransitionEvent) => {
+    // Back/forward cache restore: the worker may have dropped this tab's customer meanwhile.
+    if (event.persisted) lastKey = undefined;
+    schedule();
+  };
+  const navigation = (win as Window & { navigation?: EventTarget }).navigation;
+  navigation?.addEventListener('navigatesuccess', schedule);
+  win.addEventListener('popstate', schedule);
+  win.addEventListener('hashchange', schedule);
+  win.addEventListener('pageshow', onPageShow);
+
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+    observer.disconnect();
+    navigation?.removeEventListener('navigatesuccess', schedule);
+    win.removeEventListener('popstate', schedule);
+    win.removeEventListener('hashchange', schedule);
+    win.removeEventListener('pageshow', onPageShow);
+  }
+
+  check();
+  return { check, schedule, stop };
+}

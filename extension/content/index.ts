@@ -1,0 +1,81 @@
+import { builtInAdapters } from './crm/index.ts';
+import { RULES_STORAGE_KEY, ruleAdaptersFrom } from './rules-adapter.ts';
+import { startDetector, type Detector } from './detector.ts';
+import type { CrmAdapter } from './crm/types.ts';
+
+// Content script entry. The worker registers it for granted origins and also injects it into
+// open tabs on install/update, so it may run twice in one page: a flag on window keeps one
+// live instance. After an extension reload the old instance is orphaned (its context is
+// invalidated) and the new one takes over.
+const INSTANCE_FLAG = '__loopdeskContentScript';
+
+interface Instance {
+  isAlive(): boolean;
+  stop(): void;
+}
+
+type FlaggedWindow = Window & { [INSTANCE_FLAG]?: Instance };
+
+function contextAlive(): boolean {
+  try {
+    return Boolean(chrome.runtime?.id);
+  } catch {
+    return false;
+  }
+}
+
+async function loadRules(): Promise<CrmAdapter[]> {
+  try {
+    const stored = await chrome.storage.local.get(RULES_STORAGE_KEY);
+    return ruleAdaptersFrom(stored[RULES_STORAGE_KEY]);
+  } catch {
+    return []; // storage unavailable: built-ins still work
+  }
+}
+
+function start() {
+  const flagged = window as FlaggedWindow;
+  const existing = flagged[INSTANCE_FLAG];
+  if (existing?.isAlive()) return;
+  existing?.stop();
+
+  let detector: Detector | undefined;
+  let stopped = false;
+  let ruleAdapters: CrmAdapter[] = [];
+
+  const onStorageChanged = (changes: Record<string, chrome.storage.StorageChange>, area: string) => {
+    if (area !== 'local' || !(RULES_STORAGE_KEY in changes)) return;
+    ruleAdapters = ruleAdaptersFrom(changes[RULES_STORAGE_KEY]?.newValue);
+    detector?.schedule();
+  };
+  const detach = () => {
+    stopped = true;
+    detector?.stop();
+    try {
+      chrome.storage.onChanged.removeListener(onStorageChanged);
+    } catch {
+      // the context is gone; nothing left to detach from
+    }
+  };
+
+  // Claim the page before the first await so a second injection sees this instance.
+  flagged[INSTANCE_FLAG] = { isAlive: () => !stopped && contextAlive(), stop: detach };
+  try {
+    chrome.storage.onChanged.addListener(onStorageChanged);
+  } catch {
+    // as above
+  }
+
+  // Rules load first so a rule-matched page does not first report "no customer".
+  void loadRules().then((loaded) => {
+    if (stopped) return;
+    ruleAdapters = loaded;
+    detector = startDetector({
+      adapters: () => (ruleAdapters.length ? [...builtInAdapters, ...ruleAdapters] : builtInAdapters),
+      send: (message) => chrome.runtime.sendMessage(message),
+      onInvalidated: detach,
+    });
+  });
+}
+
+start();

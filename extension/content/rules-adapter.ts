@@ -1,0 +1,34 @@
+import type { CrmAdapter } from './crm/types.ts';
+import {
+  detectWithRule,
+  ruleMatchPattern,
+  ruleMatchesOrigin,
+  validateRule,
+  type RuleAdapterConfig,
+} from '../shared/rules.ts';
+
+/** chrome.storage.local key holding the admin's rules (non-secret). */
+export const RULES_STORAGE_KEY = 'ruleAdapters';
+const MAX_RULES = 50;
+
+export function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {
+  const pattern = new RegExp(rule.urlPattern);
+  return {
+    id: rule.id,
+    label: rule.label,
+    matchPatterns: [ruleMatchPattern(rule)],
+    matches: (url) => ruleMatchesOrigin(rule, url) && pattern.test(url.pathname + url.search),
+    detect: (url, doc) => detectWithRule(rule, url, doc),
+  };
+}
+
+/** Adapters from the stored rules; anything invalid in storage is skipped, never trusted. */
+export function ruleAdaptersFrom(stored: unknown): CrmAdapter[] {
+  if (!Array.isArray(stored)) return [];
+  const adapters: CrmAdapter[] = [];
+  for (const candidate of stored.slice(0, MAX_RULES)) {
+    const result = validateRule(candidate);
+    if (result.ok) adapters.push(ruleAdapter(result.rule));
+  }
+  return adapters;
+}
