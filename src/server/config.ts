@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+/** Settings read from the environment, in one place so every entry point agrees. */
+export interface ServerConfig {
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded database and of files the CLI keeps beside it. */
+  dataDir: string;
+  /** Region used to turn national phone numbers into E.164, ISO 3166 alpha-2. */
+  phoneRegion: string;
+  defaultCurrency: string;
+  /** Extra CORS origins besides the extension's own. */
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+}
+
+export const extensionOrigin = 'chrome-extension://kcnllmemnaglhjkdheagojnldmcafcmh';
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const rateLimit = Number(env.LOOPDESK_RATE_LIMIT ?? 20_000);
+  if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
+    throw new Error(`LOOPDESK_RATE_LIMIT must be a positive number, got "${env.LOOPDESK_RATE_LIMIT}"`);
+  }
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.LOOPDESK_DATA_DIR || './.loopdesk'),
+    phoneRegion: (env.LOOPDESK_PHONE_REGION || 'US').toUpperCase(),
+    defaultCurrency: (env.LOOPDESK_CURRENCY || 'USD').toUpperCase(),
+    corsOrigins: (env.LOOPDESK_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    rateLimitPerMinute: rateLimit,
+  };
+}

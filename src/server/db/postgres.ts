@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { Db, Queryable } from './db.ts';
+
+export interface PostgresOptions {
+  /** Schema to put first on the search_path of every connection (tests use one per file). */
+  schema?: string;
+  max?: number;
+}
+
+export async function openPostgres(connectionString: string, options: PostgresOptions = {}): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+  });
+  // Fail at start with the driver's message rather than on the first request.
+  const probe = await pool.connect();
+  probe.release();
+  const query: Queryable['query'] = async <T>(sql: string, params: unknown[] = []) => {
+    const result = await pool.query(sql, params);
+    return { rows: result.rows as T[] };
+  };
+  return {
+    kind: 'postgres',
+    query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+          async query<T>(sql: string, params: unknown[] = []) {
+            const r = await client.query(sql, params);
+            return { rows: r.rows as T[] };
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

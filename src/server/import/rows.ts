@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  isEmail,
+  normaliseCrmName,
+  normaliseEmail,
+  normalisePhone,
+  normaliseRecordId,
+} from '../identity/normalise.ts';
+
+export const importKinds = ['customers', 'identities', 'transactions', 'contacts'] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+export interface RowSettings {
+  phoneRegion: string;
+  defaultCurrency: string;
+}
+
+export interface CellProblem {
+  column?: string;
+  message: string;
+}
+
+const asText = (value: unknown) =>
+  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+
+const text = (max: number) => z.preprocess(asText, z.string().trim().min(1).max(max));
+const optionalText = (max: number) => text(max).optional();
+
+const isoTimestamp =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** ISO 8601 date or date-time; a time with no offset is read as UTC so imports never depend on the server's zone. */
+export function parseTimestamp(value: string): Date | null {
+  const match = isoTimestamp.exec(value.trim());
+  if (!match) return null;
+  const hasTime = match[4] !== undefined;
+  let iso = hasTime ? value.trim().replace(' ', 'T') : `${value.trim()}T00:00:00`;
+  if (!match[7]) iso += 'Z';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  // Reject dates that JavaScript silently rolls over, such as 2024-02-31.
+  if (date.getUTCDate() !== Number(match[3]) && !match[7]) return null;
+  return date;
+}
+
+const timestamp = z.preprocess(asText, z.string()).transform((value, ctx) => {
+  const date = parseTimestamp(value);
+  if (!date) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an ISO 8601 date or date-time` });
+    return z.NEVER;
+  }
+  return date;
+});
+
+const booleanWords: Record<string, boolean> = {
+  true: true,
+  false: false,
+  yes: true,
+  no: false,
+  y: true,
+  n: false,
+  '1': true,
+  '0': false,
+};
+const flexibleBoolean = z.preprocess(asText, z.string()).transform((value, ctx) => {
+  const parsed = booleanWords[value.trim().toLowerCase()];
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not true/false, yes/no or 1/0` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const emailField = text(254).transform((value, ctx) => {
+  const email = normaliseEmail(value);
+  if (!isEmail(email)) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not an email address` });
+    return z.NEVER;
+  }
+  return email;
+});
+
+const phoneField = (region: string) =>
+  text(40).transform((value, ctx) => {
+    const phone = normalisePhone(value, region);
+    if (!phone) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a valid phone number (national numbers are read as ${region})`,
+      });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+const customerId = text(200);
+
+export function rowSchemas(settings: RowSettings) {
+  const customerColumns = ['customer_id', 'name', 'email', 'phone', 'since'];
+  const customers = z
+    .looseObject({
+      customer_id: customerId,
+      name: optionalText(200),
+      email: emailField.optional(),
+      phone: phoneField(settings.phoneRegion).optional(),
+      since: timestamp.optional(),
+    })
+    .transform((row) => {
+      const attributes: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (!customerColumns.includes(key)) attributes[key] = value;
+      }
+      return {
+        customerId: row.customer_id,
+        name: row.name ?? null,
+        email: row.email ?? null,
+        phone: row.phone ?? null,
+        since: row.since ? row.since.toISOString().slice(0, 10) : null,
+        attributes,
+      };
+    });
+
+  const identities = z
+    .strictObject({
+      customer_id: customerId,
+      kind: z.preprocess(asText, z.enum(['record', 'email', 'phone'])),
+      value: text(254),
+      crm: optionalText(40),
+      object_type: optionalText(60),
+    })
+    .superRefine((row, ctx) => {
+      if (row.kind !== 'record') return;
+      for (const column of ['crm', 'object_type'] as const) {
+        if (!row[column]) {
+          ctx.addIssue({ code: 'custom', path: [column], message: 'is required when kind is record' });
+        }
+      }
+    })
+    .transform((row, ctx) => {
+      let value = row.value;
+      if (row.kind === 'email') {
+        value = normaliseEmail(row.value);
+        if (!isEmail(value)) {
+          ctx.addIssue({ code: 'custom', path: ['value'], message: `"${row.value}" is not an email address` });
+          return z.NEVER;
+        }
+      } else if (row.kind === 'phone') {
+        const phone = normalisePhone(row.value, settings.phoneRegion);
+        if (!phone) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value'],
+            message: `"${row.value}" is not a valid phone number (national numbers are read as ${settings.phoneRegion})`,
+          });
+          return z.NEVER;
+        }
+        value = phone;
+      } else {
+        value = normaliseRecordId(row.value);
+      }
+      const isRecord = row.kind === 'record';
+      return {
+        customerId: row.customer_id,
+        kind: row.kind,
+        crm: isRecord ? normaliseCrmName(row.crm!) : '',
+        objectType: isRecord ? normaliseCrmName(row.object_type!) : '',
+        value,
+      };
+    });
+
+  const transactions = z
+    .strictObject({
+      customer_id: customerId,
+      occurred_at: timestamp,
+      amount: z.preprocess(asText, z.string()).transform((value, ctx) => {
+        const amount = Number(value);
+        if (!Number.isFinite(amount) || Math.abs(amount) >= 1e12) {
+          ctx.addIssue({ code: 'custom', message: `"${value}" is not an amount` });
+          return z.NEVER;
+        }
+        return Math.round(amount * 100) / 100;
+      }),
+      order_id: optionalText(200),
+      currency: z
+        .preprocess(asText, z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code'))
+        .transform((code) => code.toUpperCase())
+        .optional(),
+    })
+    .transform((row) => {
+      const currency = row.currency ?? settings.defaultCurrency;
+      const occurredAt = row.occurred_at.toISOString();
+      // Without an order id the row's own content identifies it, so a re-import matches it.
+      const orderId =
+        row.order_id ??
+        'h:' +
+          createHash('sha256')
+            .update(`${occurredAt}|${row.amount.toFixed(2)}|${currency}`)
+            .digest('hex')
+            .slice(0, 32);
+      return { customerId: row.customer_id, orderId, occurredAt, amount: row.amount, currency };
+    });
+
+  const contacts = z
+    .strictObject({
+      contact_id: text(200),
+      customer_id: customerId,
+      started_at: timestamp,
+      channel: text(40).transform((value) => value.toLowerCase()),
+      ended_at: timestamp.optional(),
+      agent: optionalText(200),
+      team: optionalText(200),
+      reason: optionalText(200),
+      resolved_first_contact: flexibleBoolean.optional(),
+      csat: z
+        .preprocess(asText, z.string())
+        .transform((value, ctx) => {
+          const score = Number(value);
+          if (!Number.isInteger(score) || score < 1 || score > 5) {
+            ctx.addIssue({ code: 'custom', message: `"${value}" is not a whole number from 1 to 5` });
+            return z.NEVER;
+          }
+          return score;
+        })
+        .optional(),
+    })
+    .superRefine((row, ctx) => {
+      if (row.ended_at && row.ended_at < row.started_at) {
+        ctx.addIssue({ code: 'custom', path: ['ended_at'], message: 'is before started_at' });
+      }
+    })
+    .transform((row) => ({
+      contactId: row.contact_id,
+      customerId: row.customer_id,
+      startedAt: row.started_at.toISOString(),
+      channel: row.channel,
+      endedAt: row.ended_at?.toISOString() ?? null,
+      agent: row.agent ?? null,
+      team: row.team ?? null,
+      reason: row.reason ?? null,
+      resolvedFirstContact: row.resolved_first_contact ?? null,
+      csat: row.csat ?? null,
+    }));
+
+  return { customers, identities, transactions, contacts };
+}
+
+export type RowSchemas = ReturnType<typeof rowSchemas>;
+export type CustomerRow = z.output<RowSchemas['customers']>;
+export type IdentityRow = z.output<RowSchemas['identities']>;
+export type TransactionRow = z.output<RowSchemas['transactions']>;
+export type ContactRow = z.output<RowSchemas['contacts']>;
+
+/** Zod issues in words for a person fixing a file. */
+export function describeIssues(error: z.ZodError): CellProblem[] {
+  return error.issues.map((issue) => {
+    const column = issue.path.length ? String(issue.path[0]) : undefined;
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    if (issue.code === 'unrecognized_keys') {
+      return { message: `unknown column(s): ${issue.keys.join(', ')}` };
+    }
+    return column === undefined ? { message } : { column, message };
+  });
+}

@@ -1,0 +1,144 @@
+import type { Readable } from 'node:stream';
+import { audit } from '../audit.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import {
+  describeIssues,
+  rowSchemas,
+  type ImportKind,
+  type RowSettings,
+} from './rows.ts';
+import { readRows, SourceError, type ImportFormat } from './source.ts';
+import {
+  writeContacts,
+  writeCustomers,
+  writeIdentities,
+  writeTransactions,
+  type WriteCounts,
+} from './writers.ts';
+
+export const maxReportedErrors = 100;
+
+export interface FileProblem {
+  line: number;
+  column?: string;
+  message: string;
+}
+
+/** The file was refused as a whole; nothing from it was written. */
+export class ImportRejectedError extends Error {
+  constructor(
+    readonly errors: FileProblem[],
+    readonly errorCount: number,
+  ) {
+    const first = errors[0];
+    super(
+      `Import rejected: ${errorCount} problem(s), nothing was written` +
+        (first ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})` : ''),
+    );
+  }
+}
+
+export interface ImportProgress {
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+export interface ImportOptions {
+  settings: RowSettings;
+  /** Who asked, for the audit log. */
+  actor: string;
+  format?: ImportFormat;
+  onProgress?: (progress: ImportProgress) => void;
+  batchSize?: number;
+}
+
+export interface ImportResult {
+  kind: ImportKind;
+  format: ImportFormat;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  customersCreated: number;
+}
+
+type Writer = (tx: Queryable, batch: never[]) => Promise<WriteCounts>;
+const writers: Record<ImportKind, Writer> = {
+  customers: writeCustomers as Writer,
+  identities: writeIdentities as Writer,
+  transactions: writeTransactions as Writer,
+  contacts: writeContacts as Writer,
+};
+
+/**
+ * Validates and writes a file in one transaction. Valid rows are written in batches while the
+ * file streams; the first bad row stops writing (validation goes on, to report every problem)
+ * and the transaction is rolled back, so a rejected file leaves no trace.
+ */
+export async function runImport(
+  db: Db,
+  kind: ImportKind,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const schema = rowSchemas(options.settings)[kind];
+  const write = writers[kind];
+  const batchSize = options.batchSize ?? 5_000;
+  const { format, rows } = await readRows(input, options.format);
+  const errors: FileProblem[] = [];
+  let errorCount = 0;
+  const report = (problem: FileProblem) => {
+    errorCount += 1;
+    if (errors.length < maxReportedErrors) errors.push(problem);
+  };
+  const totals = { rows: 0, inserted: 0, updated: 0, customersCreated: 0 };
+
+  try {
+    return await db.transaction(async (tx) => {
+      let batch: unknown[] = [];
+      const flush = async () => {
+        if (!batch.length) return;
+        const counts = await write(tx, batch as never[]);
+        totals.inserted += counts.inserted;
+        totals.updated += counts.updated;
+        totals.customersCreated += counts.customersCreated;
+        batch = [];
+        options.onProgress?.({ rowsRead: totals.rows, rowsWritten: totals.rows });
+      };
+      try {
+        for await (const row of rows) {
+          totals.rows += 1;
+          const parsed = schema.safeParse(row.record);
+          if (!parsed.success) {
+            for (const problem of describeIssues(parsed.error)) report({ line: row.line, ...problem });
+            batch = [];
+          } else if (errorCount === 0) {
+            batch.push(parsed.data);
+            if (batch.length >= batchSize) await flush();
+          }
+          if (errorCount && totals.rows % batchSize === 0) {
+            options.onProgress?.({ rowsRead: totals.rows, rowsWritten: 0 });
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        report({ line: error.line, ...(error.column ? { column: error.column } : {}), message: error.message });
+      }
+      if (errorCount) throw new ImportRejectedError(errors, errorCount);
+      await flush();
+      const result: ImportResult = {
+        kind,
+        format,
+        rows: totals.rows,
+        inserted: totals.inserted,
+        updated: totals.updated,
+        unchanged: totals.rows - totals.inserted - totals.updated,
+        customersCreated: totals.customersCreated,
+      };
+      await audit(tx, { actor: options.actor, action: `import.${kind}`, details: { ...result } });
+      return result;
+    });
+  } finally {
+    input.destroy();
+  }
+}

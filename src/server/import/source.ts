@@ -1,0 +1,136 @@
+import { createInterface } from 'node:readline';
+import { Readable, Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+
+export type ImportFormat = 'csv' | 'ndjson';
+
+/** One input row with the 1-based line it starts on, as the user sees it in an editor. */
+export interface SourceRow {
+  line: number;
+  record: Record<string, unknown>;
+}
+
+/** A file-level problem (bad header, bad JSON, broken gzip); line 0 when not tied to a line. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the first chunk of a stream and gives back a stream that still starts with it. */
+async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
+  async function* rest() {
+    if (head.length) yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return { head, stream: Readable.from(rest()) };
+}
+
+/**
+ * Turns raw bytes into rows: gzip is recognised by its magic bytes, the format by `format` or,
+ * when not given, by the first non-blank character (`{` means NDJSON).
+ */
+export async function readRows(
+  input: Readable,
+  format?: ImportFormat,
+): Promise<{ format: ImportFormat; rows: AsyncIterable<SourceRow> }> {
+  let { head, stream } = await peek(input);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    stream.on('error', (error) => gunzip.destroy(error));
+    ({ head, stream } = await peek(stream.pipe(gunzip)));
+  }
+  const firstChar = head.toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+  const detected: ImportFormat = format ?? (firstChar === '{' ? 'ndjson' : 'csv');
+  return { format: detected, rows: detected === 'csv' ? csvRows(stream) : ndjsonRows(stream) };
+}
+
+async function* csvRows(stream: Readable): AsyncIterable<SourceRow> {
+  const parser = stream.pipe(
+    parse({
+      columns: (header: string[]) => header.map((name) => name.trim()),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+    }),
+  );
+  stream.on('error', (error) => parser.destroy(error));
+  try {
+    for await (const item of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      const record: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(item.record)) {
+        // An empty CSV cell means "no value", like a missing NDJSON key.
+        if (value !== '') record[key] = value;
+      }
+      yield { line: item.info.lines, record };
+    }
+  } catch (error) {
+    const csvError = error as { message: string; lines?: number; code?: string };
+    if (csvError.code?.startsWith('CSV_')) {
+      throw new SourceError(`CSV: ${csvError.message}`, csvError.lines ?? 0);
+    }
+    if (csvError.code === 'Z_DATA_ERROR' || csvError.code === 'Z_BUF_ERROR') {
+      throw new SourceError(`gzip: ${csvError.message}`, 0);
+    }
+    throw error;
+  }
+}
+
+async function* ndjsonRows(stream: Readable): AsyncIterable<SourceRow> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line += 1;
+      if (!text.trim()) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw new SourceError(`not valid JSON: ${(error as Error).message}`, line);
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new SourceError('each line must be a JSON object', line);
+      }
+      const record: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(value)) {
+        if (field !== null && field !== '') record[key] = field;
+      }
+      yield { line, record };
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+      throw new SourceError(`gzip: ${(error as Error).message}`, line);
+    }
+    throw error;
+  }
+}
+
+/** Counts bytes flowing through, for progress against a known file size. */
+export function byteCounter(onBytes: (total: number) => void): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      onBytes(total);
+      callback(null, chunk);
+    },
+  });
+}
