@@ -1,0 +1,75 @@
+/** Pure scoring library: data in, numbers out, no I/O. Models are plain JSON objects. */
+export type {
+  CustomerSummary,
+  RepeatPurchaseHistory,
+  SpendHistory,
+  TimeUnit,
+  Transaction,
+} from './types.ts';
+export { DAYS_PER_MONTH, DAYS_PER_UNIT } from './types.ts';
+export { dayNumber, isoDay } from './dates.ts';
+export { summariseTransactions, type SummariseOptions } from './summary.ts';
+export { minimise, type MinimiseOptions, type MinimiseResult } from './nelder-mead.ts';
+export {
+  bgnbdConditionalExpectedTransactions,
+  bgnbdExpectedTransactions,
+  bgnbdLogLikelihood,
+  bgnbdProbabilityAlive,
+  bgnbdProbabilityOfTransactions,
+  fitBgNbd,
+  type BgNbdModel,
+  type BgNbdParams,
+  type FitBgNbdOptions,
+} from './bgnbd.ts';
+export {
+  fitGammaGamma,
+  gammaGammaConditionalExpectedSpend,
+  gammaGammaLogLikelihood,
+  gammaGammaPopulationMeanSpend,
+  isRepeatBuyer,
+  type GammaGammaModel,
+  type GammaGammaParams,
+} from './gamma-gamma.ts';
+export { customerValue, type ClvOptions, type CustomerValue } from './clv.ts';
+export {
+  DEFAULT_TIER_QUANTILES,
+  valueTier,
+  valueTierThresholds,
+  type ValueTier,
+  type ValueTierThresholds,
+} from './tiers.ts';
+export {
+  quintileScores,
+  rfmInputFromSummary,
+  rfmSegment,
+  scoreRfm,
+  type RfmInput,
+  type RfmScore,
+  type SegmentName,
+} from './rfm.ts';
+export {
+  DEFAULT_CHURN_BAND_THRESHOLDS,
+  churnBand,
+  churnFromBgNbd,
+  type ChurnAssessment,
+  type ChurnBand,
+  type ChurnBandThresholds,
+} from './churn-band.ts';
+export {
+  inferColumnTypes,
+  type CellValue,
+  type ChurnRow,
+  type ColumnEncoding,
+  type ColumnKind,
+} from './churn/features.ts';
+export { calibrationTable, logLoss, rocAuc, type CalibrationBin } from './churn/metrics.ts';
+export {
+  parseChurnModel,
+  predictChurn,
+  trainChurnModel,
+  type ChurnModel,
+  type ChurnPrediction,
+  type CrossValidationReport,
+  type TrainChurnOptions,
+} from './churn/model.ts';
+export { churnFromModel } from './churn/assessment.ts';
