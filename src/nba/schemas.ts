@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { routingHintSchema, treatmentKinds } from '../contract/insights.ts';
+import { conditionSchema } from './conditions-schema.ts';
+
+/** Ids are slugs so they read well in logs, URLs and decision rows. */
+export const idSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'use 1-100 lowercase letters, digits, ".", "_" or "-"');
+
+export const treatmentPriorSchema = z.strictObject({
+  /** Starting acceptance rate the admin expects, strictly between 0 and 1. */
+  propensity: z
+    .number()
+    .gt(0, 'a prior propensity must be above 0')
+    .lt(1, 'a prior propensity must be below 1'),
+  /** How many outcomes the prior is worth (alpha0 + beta0). */
+  evidenceWeight: z.number().gt(0, 'evidence weight must be above 0').max(100_000),
+});
+
+export const treatmentSchema = z.strictObject({
+  id: idSchema,
+  kind: z.enum(treatmentKinds),
+  name: z.string().trim().min(1, 'name the treatment').max(120),
+  /** What the CSR reads aloud; plain text. */
+  script: z.string().trim().min(1, 'write a script the CSR can read').max(2000),
+  /** Value to the business of an accepted offer, in the reporting currency. */
+  businessValue: z.number().min(0, 'business value must be 0 or more'),
+  /** Business weighting the admin turns up or down (Pega's lever); 1 is neutral. */
+  lever: z.number().min(0, 'lever must be 0 or more').max(100),
+  active: z.boolean(),
+  /** Days after an offer before the same customer may be offered this treatment again. */
+  cooldownDays: z.int('must be a whole number of days').min(0).max(3650),
+  /** Offers of this treatment to one customer in any 30 days; null means no limit. */
+  maxContactsPer30Days: z.int('must be a whole number').min(1).max(1000).nullable(),
+  prior: treatmentPriorSchema,
+});
+export type Treatment = z.infer<typeof treatmentSchema>;
+
+export const eligibilityRuleSchema = z.strictObject({
+  id: idSchema,
+  treatmentId: idSchema,
+  name: z.string().trim().min(1, 'name the rule').max(120),
+  active: z.boolean(),
+  /** All must match (AND). Several rules for one treatment are alternatives (OR). */
+  conditions: z.array(conditionSchema).max(30),
+  /** How well this situation suits the treatment; 1 is neutral. */
+  contextWeight: z.number().min(0, 'context weight must be 0 or more').max(100).optional(),
+});
+export type EligibilityRule = z.infer<typeof eligibilityRuleSchema>;
+
+export const routingRuleSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().trim().min(1, 'name the rule').max(120),
+  active: z.boolean(),
+  conditions: z
+    .array(conditionSchema)
+    .min(1, 'a routing rule needs at least one condition')
+    .max(30),
+  hint: routingHintSchema.strict(),
+});
+export type RoutingRule = z.infer<typeof routingRuleSchema>;
+
+/** Ordered: the first active rule that matches wins; otherwise `fallback`. */
+export const routingConfigSchema = z.strictObject({
+  rules: z.array(routingRuleSchema).max(500),
+  fallback: routingHintSchema.strict(),
+});
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+
+export const ruleSetSchema = z.strictObject({
+  treatments: z.array(treatmentSchema).max(1000),
+  rules: z.array(eligibilityRuleSchema).max(10_000),
+});
+export type RuleSet = z.infer<typeof ruleSetSchema>;
