@@ -34,10 +34,13 @@ export const freshdesk: CrmAdapter = {
     if (!ticketId) return null;
     const requester = first(doc, selectors.requester);
     if (!requester) return null;
-    return requesterRef('freshdesk', 'ticket', {
+    const nameElement = first(requester, selectors.name);
+    const linkedId = CONTACT_PATH.exec(nameElement?.getAttribute('href') ?? '')?.[1];
+    return requesterRef('freshdesk', linkedId ? 'contact' : 'ticket', {
+      recordId: linkedId,
       email: boundedEmail(elementValue(first(requester, selectors.email))),
       phone: boundedPhone(elementValue(first(requester, selectors.phone))),
-      displayName: boundedName(elementValue(first(requester, selectors.name))),
+      displayName: boundedName(elementValue(nameElement)),
       contextId: ticketId,
     });
   },

@@ -24,8 +24,9 @@ const selectors = {
   caseContactEmail: '[data-target-selection-name="sfdc:RecordField.Case.ContactEmail"]',
   caseContactPhone: '[data-target-selection-name="sfdc:RecordField.Case.ContactPhone"]',
   contactLink: 'a[href*="/lightning/r/"]',
-  emailValue: 'a[href^="mailto:"], lightning-formatted-email, .test-id__field-value',
-  phoneValue: 'a[href^="tel:"], lightning-formatted-phone, .test-id__field-value',
+  // Formatted values render their text inside their own shadow roots: read the links.
+  emailValue: ['a[href^="mailto:"]', '.test-id__field-value'],
+  phoneValue: ['a[href^="tel:"]', '.test-id__field-value'],
 } as const;
 
 interface RecordAddress {
@@ -68,11 +69,15 @@ function activeView(doc: Document): ParentNode {
   return doc;
 }
 
-function fieldValue(root: ParentNode, fieldSelector: string, valueSelector: string) {
+function fieldValue(root: ParentNode, fieldSelector: string, valueSelectors: readonly string[]) {
   const field = deepQuery(root, fieldSelector);
   if (!field) return undefined;
   const scope = field.shadowRoot ?? field;
-  return elementValue(deepQuery(scope, valueSelector) ?? field);
+  for (const selector of valueSelectors) {
+    const value = elementValue(deepQuery(scope, selector));
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** The contact shown on a case page, if Lightning has rendered it yet. */

@@ -36,10 +36,14 @@ export const zohoDesk: CrmAdapter = {
     if (kind === 'contacts') return makeRef('zoho-desk', 'contact', { recordId: id });
     const contact = first(doc, selectors.contact);
     if (!contact) return null;
-    return requesterRef('zoho-desk', 'ticket', {
+    const nameElement = first(contact, selectors.name);
+    const linked = DETAILS_PATH.exec(nameElement?.getAttribute('href') ?? '');
+    const contactId = linked?.[3] === 'contacts' ? linked[4] : undefined;
+    return requesterRef('zoho-desk', contactId ? 'contact' : 'ticket', {
+      recordId: contactId,
       email: boundedEmail(elementValue(first(contact, selectors.email))),
       phone: boundedPhone(elementValue(first(contact, selectors.phone))),
-      displayName: boundedName(elementValue(first(contact, selectors.name))),
+      displayName: boundedName(elementValue(nameElement)),
       contextId: id,
     });
   },
