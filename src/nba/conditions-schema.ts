@@ -28,7 +28,10 @@ const probability = z
   .min(0, 'must be a probability in 0..1')
   .max(1, 'must be a probability in 0..1');
 const nonNegative = z.number().min(0, 'must be 0 or more');
-const days = z.int('must be a whole number of days').min(1, 'must be at least 1 day').max(3650);
+const days = z
+  .int('must be a whole number of days')
+  .min(1, 'must be at least 1 day')
+  .max(3650, 'must be at most 3650 days');
 const count = z.int('must be a whole number').min(0, 'must be 0 or more');
 const csat = z.number().min(1, 'CSAT is 1..5').max(5, 'CSAT is 1..5');
 const reasonList = z.array(z.string().trim().min(1).max(80)).min(1, 'list at least one reason');

@@ -198,6 +198,8 @@ export function evaluateCondition(condition: Condition, prepared: PreparedFacts)
         }
       }
       const what = reasons ? reasons.join('/') : 'contact';
+      const counted = (n: number) =>
+        `${n} ${reasons ? `${what} contact` : 'contact'}${n === 1 ? '' : 's'} in ${condition.withinDays} days`;
       const matched =
         (condition.minCount === undefined || count >= condition.minCount) &&
         (condition.maxCount === undefined || count <= condition.maxCount);
@@ -206,15 +208,14 @@ export function evaluateCondition(condition: Condition, prepared: PreparedFacts)
         return {
           field: 'recentContacts',
           matched: false,
-          phrase: `${count} ${what} in ${condition.withinDays} days, needs ${range}`,
+          phrase: `${counted(count)}, needs ${range}`,
         };
       }
       let phrase: string | null;
       if (count === 0) phrase = null;
       else if (count === 1 && reasons)
         phrase = `${latestReason ?? what} ${ageInWords(prepared.nowMs, latestMs)}`;
-      else
-        phrase = `${count} ${reasons ? `${what} contacts` : 'contacts'} in ${condition.withinDays} days`;
+      else phrase = counted(count);
       return { field: 'recentContacts', matched: true, phrase: yes(phrase, condition.label) };
     }
     case 'recentCsat': {

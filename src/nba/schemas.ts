@@ -29,9 +29,16 @@ export const treatmentSchema = z.strictObject({
   lever: z.number().min(0, 'lever must be 0 or more').max(100),
   active: z.boolean(),
   /** Days after an offer before the same customer may be offered this treatment again. */
-  cooldownDays: z.int('must be a whole number of days').min(0).max(3650),
+  cooldownDays: z
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 or more days')
+    .max(3650, 'must be at most 3650 days'),
   /** Offers of this treatment to one customer in any 30 days; null means no limit. */
-  maxContactsPer30Days: z.int('must be a whole number').min(1).max(1000).nullable(),
+  maxContactsPer30Days: z
+    .int('must be a whole number')
+    .min(1, 'must be at least 1 (null means no limit)')
+    .max(1000, 'must be at most 1000')
+    .nullable(),
   prior: treatmentPriorSchema,
 });
 export type Treatment = z.infer<typeof treatmentSchema>;
