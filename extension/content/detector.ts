@@ -81,7 +81,11 @@ export function startDetector(options: DetectorOptions): Detector {
   }
 
   function report(ref: CustomerRef | null, key: string) {
-    const message: Message<'customer-detected'> = { type: 'customer-detected', ref, url: win.location.href };
+    const message: Message<'customer-detected'> = {
+      type: 'customer-detected',
+      ref,
+      url: win.location.href,
+    };
     const fail = (error: unknown) => {
       if (isContextInvalidated(error)) {
         stop();

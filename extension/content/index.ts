@@ -16,9 +16,10 @@ interface Instance {
 
 type FlaggedWindow = Window & { [INSTANCE_FLAG]?: Instance };
 
-function contextAlive(): boolean {
+/** Whether this instance's own extension context still exists (`runtime.id` goes when it dies). */
+function contextAlive(runtime: typeof chrome.runtime | undefined): boolean {
   try {
-    return Boolean(chrome.runtime?.id);
+    return Boolean(runtime?.id);
   } catch {
     return false;
   }
@@ -39,11 +40,16 @@ function start() {
   if (existing?.isAlive()) return;
   existing?.stop();
 
+  // Captured now: after a reload the global may belong to the new context, not this one.
+  const runtime = chrome.runtime;
   let detector: Detector | undefined;
   let stopped = false;
   let ruleAdapters: CrmAdapter[] = [];
 
-  const onStorageChanged = (changes: Record<string, chrome.storage.StorageChange>, area: string) => {
+  const onStorageChanged = (
+    changes: Record<string, chrome.storage.StorageChange>,
+    area: string,
+  ) => {
     if (area !== 'local' || !(RULES_STORAGE_KEY in changes)) return;
     ruleAdapters = ruleAdaptersFrom(changes[RULES_STORAGE_KEY]?.newValue);
     detector?.schedule();
@@ -59,7 +65,7 @@ function start() {
   };
 
   // Claim the page before the first await so a second injection sees this instance.
-  flagged[INSTANCE_FLAG] = { isAlive: () => !stopped && contextAlive(), stop: detach };
+  flagged[INSTANCE_FLAG] = { isAlive: () => !stopped && contextAlive(runtime), stop: detach };
   try {
     chrome.storage.onChanged.addListener(onStorageChanged);
   } catch {
@@ -71,8 +77,9 @@ function start() {
     if (stopped) return;
     ruleAdapters = loaded;
     detector = startDetector({
-      adapters: () => (ruleAdapters.length ? [...builtInAdapters, ...ruleAdapters] : builtInAdapters),
-      send: (message) => chrome.runtime.sendMessage(message),
+      adapters: () =>
+        ruleAdapters.length ? [...builtInAdapters, ...ruleAdapters] : builtInAdapters,
+      send: (message) => runtime.sendMessage(message),
       onInvalidated: detach,
     });
   });

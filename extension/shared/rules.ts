@@ -24,8 +24,7 @@ export interface RuleError {
 }
 
 export type RuleValidation =
-  | { ok: true; rule: RuleAdapterConfig }
-  | { ok: false; errors: RuleError[] };
+  { ok: true; rule: RuleAdapterConfig } | { ok: false; errors: RuleError[] };
 
 export const ruleLimits = {
   id: 40,
@@ -185,7 +184,11 @@ function boundedGroup(value: string | undefined, max: number): string | undefine
  * Runs a (validated) rule on a page: null when the URL does not match or nothing identifies a
  * customer. Throws nothing for bad rules: an invalid pattern or selector yields null.
  */
-export function detectWithRule(rule: RuleAdapterConfig, url: URL, doc: Document): CustomerRef | null {
+export function detectWithRule(
+  rule: RuleAdapterConfig,
+  url: URL,
+  doc: Document,
+): CustomerRef | null {
   if (!ruleMatchesOrigin(rule, url)) return null;
   const { regex } = compilePattern(rule.urlPattern);
   const match = regex?.exec(url.pathname + url.search);
@@ -223,7 +226,11 @@ export interface RuleTestResult {
 }
 
 /** "Test on this tab": validates the rule, then runs it against the given page. */
-export function testRuleOnDocument(rule: unknown, url: string | URL, doc: Document): RuleTestResult {
+export function testRuleOnDocument(
+  rule: unknown,
+  url: string | URL,
+  doc: Document,
+): RuleTestResult {
   const validation = validateRule(rule);
   if (!validation.ok) {
     return { validation, ref: null, explanation: 'The rule has errors; fix them first.' };

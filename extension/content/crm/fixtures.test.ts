@@ -21,7 +21,9 @@ describe('built-in adapters against the recorded CRM pages', () => {
         const parsed = new URL(url);
         const claimants = builtInAdapters.filter((a) => a.matches(parsed)).map((a) => a.id);
         expect(claimants[0]).toBe(expectedRef.crm);
-        expect(claimants.filter((id) => id !== 'rt' && id !== 'demo').length).toBeLessThanOrEqual(1);
+        expect(claimants.filter((id) => id !== 'rt' && id !== 'demo').length).toBeLessThanOrEqual(
+          1,
+        );
       });
     }
   }

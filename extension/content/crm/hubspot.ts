@@ -15,7 +15,11 @@ import {
 const HOST = /^app(?:-[a-z]{2,4}\d{1,2})?\.hubspot\.com$/i;
 const RECORD_PATH = /^\/contacts\/(\d{1,12})\/record\/(0-[125])\/(\d{1,20})\/?(?:$|\/)/;
 const LEGACY_PATH = /^\/contacts\/(\d{1,12})\/(contact|company|ticket)\/(\d{1,20})\/?(?:$|\/)/;
-const OBJECT_TYPES: Record<string, string> = { '0-1': 'contact', '0-2': 'company', '0-5': 'ticket' };
+const OBJECT_TYPES: Record<string, string> = {
+  '0-1': 'contact',
+  '0-2': 'company',
+  '0-5': 'ticket',
+};
 const CONTACT_LINK = /\/contacts\/\d{1,12}\/(?:record\/0-1|contact)\/(\d{1,20})(?:\/|$)/;
 
 const selectors = {

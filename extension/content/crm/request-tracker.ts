@@ -37,7 +37,9 @@ export const requestTracker: CrmAdapter = {
     const id = numericId(url);
     if (!id) return null;
     if (TICKET_PATH.test(url.pathname)) {
-      const { name, email } = splitNameAndEmail(elementValue(doc.querySelector(selectors.requestor)));
+      const { name, email } = splitNameAndEmail(
+        elementValue(doc.querySelector(selectors.requestor)),
+      );
       return requesterRef('rt', 'ticket', { email, displayName: name, contextId: id });
     }
     return makeRef('rt', 'user', {

@@ -19,7 +19,11 @@ const CUSTOMER_OBJECTS = new Set(['Account', 'Contact']);
 
 const selectors = {
   /** The visible record view; Lightning keeps earlier tabs' views in the DOM, hidden. */
-  activeView: ['.oneWorkspace.active', '.windowViewMode-normal.oneContent.active', '.oneContent.active'],
+  activeView: [
+    '.oneWorkspace.active',
+    '.windowViewMode-normal.oneContent.active',
+    '.oneContent.active',
+  ],
   caseContact: '[data-target-selection-name="sfdc:RecordField.Case.ContactId"]',
   caseContactEmail: '[data-target-selection-name="sfdc:RecordField.Case.ContactEmail"]',
   caseContactPhone: '[data-target-selection-name="sfdc:RecordField.Case.ContactPhone"]',
@@ -85,7 +89,9 @@ function caseContact(doc: Document, caseId: string): CustomerRef | null {
   const root = activeView(doc);
   const field = deepQuery(root, selectors.caseContact);
   const link = field ? deepQuery(field.shadowRoot ?? field, selectors.contactLink) : null;
-  const linked = link ? parseRecordPath(new URL(link.getAttribute('href') ?? '', 'https://x').pathname) : null;
+  const linked = link
+    ? parseRecordPath(new URL(link.getAttribute('href') ?? '', 'https://x').pathname)
+    : null;
   const contactId = linked?.sObject === 'Contact' ? linked.id : undefined;
   const email = boundedEmail(fieldValue(root, selectors.caseContactEmail, selectors.emailValue));
   const phone = boundedPhone(fieldValue(root, selectors.caseContactPhone, selectors.phoneValue));

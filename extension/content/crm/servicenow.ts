@@ -14,14 +14,15 @@ import {
 // inside open shadow roots; the form host carries the table and sys_id, so a case reads the
 // contact from its own form and not from another tab's.
 const HOST = /^[a-z0-9][a-z0-9-]*\.service-now\.com$/i;
-const RECORD_PATH = /^\/now\/(?:cwf|workspace)\/agent\/record\/([a-z0-9_]{1,80})\/([0-9a-f]{32})(?:\/|$)/;
+const RECORD_PATH =
+  /^\/now\/(?:cwf|workspace)\/agent\/record\/([a-z0-9_]{1,80})\/([0-9a-f]{32})(?:\/|$)/;
 const CUSTOMER_TABLES = new Set(['customer_contact', 'csm_consumer']);
 const CASE_TABLE = 'sn_customerservice_case';
 
 const selectors = {
-  recordForm: (table: string, sysId: string) =>
-    `[data-table="${table}"][data-sys-id="${sysId}"]`,
-  contactReference: '[data-field-name="contact"] [data-sys-id], [data-field-name="consumer"] [data-sys-id]',
+  recordForm: (table: string, sysId: string) => `[data-table="${table}"][data-sys-id="${sysId}"]`,
+  contactReference:
+    '[data-field-name="contact"] [data-sys-id], [data-field-name="consumer"] [data-sys-id]',
   contactEmail: '[data-field-name="contact.email"] input, [data-field-name="consumer.email"] input',
   contactPhone: '[data-field-name="contact.phone"] input, [data-field-name="consumer.phone"] input',
 } as const;

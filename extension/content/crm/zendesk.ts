@@ -61,6 +61,9 @@ export const zendesk: CrmAdapter = {
     const profile = [...doc.querySelectorAll(selectors.userProfile)].find(
       (element) => !isHidden(element) && element.getAttribute('data-user-id') === userId,
     );
-    return makeRef('zendesk', 'user', { recordId: userId, ...(profile ? readPerson(profile) : {}) });
+    return makeRef('zendesk', 'user', {
+      recordId: userId,
+      ...(profile ? readPerson(profile) : {}),
+    });
   },
 };

@@ -14,8 +14,12 @@ import {
 // ticket's left property panel.
 // The same regions as manifest.json's optional_host_permissions.
 const DOMAINS = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'ca'];
-const HOST = new RegExp(`^desk\\.zoho\\.(?:${DOMAINS.map((d) => d.replace('.', '\\.')).join('|')})$`, 'i');
-const DETAILS_PATH = /^\/agent\/([^/]{1,100})\/([^/]{1,100})\/(tickets|contacts)\/details\/(\d{1,25})\/?$/;
+const HOST = new RegExp(
+  `^desk\\.zoho\\.(?:${DOMAINS.map((d) => d.replace('.', '\\.')).join('|')})$`,
+  'i',
+);
+const DETAILS_PATH =
+  /^\/agent\/([^/]{1,100})\/([^/]{1,100})\/(tickets|contacts)\/details\/(\d{1,25})\/?$/;
 
 const selectors = {
   contact: ['[data-id="ticketContactInfo"]', '.ticket-contact-info'],

@@ -1,0 +1,184 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import type { Message } from '../messaging/protocol.ts';
+import { CHECK_DELAY_MS, detectCustomer, startDetector, type Detector } from './detector.ts';
+import type { CrmAdapter } from './crm/types.ts';
+import { builtInAdapters } from './crm/index.ts';
+
+const demoCustomerPage = (id: string, name: string) =>
+  `<main data-demo-page="customer" data-customer-id="${id}"><h1 data-field="name">${name}</h1></main>`;
+
+let detector: Detector | undefined;
+let send: Mock<(message: Message<'customer-detected'>) => Promise<unknown> | void>;
+
+function start(adapters: readonly CrmAdapter[] = builtInAdapters, onInvalidated?: () => void) {
+  detector = startDetector({ adapters: () => adapters, send, onInvalidated });
+  return detector;
+}
+
+const sentRefs = () => send.mock.calls.map(([message]) => message.ref);
+
+/** Lets MutationObserver records and promise callbacks arrive, then runs the coalesced check. */
+async function settle() {
+  await Promise.resolve();
+  await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  send = vi.fn(() => Promise.resolve());
+  document.title = 'Demo CRM';
+  document.body.innerHTML = demoCustomerPage('C1', 'Ada Lovelace');
+  history.replaceState(null, '', '/demo/customers/C1');
+});
+
+afterEach(() => {
+  detector?.stop();
+  detector = undefined;
+  vi.useRealTimers();
+  delete (window as { navigation?: unknown }).navigation;
+});
+
+describe('detectCustomer', () => {
+  it('reports nothing (undefined) when the matching adapter throws, and skips a throwing matcher', () => {
+    const url = new URL('http://localhost:8787/demo/customers/C1');
+    const throwingDetect: CrmAdapter = {
+      id: 'broken',
+      label: 'Broken',
+      matchPatterns: [],
+      matches: () => true,
+      detect: () => {
+        throw new TypeError('selector exploded');
+      },
+    };
+    const throwingMatch: CrmAdapter = {
+      ...throwingDetect,
+      matches: () => {
+        throw new Error('x');
+      },
+    };
+    expect(() => detectCustomer([throwingDetect], url, document)).not.toThrow();
+    expect(detectCustomer([throwingDetect, ...builtInAdapters], url, document)).toBeUndefined();
+    expect(detectCustomer([throwingMatch, ...builtInAdapters], url, document)?.recordId).toBe('C1');
+    expect(detectCustomer([], url, document)).toBeNull();
+  });
+});
+
+describe('startDetector', () => {
+  it('reports the first detection at once, with the page URL', () => {
+    start();
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0]?.[0]).toEqual({
+      type: 'customer-detected',
+      url: 'http://localhost:3000/demo/customers/C1',
+      ref: { crm: 'demo', objectType: 'customer', recordId: 'C1', displayName: 'Ada Lovelace' },
+    });
+  });
+
+  it('reports only changes: unrelated DOM churn sends nothing more', async () => {
+    start();
+    for (let i = 0; i < 5; i++) {
+      document.querySelector('main')!.append(document.createElement('p'));
+      await settle();
+    }
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('follows SPA navigation through the Navigation API', async () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    start();
+    history.pushState(null, '', '/demo/customers/C2');
+    document.body.innerHTML = demoCustomerPage('C2', 'Grace Hopper');
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    await settle();
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+    expect(send.mock.calls[1]?.[0].url).toBe('http://localhost:3000/demo/customers/C2');
+  });
+
+  it('follows popstate (back/forward)', async () => {
+    start();
+    history.pushState(null, '', '/demo/customers/C3');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C3']);
+  });
+
+  it('notices pushState it cannot see through the title and main region mutating', async () => {
+    start();
+    history.pushState(null, '', '/demo/tickets/77');
+    document.title = 'Ticket 77';
+    await settle();
+    // The ticket DOM has not arrived: no resolvable customer yet.
+    expect(sentRefs()).toEqual([expect.objectContaining({ recordId: 'C1' }), null]);
+    document.querySelector('main')!.innerHTML =
+      '<section class="requester"><span data-field="email">lin@example.com</span></section>';
+    await settle();
+    expect(sentRefs().at(-1)).toEqual({
+      crm: 'demo',
+      objectType: 'ticket',
+      email: 'lin@example.com',
+      contextId: '77',
+    });
+  });
+
+  it('coalesces a burst of mutations into one check', async () => {
+    const detect = vi.fn(() => null);
+    const counting: CrmAdapter = {
+      id: 'c',
+      label: 'c',
+      matchPatterns: [],
+      matches: () => true,
+      detect,
+    };
+    start([counting]);
+    expect(detect).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 20; i++)
+      document.querySelector('main')!.append(document.createElement('span'));
+    await settle();
+    expect(detect).toHaveBeenCalledTimes(2);
+  });
+
+  it('reports nothing while an adapter throws and carries on afterwards', async () => {
+    let broken = true;
+    const flaky: CrmAdapter = {
+      ...builtInAdapters.find((a) => a.id === 'demo')!,
+      detect(url, doc) {
+        if (broken) throw new Error('page changed its markup');
+        return builtInAdapters.find((a) => a.id === 'demo')!.detect(url, doc);
+      },
+    };
+    start([flaky]);
+    expect(send).not.toHaveBeenCalled();
+    broken = false;
+    detector!.schedule();
+    await settle();
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1']);
+  });
+
+  it('stops observing when the extension context is invalidated', async () => {
+    send = vi.fn(() => Promise.reject(new Error('Extension context invalidated.')));
+    const onInvalidated = vi.fn();
+    const detect = vi.fn(() => null);
+    start([{ id: 'c', label: 'c', matchPatterns: [], matches: () => true, detect }], onInvalidated);
+    await settle();
+    expect(onInvalidated).toHaveBeenCalledTimes(1);
+    document.title = 'changed';
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(detect).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries a report the worker did not receive, on the next check', async () => {
+    send = vi
+      .fn()
+      .mockImplementationOnce(() => {
+        throw new Error('Could not establish connection. Receiving end does not exist.');
+      })
+      .mockImplementation(() => Promise.resolve());
+    start();
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C1']);
+  });
+});

@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHECK_DELAY_MS } from './detector.ts';
+
+type Listener = (changes: Record<string, { newValue?: unknown }>, area: string) => void;
+
+function fakeChrome(stored: Record<string, unknown> = {}) {
+  const listeners = new Set<Listener>();
+  return {
+    runtime: {
+      id: 'kcnllmemnaglhjkdheagojnldmcafcmh' as string | undefined,
+      sendMessage: vi.fn((_message: { ref: unknown }) => Promise.resolve()),
+    },
+    storage: {
+      local: { get: vi.fn(async (key: string) => (key in stored ? { [key]: stored[key] } : {})) },
+      onChanged: {
+        addListener: (listener: Listener) => listeners.add(listener),
+        removeListener: (listener: Listener) => listeners.delete(listener),
+      },
+    },
+    emitStorageChange: (changes: Record<string, { newValue?: unknown }>) =>
+      listeners.forEach((listener) => listener(changes, 'local')),
+  };
+}
+
+const acmeRule = {
+  id: 'acme-crm',
+  label: 'Acme',
+  origin: 'http://localhost:3000',
+  urlPattern: '^/clients/(?<recordId>\\d+)$',
+};
+
+async function injectContentScript() {
+  vi.resetModules();
+  await import('./index.ts');
+  await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
+}
+
+let chromeMock: ReturnType<typeof fakeChrome>;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  document.body.innerHTML = '<main></main>';
+  delete (window as { __loopdeskContentScript?: { stop(): void } }).__loopdeskContentScript;
+});
+
+afterEach(() => {
+  (window as { __loopdeskContentScript?: { stop(): void } }).__loopdeskContentScript?.stop();
+  vi.useRealTimers();
+});
+
+function useChrome(stored?: Record<string, unknown>) {
+  chromeMock = fakeChrome(stored);
+  vi.stubGlobal('chrome', chromeMock);
+}
+
+const sentRefs = () => chromeMock.runtime.sendMessage.mock.calls.map(([message]) => message.ref);
+
+describe('content script entry', () => {
+  it('runs once when injected twice into the same page', async () => {
+    useChrome();
+    history.replaceState(null, '', '/demo/customers/C9');
+    await injectContentScript();
+    await injectContentScript();
+    expect(sentRefs()).toEqual([{ crm: 'demo', objectType: 'customer', recordId: 'C9' }]);
+  });
+
+  it('hands over from an orphaned instance after the extension is reloaded', async () => {
+    useChrome();
+    history.replaceState(null, '', '/demo/customers/C9');
+    await injectContentScript();
+    const orphaned = chromeMock;
+    orphaned.runtime.id = undefined;
+    useChrome();
+    await injectContentScript();
+    expect(chromeMock.runtime.sendMessage).toHaveBeenCalledTimes(1);
+    orphaned.runtime.sendMessage.mockClear();
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
+    expect(orphaned.runtime.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('uses the admin’s rules from storage, and picks up rule changes', async () => {
+    history.replaceState(null, '', '/clients/4711');
+    useChrome({ ruleAdapters: [acmeRule, { id: 'broken', urlPattern: '(' }] });
+    await injectContentScript();
+    expect(sentRefs()).toEqual([{ crm: 'acme-crm', objectType: 'record', recordId: '4711' }]);
+
+    chromeMock.emitStorageChange({ ruleAdapters: { newValue: [] } });
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
+    expect(sentRefs().at(-1)).toBeNull();
+  });
+
+  it('reports no customer on a page no adapter knows', async () => {
+    useChrome();
+    history.replaceState(null, '', '/somewhere/else');
+    await injectContentScript();
+    expect(sentRefs()).toEqual([null]);
+  });
+});
