@@ -1,0 +1,143 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { hashToken } from './auth/tokens.ts';
+import { extensionOrigin, type ServerConfig } from './config.ts';
+import type { Db } from './db/db.ts';
+import { demoRoutes } from './demo/pages.ts';
+import { bearerToken, registerAuth, type RouteRole } from './http/auth.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { HttpProblem } from './http/problem.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { contactRoutes } from './routes/contacts.ts';
+import { insightsRoutes } from './routes/insights.ts';
+import { outcomeRoutes } from './routes/outcomes.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { noCatalogueDecision, type DecisionMaker } from './services/decide.ts';
+
+export interface AppOptions {
+  db: Db;
+  config: ServerConfig;
+  /** The next-best-action step; defaults to "no catalogue yet". */
+  decide?: DecisionMaker;
+  logLevel?: string;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  role: RouteRole | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered, with its declared role (the role walk test reads it). */
+    routeTable: RouteEntry[];
+  }
+}
+
+export const apiVersion = '0.1.0';
+
+/** Builds the whole API without listening, so tests drive it with `app.inject()`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db, config } = options;
+  const app = Fastify({
+    logger: options.logLevel ? { level: options.logLevel } : false,
+    // Import bodies are streams; JSON bodies keep the default limit.
+    bodyLimit: 1024 * 1024,
+  });
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      routeTable.push({ method, url: route.url, role: route.config?.role });
+    }
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const allowedOrigins = new Set([extensionOrigin, ...config.corsOrigins]);
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const token = bearerToken(request);
+      return token ? `token:${hashToken(token)}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(
+        429,
+        'Too Many Requests',
+        `More than ${context.max} requests a minute with this token; retry in ${context.after}.`,
+      ),
+  });
+  registerAuth(app, db);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'LoopDesk customer-intelligence API',
+        version: apiVersion,
+        description: 'Insights for the CSR side panel, outcomes, contacts, imports and administration.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/healthz',
+    {
+      config: { role: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'Liveness and database reachability',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => {
+      await db.query('SELECT 1');
+      return { status: 'ok' as const, database: db.kind };
+    },
+  );
+  typed.get(
+    '/openapi.json',
+    { config: { role: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  const decide = options.decide ?? noCatalogueDecision;
+  insightsRoutes(app, { db, decide, phoneRegion: config.phoneRegion });
+  outcomeRoutes(app, db);
+  contactRoutes(app, db);
+  sessionRoutes(app, db);
+  adminRoutes(app, db, config);
+  demoRoutes(app, db);
+
+  await app.ready();
+  return app;
+}

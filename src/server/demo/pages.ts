@@ -1,0 +1,197 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Db } from '../db/db.ts';
+
+/** Escapes text for HTML bodies and attribute values: every shown value comes from data. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+type CustomerRow = { customer_id: string; name: string | null; email: string | null; phone: string | null };
+
+/** Ticket numbers past the customers: a shared-phone caller (ambiguous) and a stranger (unknown). */
+export const ambiguousTicket = 1000;
+export const unknownTicket = 1001;
+const customerTickets = 999;
+
+function page(reply: FastifyReply, title: string, main: string, status = 200) {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'")
+    .send(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Demo CRM</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 0; color: #1d2433; background: #f6f7f9; }
+  header { background: #243b6b; color: #fff; padding: 0.75rem 1.5rem; }
+  header a { color: #fff; }
+  main { padding: 1.5rem; max-width: 60rem; }
+  dl { display: grid; grid-template-columns: 8rem 1fr; gap: 0.4rem 1rem; }
+  dt { font-weight: 600; }
+  table { border-collapse: collapse; }
+  td, th { padding: 0.25rem 0.75rem; border-bottom: 1px solid #d8dce3; text-align: left; }
+  .requester { background: #fff; border: 1px solid #d8dce3; padding: 1rem; border-radius: 6px; }
+</style>
+<script src="/demo/app.js" defer></script>
+</head>
+<body>
+<header><a href="/demo">Demo CRM</a> (bundled with LoopDesk so the extension has a CRM to read)</header>
+${main}
+</body>
+</html>`);
+}
+
+function fields(customer: Pick<CustomerRow, 'name' | 'email' | 'phone'>): string {
+  return `<dl>
+  <dt>Name</dt><dd data-field="name">${escapeHtml(customer.name)}</dd>
+  <dt>Email</dt><dd data-field="email">${escapeHtml(customer.email)}</dd>
+  <dt>Phone</dt><dd data-field="phone">${escapeHtml(customer.phone)}</dd>
+</dl>`;
+}
+
+/** Navigates in place (pushState + swapping <main>) so the extension sees single-page-app navigation. */
+const spaScript = `'use strict';
+async function swapTo(href, push) {
+  const response = await fetch(href, { headers: { accept: 'text/html' } });
+  const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const next = doc.querySelector('main');
+  const current = document.querySelector('main');
+  if (!next || !current) { location.href = href; return; }
+  current.replaceWith(document.importNode(next, true));
+  document.title = doc.title;
+  if (push) history.pushState({}, '', href);
+}
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-spa]') : null;
+  if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  swapTo(link.getAttribute('href'), true);
+});
+window.addEventListener('popstate', () => swapTo(location.pathname + location.search, false));
+`;
+
+export function demoRoutes(app: FastifyInstance, db: Db): void {
+  const config = { role: 'public' as const };
+  const schema = { hide: true };
+
+  app.get('/demo/app.js', { config, schema }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(spaScript),
+  );
+
+  app.get('/demo', { config, schema }, async (_request, reply) => {
+    const { rows } = await db.query<CustomerRow & { total: number }>(
+      `SELECT customer_id, name, email, phone, count(*) OVER ()::int AS total
+       FROM customers ORDER BY customer_id LIMIT 100`,
+    );
+    const total = rows[0]?.total ?? 0;
+    const list = rows
+      .map(
+        (c) =>
+          `<tr><td><a href="/demo/customers/${encodeURIComponent(c.customer_id)}">${escapeHtml(c.customer_id)}</a></td>` +
+          `<td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.email)}</td><td>${escapeHtml(c.phone)}</td></tr>`,
+      )
+      .join('\n');
+    return page(
+      reply,
+      'Customers',
+      `<main data-demo-page="list">
+<h1>Customers</h1>
+<p>${total} customers${total > rows.length ? `, the first ${rows.length} shown` : ''}.
+Tickets: <a href="/demo/tickets/1">ticket 1</a>, <a href="/demo/tickets/2">ticket 2</a>,
+<a href="/demo/tickets/${ambiguousTicket}">a caller on a shared phone</a>,
+<a href="/demo/tickets/${unknownTicket}">a caller we do not know</a>.</p>
+${total ? '' : '<p>No customers yet: start the server with --seed-demo or import some.</p>'}
+<table><thead><tr><th>Id</th><th>Name</th><th>Email</th><th>Phone</th></tr></thead>
+<tbody>${list}</tbody></table>
+</main>`,
+    );
+  });
+
+  app.get<{ Params: { customerId: string } }>(
+    '/demo/customers/:customerId',
+    { config, schema },
+    async (request, reply) => {
+      const { customerId } = request.params;
+      const { rows } = await db.query<CustomerRow & { next: string | null; prev: string | null }>(
+        `SELECT c.customer_id, c.name, c.email, c.phone,
+           (SELECT customer_id FROM customers WHERE customer_id > c.customer_id ORDER BY customer_id LIMIT 1) AS next,
+           (SELECT customer_id FROM customers WHERE customer_id < c.customer_id ORDER BY customer_id DESC LIMIT 1) AS prev
+         FROM customers c WHERE c.customer_id = $1`,
+        [customerId],
+      );
+      const customer = rows[0];
+      const mainOpen = `<main data-demo-page="customer" data-customer-id="${escapeHtml(customerId)}">`;
+      if (!customer) {
+        return page(
+          reply,
+          'Unknown customer',
+          `${mainOpen}\n<h1>No customer ${escapeHtml(customerId)} in the demo CRM</h1>\n</main>`,
+          404,
+        );
+      }
+      const link = (id: string | null, label: string) =>
+        id ? `<a data-spa href="/demo/customers/${encodeURIComponent(id)}">${label}</a>` : '';
+      return page(
+        reply,
+        customer.name ?? customer.customer_id,
+        `${mainOpen}
+<h1>${escapeHtml(customer.name ?? customer.customer_id)}</h1>
+<p>Customer ${escapeHtml(customer.customer_id)}</p>
+${fields(customer)}
+<nav>${link(customer.prev, 'Previous customer')} ${link(customer.next, 'Next customer')}</nav>
+</main>`,
+      );
+    },
+  );
+
+  app.get<{ Params: { ticketId: string } }>(
+    '/demo/tickets/:ticketId',
+    { config, schema },
+    async (request, reply) => {
+      const ticket = Number(request.params.ticketId);
+      const mainOpen = `<main data-demo-page="ticket" data-ticket-id="${escapeHtml(request.params.ticketId)}">`;
+      if (!Number.isInteger(ticket) || ticket < 1 || ticket > unknownTicket) {
+        return page(reply, 'Unknown ticket', `${mainOpen}<h1>No such ticket</h1></main>`, 404);
+      }
+      let requester: Pick<CustomerRow, 'name' | 'email' | 'phone'> | undefined;
+      let subject = 'Question about my last order';
+      if (ticket === ambiguousTicket) {
+        const { rows } = await db.query<{ value: string }>(
+          `SELECT value FROM identities WHERE kind = 'phone'
+           GROUP BY value HAVING count(DISTINCT customer_id) > 1 ORDER BY value LIMIT 1`,
+        );
+        requester = { name: 'Caller on a shared line', email: null, phone: rows[0]?.value ?? null };
+        subject = 'Caller gave only a household phone number';
+      } else if (ticket === unknownTicket) {
+        requester = { name: 'Pat Newcomer', email: 'pat.newcomer@example.net', phone: null };
+        subject = 'First time contacting us';
+      } else {
+        const { rows } = await db.query<CustomerRow>(
+          `SELECT customer_id, name, email, phone FROM customers ORDER BY customer_id
+           OFFSET ((($1::int - 1) % GREATEST((SELECT count(*) FROM customers), 1))) LIMIT 1`,
+          [ticket],
+        );
+        requester = rows[0];
+      }
+      if (!requester) {
+        return page(reply, 'Empty CRM', `${mainOpen}<h1>No customers yet</h1></main>`, 404);
+      }
+      const nextTicket = ticket >= customerTickets ? 1 : ticket + 1;
+      return page(
+        reply,
+        `Ticket #${ticket}`,
+        `${mainOpen}
+<h1>Ticket #${ticket}: ${escapeHtml(subject)}</h1>
+<section class="requester">
+<h2>Requester</h2>
+${fields(requester)}
+</section>
+<nav><a data-spa href="/demo/tickets/${nextTicket}">Next ticket</a></nav>
+</main>`,
+      );
+    },
+  );
+}

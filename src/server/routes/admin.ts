@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemSchema } from '../../contract/index.ts';
+import { createToken, roles } from '../auth/tokens.ts';
+import type { ServerConfig } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import { principalOf } from '../http/auth.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { importKinds } from '../import/rows.ts';
+import { runImport } from '../import/run.ts';
+import type { ImportFormat } from '../import/source.ts';
+
+const importResultSchema = z.object({
+  kind: z.enum(importKinds),
+  format: z.enum(['csv', 'ndjson']),
+  rows: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  customersCreated: z.number().int(),
+});
+
+const importMediaTypes: Record<string, ImportFormat | undefined> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'application/gzip': undefined,
+  'application/octet-stream': undefined,
+};
+
+export function adminRoutes(app: FastifyInstance, db: Db, config: ServerConfig): void {
+  // Import bodies stream straight into the importer, so files of any size never sit in memory.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(Object.keys(importMediaTypes), (_request, payload, done) =>
+      done(null, payload),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/imports/:kind',
+      {
+        config: { role: 'admin' },
+        schema: {
+          tags: ['admin'],
+          summary: 'Import a CSV or NDJSON file (gzip accepted), all or nothing',
+          description:
+            'Body: the file, as text/csv or application/x-ndjson (or gzip). A bad row rejects ' +
+            'the whole file with 422 listing line, column and problem.',
+          params: z.object({ kind: z.enum(importKinds) }),
+          response: { 200: importResultSchema, 422: problemSchema },
+        },
+      },
+      async (request) => {
+        const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (!(mediaType in importMediaTypes)) {
+          throw new HttpProblem(
+            415,
+            'Unsupported Media Type',
+            `Send the file as ${Object.keys(importMediaTypes).join(', ')}.`,
+          );
+        }
+        return runImport(db, request.params.kind, request.body as NodeJS.ReadableStream as never, {
+          settings: config,
+          actor: principalOf(request).agentName,
+          format: importMediaTypes[mediaType],
+        });
+      },
+    );
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/tokens',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Issue a bearer token; the token is shown once and stored only as a hash',
+        body: z.strictObject({ role: z.enum(roles), name: z.string().trim().min(1).max(200) }),
+        response: {
+          201: z.object({ token: z.string(), role: z.enum(roles), agentName: z.string() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await createToken(db, {
+        role: request.body.role,
+        agentName: request.body.name,
+        actor: principalOf(request).agentName,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/audit',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'The latest audit log entries, newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          action: z.string().max(100).optional(),
+        }),
+        response: {
+          200: z.array(
+            z.object({
+              id: z.string(),
+              actor: z.string(),
+              action: z.string(),
+              target: z.string().nullable(),
+              details: z.record(z.string(), z.unknown()),
+              at: z.string(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const { rows } = await db.query<{
+        id: string;
+        actor: string;
+        action: string;
+        target: string | null;
+        details: Record<string, unknown>;
+        at: Date | string;
+      }>(
+        `SELECT id::text, actor, action, target, details, at FROM audit_log
+         WHERE ($2::text IS NULL OR action = $2) ORDER BY id DESC LIMIT $1`,
+        [request.query.limit, request.query.action ?? null],
+      );
+      return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
+    },
+  );
+}

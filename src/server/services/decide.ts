@@ -1,0 +1,40 @@
+import type { Insights, NextBestAction } from '../../contract/index.ts';
+import type { Queryable } from '../db/db.ts';
+import type { CustomerProfile } from './customer-profile.ts';
+
+export interface DecisionRequest {
+  profile: CustomerProfile;
+  agent: string;
+  /** Ticket or case id the CSR is working on. */
+  context: string | null;
+}
+
+/** What the decision step chose; stored as the decision row and returned to the panel. */
+export interface DecisionPlan {
+  nextBestActions: NextBestAction[];
+  controlGroup: boolean;
+  noActionReason: string | null;
+  routing: Insights['routing'];
+  /** Arbitration inputs per suggested treatment, kept with the decision for later analysis. */
+  suggestions: unknown[];
+  ruleVersion: string | null;
+  modelVersions: Record<string, string>;
+}
+
+/** The seam where the next-best-action engine plugs in: a plain function of the database and the request. */
+export type DecisionMaker = (db: Queryable, request: DecisionRequest) => Promise<DecisionPlan>;
+
+/** Until a treatment catalogue and rules exist, every decision says so honestly. */
+export const noCatalogueDecision: DecisionMaker = async () => ({
+  nextBestActions: [],
+  controlGroup: false,
+  noActionReason: 'No treatment catalogue is configured yet',
+  routing: {
+    priority: 'normal',
+    skill: 'general',
+    reason: 'No routing rules are configured yet',
+  },
+  suggestions: [],
+  ruleVersion: null,
+  modelVersions: {},
+});
