@@ -1,0 +1,114 @@
+import { insightsSchema, type InsightsQuery } from '../../src/contract/insights.ts';
+import { problemSchema, type Problem } from '../../src/contract/problem.ts';
+import type { InsightsResult } from '../messaging/protocol.ts';
+import type { DeliveryResult, OutboxEntry } from './outbox.ts';
+
+export interface BackendAccess {
+  baseUrl: string;
+  token: string;
+}
+
+const requestTimeoutMs = 10_000;
+
+function endpoint(baseUrl: string, path: string): URL {
+  return new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
+async function readProblem(response: Response): Promise<Problem | null> {
+  try {
+    const parsed = problemSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function fetchInsights(
+  access: BackendAccess,
+  query: InsightsQuery,
+  fetchImpl: typeof fetch = fetch,
+  now: () => Date = () => new Date(),
+): Promise<InsightsResult> {
+  const url = endpoint(access.baseUrl, 'v1/insights');
+  for (const [name, value] of Object.entries(query)) {
+    if (typeof value === 'string' && value) url.searchParams.set(name, value);
+  }
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: { authorization: `Bearer ${access.token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    return { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
+  }
+  if (response.ok) {
+    const parsed = insightsSchema.safeParse(await response.json().catch(() => null));
+    if (!parsed.success) {
+      return {
+        kind: 'error',
+        status: response.status,
+        problem: {
+          type: 'about:blank',
+          title: 'The backend sent insights in an unexpected shape',
+          status: response.status,
+        },
+      };
+    }
+    return { kind: 'insights', insights: parsed.data, fetchedAt: now().toISOString() };
+  }
+  const problem = await readProblem(response);
+  if (response.status === 404) {
+    return {
+      kind: 'unknown',
+      detail: problem?.detail ?? problem?.title ?? 'No customer matches this record.',
+    };
+  }
+  if (response.status === 409) {
+    return {
+      kind: 'ambiguous',
+      candidates: problem?.candidates ?? [],
+      detail: problem?.detail ?? problem?.title ?? 'Several customers match this record.',
+    };
+  }
+  if (response.status === 502 || response.status === 503 || response.status === 504) {
+    return { kind: 'unreachable', message: `backend answered ${response.status}` };
+  }
+  return { kind: 'error', status: response.status, problem };
+}
+
+/** Whether a failed delivery is worth retrying. */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export async function postOutcome(
+  access: BackendAccess | null,
+  entry: OutboxEntry,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  if (!access) return { kind: 'transient', error: 'backend URL or token not set yet' };
+  let response: Response;
+  try {
+    response = await fetchImpl(endpoint(access.baseUrl, 'v1/outcomes'), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${access.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': entry.idempotencyKey,
+      },
+      body: JSON.stringify(entry.outcome),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
+  }
+  // 2xx: stored now, or already stored under this key earlier; either way stored once.
+  if (response.ok) return { kind: 'delivered' };
+  const problem = await readProblem(response);
+  const error =
+    `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
+  return isTransientStatus(response.status)
+    ? { kind: 'transient', error }
+    : { kind: 'permanent', error };
+}

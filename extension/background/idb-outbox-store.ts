@@ -1,0 +1,25 @@
+import { idbGetAll, idbPut, openDatabase, outboxStore } from './idb.ts';
+import type { OutboxEntry, OutboxStore } from './outbox.ts';
+
+/** The outbox on IndexedDB: survives worker stops and browser restarts. */
+export class IdbOutboxStore implements OutboxStore {
+  constructor(private readonly factory: IDBFactory = indexedDB) {}
+
+  async put(entry: OutboxEntry): Promise<void> {
+    const db = await openDatabase(this.factory);
+    try {
+      await idbPut(db, outboxStore, entry);
+    } finally {
+      db.close();
+    }
+  }
+
+  async all(): Promise<OutboxEntry[]> {
+    const db = await openDatabase(this.factory);
+    try {
+      return await idbGetAll<OutboxEntry>(db, outboxStore);
+    } finally {
+      db.close();
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  configStorageKey,
+  readConfig,
+  readRules,
+  ruleAdaptersStorageKey,
+} from '../messaging/config.ts';
+import { broadcast, createWorkerListener } from '../messaging/router.ts';
+import { fetchInsights } from './backend-client.ts';
+import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
+import { toView } from './outbox.ts';
+import { backendAccess, outboxAlarm, workerOutbox } from './outbox-runtime.ts';
+import { forgetTab, getTabCustomer, setTabCustomer } from './tab-customers.ts';
+import { clearToken, readToken, restrictSessionStorage, writeToken } from './token-store.ts';
+
+// MV3 workers stop when idle: every listener is registered here at the top level, and all state
+// lives in storage.session / IndexedDB, never in module variables.
+
+/** Registration follows config and grants; serialized so two changes never register twice. */
+async function resyncContentScripts(): Promise<void> {
+  await navigator.locks
+    .request('loopdesk-content-scripts', async (): Promise<void> => {
+      const [config, rules] = await Promise.all([readConfig(), readRules()]);
+      const matches = await syncContentScripts(config, rules);
+      await injectIntoOpenTabs(matches);
+    })
+    .catch((error: unknown) =>
+      console.error('LoopDesk: content script registration failed', error),
+    );
+}
+
+async function status() {
+  const [config, token] = await Promise.all([readConfig(), readToken()]);
+  return {
+    configured: Boolean(config.backendUrl && token),
+    backendUrl: config.backendUrl,
+    hasToken: Boolean(token),
+  };
+}
+
+chrome.runtime.onMessage.addListener(
+  createWorkerListener(
+    {
+      'customer-detected': async ({ ref, url }, sender) => {
+        const tabId = sender.tab?.id;
+        if (tabId === undefined) return;
+        const customer = await setTabCustomer(tabId, ref, url);
+        if (customer) await broadcast('tab-customer-changed', { tabId, customer });
+      },
+      'get-tab-customer': ({ tabId }) => getTabCustomer(tabId),
+      'get-insights': async ({ query }) => {
+        const access = await backendAccess();
+        if (!access) return { kind: 'not-configured' };
+        return fetchInsights(access, query);
+      },
+      'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
+      'get-outbox': async ({ decisionIds }) => {
+        const entries = await workerOutbox().list();
+        return entries
+          .filter((e) => !decisionIds || decisionIds.includes(e.outcome.decisionId))
+          .map(toView);
+      },
+      'flush-outbox': async () => (await workerOutbox().flush({ force: true })).map(toView),
+      'get-status': () => status(),
+      'set-token': async ({ token }) => {
+        await writeToken(token);
+        await workerOutbox().flush({ force: true });
+        return status();
+      },
+      'clear-token': async () => {
+        await clearToken();
+        return status();
+      },
+    },
+    chrome.runtime.id,
+    (reason) => console.warn('LoopDesk: message rejected:', reason),
+  ),
+);
+
+chrome.runtime.onInstalled.addListener(() => void resyncContentScripts());
+
+chrome.runtime.onStartup.addListener(() => {
+  void workerOutbox().flush();
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === outboxAlarm) void workerOutbox().flush();
+});
+
+chrome.permissions.onAdded.addListener(() => void resyncContentScripts());
+chrome.permissions.onRemoved.addListener(() => void resyncContentScripts());
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  if (ruleAdaptersStorageKey in changes) void resyncContentScripts();
+  if (configStorageKey in changes) {
+    void resyncContentScripts();
+    // A new backend URL may make waiting outcomes deliverable.
+    void workerOutbox().flush({ force: true });
+  }
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  void forgetTab(tabId);
+});
+
+// A full page load starts from nothing; the content script (if the new page is a CRM) reports
+// again. Same-document (SPA) navigations do not pass through 'loading' and keep the customer.
+chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  if (changeInfo.status !== 'loading') return;
+  void (async () => {
+    if (await forgetTab(tabId)) await broadcast('tab-customer-changed', { tabId, customer: null });
+  })();
+});
+
+// One window-wide panel (manifest side_panel.default_path) that follows the active tab; the
+// toolbar action and its Alt+Shift+L command open it.
+void chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+void restrictSessionStorage().catch(() => {});

@@ -1,0 +1,76 @@
+import { describe, expectTypeOf, it, expect } from 'vitest';
+import type { CustomerRef } from '../../src/contract/customer-ref.ts';
+import type { InsightsQuery } from '../../src/contract/insights.ts';
+import type { OutcomeRequest } from '../../src/contract/outcome.ts';
+import type {
+  InsightsResult,
+  Message,
+  MessageType,
+  OutboxEntryView,
+  ProtocolMap,
+  RequestOf,
+  ResponseOf,
+  TabCustomer,
+} from './protocol.ts';
+import { messageSchemas } from './schemas.ts';
+import type { sendMessage } from './client.ts';
+
+describe('protocol map', () => {
+  it('pins the message types', () => {
+    expectTypeOf<MessageType>().toEqualTypeOf<
+      | 'customer-detected'
+      | 'get-tab-customer'
+      | 'get-insights'
+      | 'record-outcome'
+      | 'get-outbox'
+      | 'flush-outbox'
+      | 'get-status'
+      | 'set-token'
+      | 'clear-token'
+      | 'tab-customer-changed'
+      | 'outbox-changed'
+    >();
+  });
+
+  it('keeps customer-detected as the content script sends it', () => {
+    expectTypeOf<ProtocolMap['customer-detected']>().toEqualTypeOf<{
+      request: { ref: CustomerRef | null; url: string };
+      response: void;
+    }>();
+    expectTypeOf<Message<'customer-detected'>>().toEqualTypeOf<
+      { type: 'customer-detected' } & { ref: CustomerRef | null; url: string }
+    >();
+  });
+
+  it('types requests and responses of the worker calls', () => {
+    expectTypeOf<RequestOf<'get-insights'>>().toEqualTypeOf<{ query: InsightsQuery }>();
+    expectTypeOf<ResponseOf<'get-insights'>>().toEqualTypeOf<InsightsResult>();
+    expectTypeOf<RequestOf<'record-outcome'>>().toEqualTypeOf<{ outcome: OutcomeRequest }>();
+    expectTypeOf<ResponseOf<'record-outcome'>>().toEqualTypeOf<OutboxEntryView>();
+    expectTypeOf<ResponseOf<'get-tab-customer'>>().toEqualTypeOf<TabCustomer | null>();
+  });
+
+  it('makes sendMessage follow the map', () => {
+    expectTypeOf<typeof sendMessage<'get-tab-customer'>>().parameters.toEqualTypeOf<
+      ['get-tab-customer', { tabId: number }]
+    >();
+    expectTypeOf<typeof sendMessage<'get-status'>>().returns.resolves.toHaveProperty('configured');
+  });
+
+  it('has a runtime schema for every message type and no other', () => {
+    const expected: Record<MessageType, true> = {
+      'customer-detected': true,
+      'get-tab-customer': true,
+      'get-insights': true,
+      'record-outcome': true,
+      'get-outbox': true,
+      'flush-outbox': true,
+      'get-status': true,
+      'set-token': true,
+      'clear-token': true,
+      'tab-customer-changed': true,
+      'outbox-changed': true,
+    };
+    expect(Object.keys(messageSchemas).sort()).toEqual(Object.keys(expected).sort());
+  });
+});

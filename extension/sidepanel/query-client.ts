@@ -1,0 +1,25 @@
+import { QueryClient } from '@tanstack/react-query';
+
+/** Thrown by the insights query when the backend cannot be reached, so react-query retries. */
+export class BackendUnreachableError extends Error {
+  override readonly name = 'BackendUnreachableError';
+}
+
+export function createPanelQueryClient(options: { retries?: number; retryDelayMs?: number } = {}) {
+  const retries = options.retries ?? 2;
+  const baseDelay = options.retryDelayMs ?? 500;
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Insights are fresh enough for a call for 30 s; after that they show at once from
+        // cache and refresh in the background (stale-while-revalidate).
+        staleTime: 30_000,
+        gcTime: 30 * 60_000,
+        retry: (failureCount, error) =>
+          error instanceof BackendUnreachableError && failureCount < retries,
+        retryDelay: (attempt) => Math.min(baseDelay * 2 ** attempt, 5_000),
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
