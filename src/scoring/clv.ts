@@ -25,15 +25,29 @@ export interface CustomerValue {
   horizonMonths: number;
 }
 
+/** Without a spend model (too few repeat buyers to fit one), the customer's own mean spend. */
+function ownMeanSpend(
+  customer: Partial<Pick<CustomerSummary, 'totalSpend' | 'purchaseDays'>> & {
+    monetaryValue: number;
+  },
+): number {
+  if (customer.totalSpend !== undefined && customer.purchaseDays) {
+    return customer.totalSpend / customer.purchaseDays;
+  }
+  return customer.monetaryValue;
+}
+
 /**
  * CLV = sum over months m = 1..H of E[purchases in month m] * E[spend] * margin / (1 + d)^m,
  * with d the monthly rate equivalent to the yearly one. Purchases per month come from the BG/NBD
- * conditional expectation, spend from the Gamma-Gamma conditional mean.
+ * conditional expectation, spend from the Gamma-Gamma conditional mean (or, with no spend model,
+ * the customer's own mean spend).
  */
 export function customerValue(
   bgnbd: BgNbdModel,
-  gammaGamma: GammaGammaParams,
-  customer: Pick<CustomerSummary, 'frequency' | 'recency' | 'T' | 'monetaryValue'>,
+  gammaGamma: GammaGammaParams | null,
+  customer: Pick<CustomerSummary, 'frequency' | 'recency' | 'T' | 'monetaryValue'> &
+    Partial<Pick<CustomerSummary, 'totalSpend' | 'purchaseDays'>>,
   options: ClvOptions = {},
 ): CustomerValue {
   const horizonMonths = options.horizonMonths ?? 12;
@@ -45,7 +59,9 @@ export function customerValue(
   if (!(annualDiscountRate > -1)) throw new Error('annualDiscountRate must be > -1');
   const monthlyDiscount = Math.pow(1 + annualDiscountRate, 1 / 12);
   const unitsPerMonth = DAYS_PER_MONTH / DAYS_PER_UNIT[bgnbd.timeUnit];
-  const expectedSpend = gammaGammaConditionalExpectedSpend(gammaGamma, customer);
+  const expectedSpend = gammaGamma
+    ? gammaGammaConditionalExpectedSpend(gammaGamma, customer)
+    : ownMeanSpend(customer);
   let clv = 0;
   let previous = 0;
   for (let month = 1; month <= horizonMonths; month += 1) {

@@ -73,3 +73,10 @@ export {
   type TrainChurnOptions,
 } from './churn/model.ts';
 export { churnFromModel } from './churn/assessment.ts';
+export {
+  fitValueModels,
+  scoreCustomers,
+  type CustomerScore,
+  type ScoreOptions,
+  type ValueModels,
+} from './score.ts';

@@ -5,13 +5,15 @@ import {
   churnFromBgNbd,
   customerValue,
   DAYS_PER_MONTH,
+  fitValueModels,
   gammaGammaConditionalExpectedSpend,
+  scoreCustomers,
   valueTier,
   valueTierThresholds,
   type BgNbdModel,
 } from './index.ts';
 import { churnFromModel } from './churn/assessment.ts';
-import { churnSchema } from '../contract/insights.ts';
+import { churnSchema, segmentSchema, valueSchema } from '../contract/insights.ts';
 
 const bgnbd: BgNbdModel = {
   r: 0.2426,
@@ -122,5 +124,56 @@ describe('churn bands, shared by both churn sources', () => {
       reasons: ['month-to-month contract', 'short tenure'],
     });
     expect(churnSchema.parse(assessment)).toEqual(assessment);
+  });
+});
+
+describe('scoreCustomers', () => {
+  const summaries = Array.from({ length: 40 }, (_, i) => ({
+    customerId: `c${String(i).padStart(2, '0')}`,
+    frequency: i % 7,
+    recency: i % 7 === 0 ? 0 : 20 + (i % 13),
+    T: 39,
+    monetaryValue: i % 7 === 0 ? 0 : 10 + i,
+    firstPurchase: '1997-01-01',
+    lastPurchase: '1997-08-01',
+    purchaseDays: (i % 7) + 1,
+    totalSpend: ((i % 7) + 1) * (10 + i),
+    daysSinceLastPurchase: i % 7 === 0 ? 273 : 273 - (20 + (i % 13)) * 7,
+  }));
+
+  test('gives every customer a contract-shaped segment, value and churn block', () => {
+    const { scores, tierThresholds } = scoreCustomers(summaries, { bgnbd, gammaGamma });
+    expect(scores).toHaveLength(40);
+    expect(tierThresholds.silver).toBeLessThanOrEqual(tierThresholds.gold);
+    for (const score of scores) {
+      segmentSchema.parse({ name: score.segment.name, ...score.segment });
+      valueSchema.parse({ ...score.value, currency: 'USD' });
+      churnSchema.parse(score.churn);
+    }
+    const platinum = scores.filter((score) => score.value.tier === 'platinum');
+    expect(platinum.length).toBeGreaterThanOrEqual(1);
+    expect(platinum.length).toBeLessThanOrEqual(3);
+  });
+
+  test("without a spend model, spend per purchase is the customer's own mean", () => {
+    const [first] = scoreCustomers([summaries[3] as (typeof summaries)[number]], {
+      bgnbd,
+      gammaGamma: null,
+    }).scores;
+    const customer = summaries[3] as (typeof summaries)[number];
+    const purchases = first?.value.expectedPurchases as number;
+    const undiscounted = customerValue(bgnbd, null, customer, { annualDiscountRate: 0 });
+    expect(undiscounted.expectedSpend).toBeCloseTo(customer.totalSpend / customer.purchaseDays, 10);
+    expect(undiscounted.clv).toBeCloseTo(purchases * undiscounted.expectedSpend, 8);
+  });
+
+  test('fitValueModels leaves Gamma-Gamma out when there are too few repeat buyers', () => {
+    const few = summaries.map((summary, i) =>
+      i < 39 ? { ...summary, frequency: 0, recency: 0, monetaryValue: 0 } : summary,
+    );
+    expect(() => fitValueModels(few, { asOf: '1997-09-30' })).not.toThrow();
+    const models = fitValueModels(few, { asOf: '1997-09-30' });
+    expect(models.gammaGamma).toBeNull();
+    expect(models.asOf).toBe('1997-09-30');
   });
 });
