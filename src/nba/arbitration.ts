@@ -56,7 +56,8 @@ export interface ArbitrationCandidate {
   /** The Thompson draw (equal to the mean when not exploring) used in the priority. */
   propensityUsed: number;
   priority: number;
-  reason: string;
+  /** Built for the top `maxActions` only (what the panel shows, or would have shown); null below. */
+  reason: string | null;
 }
 
 export interface ExcludedTreatment {
@@ -142,6 +143,7 @@ export function decideNextBestActions(input: DecideInput): NbaDecision {
   const sample = betaSamplerFor(input.rng);
   const excluded: ExcludedTreatment[] = [];
   const candidates: ArbitrationCandidate[] = [];
+  const explain = new Map<string, () => string>();
 
   const totalOffers = Object.values(input.facts.treatmentHistory).reduce(
     (sum, h) => sum + h.offersLast30Days,
@@ -193,12 +195,16 @@ export function decideNextBestActions(input: DecideInput): NbaDecision {
       propensityMean: posterior.mean,
       propensityUsed,
       priority,
-      reason: reasonLine(result.conditions, treatment.name, posterior),
+      reason: null,
     });
+    explain.set(treatment.id, () => reasonLine(result.conditions, treatment.name, posterior));
   }
 
   candidates.sort((a, b) => b.priority - a.priority || (a.treatmentId < b.treatmentId ? -1 : 1));
-  candidates.forEach((candidate, index) => (candidate.rank = index + 1));
+  candidates.forEach((candidate, index) => {
+    candidate.rank = index + 1;
+    if (index < policy.maxActions) candidate.reason = explain.get(candidate.treatmentId)!();
+  });
 
   let noActionCode: NoActionCode | null = null;
   if (controlGroup) noActionCode = 'control_group';
@@ -215,7 +221,7 @@ export function decideNextBestActions(input: DecideInput): NbaDecision {
             name: treatment.name,
             kind: treatment.kind,
             script: treatment.script,
-            reason: candidate.reason,
+            reason: candidate.reason!,
             propensity: candidate.propensityMean,
             priority: candidate.priority,
           };
