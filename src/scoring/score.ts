@@ -5,7 +5,12 @@
 import { fitBgNbd, type BgNbdModel } from './bgnbd.ts';
 import { churnFromBgNbd, type ChurnAssessment, type ChurnBandThresholds } from './churn-band.ts';
 import { customerValue, type ClvOptions } from './clv.ts';
-import { fitGammaGamma, isRepeatBuyer, type GammaGammaModel } from './gamma-gamma.ts';
+import {
+  fitGammaGamma,
+  isRepeatBuyer,
+  type GammaGammaModel,
+  type GammaGammaParams,
+} from './gamma-gamma.ts';
 import { rfmInputFromSummary, scoreRfm, type SegmentName } from './rfm.ts';
 import {
   DEFAULT_TIER_QUANTILES,
@@ -60,7 +65,7 @@ export interface ScoreOptions extends ClvOptions {
  */
 export function scoreCustomers(
   summaries: readonly CustomerSummary[],
-  models: Pick<ValueModels, 'bgnbd' | 'gammaGamma'>,
+  models: { bgnbd: BgNbdModel; gammaGamma: GammaGammaParams | null },
   options: ScoreOptions = {},
 ): { scores: CustomerScore[]; tierThresholds: ValueTierThresholds } {
   if (summaries.length === 0) {

@@ -146,7 +146,7 @@ describe('scoreCustomers', () => {
     expect(scores).toHaveLength(40);
     expect(tierThresholds.silver).toBeLessThanOrEqual(tierThresholds.gold);
     for (const score of scores) {
-      segmentSchema.parse({ name: score.segment.name, ...score.segment });
+      segmentSchema.parse(score.segment);
       valueSchema.parse({ ...score.value, currency: 'USD' });
       churnSchema.parse(score.churn);
     }
