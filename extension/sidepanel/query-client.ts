@@ -5,7 +5,9 @@ export class BackendUnreachableError extends Error {
   override readonly name = 'BackendUnreachableError';
 }
 
-export function createPanelQueryClient(options: { retries?: number; retryDelayMs?: number } = {}) {
+export function createPanelQueryClient(
+  options: { retries?: number; retryDelayMs?: number; staleTimeMs?: number } = {},
+) {
   const retries = options.retries ?? 2;
   const baseDelay = options.retryDelayMs ?? 500;
   return new QueryClient({
@@ -13,7 +15,7 @@ export function createPanelQueryClient(options: { retries?: number; retryDelayMs
       queries: {
         // Insights are fresh enough for a call for 30 s; after that they show at once from
         // cache and refresh in the background (stale-while-revalidate).
-        staleTime: 30_000,
+        staleTime: options.staleTimeMs ?? 30_000,
         gcTime: 30 * 60_000,
         retry: (failureCount, error) =>
           error instanceof BackendUnreachableError && failureCount < retries,
