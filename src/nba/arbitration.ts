@@ -1,4 +1,5 @@
-import type { NextBestAction } from '../contract/insights.ts';
+import type { decisionSchema, NextBestAction } from '../contract/insights.ts';
+import type { z } from 'zod';
 import { evaluateEligibility, type ExclusionCode } from './eligibility.ts';
 import { prepareFacts } from './evaluate-conditions.ts';
 import type { CustomerFacts } from './facts.ts';
@@ -240,5 +241,17 @@ export function decideNextBestActions(input: DecideInput): NbaDecision {
     ranked: candidates,
     excluded,
     policy,
+  };
+}
+
+/** The `decision` block of the insights payload, once the server has stored the row under `id`. */
+export function toDecisionPayload(
+  decision: NbaDecision,
+  id: string,
+): z.infer<typeof decisionSchema> {
+  return {
+    id,
+    controlGroup: decision.controlGroup,
+    noActionReason: decision.noAction?.message ?? null,
   };
 }

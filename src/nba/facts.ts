@@ -36,3 +36,21 @@ export type TreatmentHistory = z.infer<typeof treatmentHistorySchema>;
 export type AttributeValue = CustomerFacts['attributes'][string];
 
 export const DAY_MS = 86_400_000;
+
+/** Per-treatment history from past offers (any order), as of `now`. */
+export function treatmentHistoryFromOffers(
+  offers: readonly { treatmentId: string; offeredAt: string }[],
+  now: Date,
+): Record<string, TreatmentHistory> {
+  const history: Record<string, TreatmentHistory> = {};
+  const windowStart = now.getTime() - 30 * DAY_MS;
+  for (const offer of offers) {
+    const atMs = Date.parse(offer.offeredAt);
+    if (Number.isNaN(atMs) || atMs > now.getTime()) continue;
+    const entry = (history[offer.treatmentId] ??= { lastOfferedAt: null, offersLast30Days: 0 });
+    if (entry.lastOfferedAt === null || atMs > Date.parse(entry.lastOfferedAt))
+      entry.lastOfferedAt = offer.offeredAt;
+    if (atMs >= windowStart) entry.offersLast30Days++;
+  }
+  return history;
+}

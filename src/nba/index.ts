@@ -11,5 +11,6 @@ export * from './rule-set.ts';
 export * from './arbitration.ts';
 export * from './routing.ts';
 export * from './version.ts';
+export * from './uplift.ts';
 export * from './rng.ts';
 export * from './demo-catalogue.ts';

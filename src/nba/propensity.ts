@@ -67,3 +67,27 @@ export function lookupPosterior(
 ): BetaPosterior {
   return posteriorFor(treatment.prior, index.get(keyOf(treatment.id, segment)));
 }
+
+/** Only accepted and declined outcomes teach propensity; offered and not-offered rows do not. */
+export function tallyOutcomes(
+  outcomes: readonly { treatmentId: string; segment: string | null; result: string }[],
+): OutcomeTally[] {
+  const byKey = new Map<string, OutcomeTally>();
+  for (const outcome of outcomes) {
+    if (outcome.result !== 'accepted' && outcome.result !== 'declined') continue;
+    const key = keyOf(outcome.treatmentId, outcome.segment);
+    let tally = byKey.get(key);
+    if (!tally) {
+      tally = {
+        treatmentId: outcome.treatmentId,
+        segment: outcome.segment,
+        accepted: 0,
+        declined: 0,
+      };
+      byKey.set(key, tally);
+    }
+    if (outcome.result === 'accepted') tally.accepted++;
+    else tally.declined++;
+  }
+  return [...byKey.values()];
+}
