@@ -6,8 +6,11 @@ import { migrate } from './migrate.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set) and migrates it. */
-export async function openDb(config: Pick<ServerConfig, 'databaseUrl' | 'dataDir'>): Promise<Db> {
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set) and, unless told not to, migrates it. */
+export async function openDb(
+  config: Pick<ServerConfig, 'databaseUrl' | 'dataDir'>,
+  options: { migrate?: boolean } = {},
+): Promise<Db> {
   let db: Db;
   if (config.databaseUrl) {
     db = await openPostgres(config.databaseUrl);
@@ -17,7 +20,7 @@ export async function openDb(config: Pick<ServerConfig, 'databaseUrl' | 'dataDir
     db = await openPglite(path.join(config.dataDir, 'pgdata'));
   }
   try {
-    await migrate(db);
+    if (options.migrate !== false) await migrate(db);
   } catch (error) {
     await db.close();
     throw error;

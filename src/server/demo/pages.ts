@@ -44,12 +44,15 @@ ${main}
 </html>`);
 }
 
+/** Values the CRM does not have are left out, as real CRMs do, rather than shown empty. */
 function fields(customer: Pick<CustomerRow, 'name' | 'email' | 'phone'>): string {
-  return `<dl>
-  <dt>Name</dt><dd data-field="name">${escapeHtml(customer.name)}</dd>
-  <dt>Email</dt><dd data-field="email">${escapeHtml(customer.email)}</dd>
-  <dt>Phone</dt><dd data-field="phone">${escapeHtml(customer.phone)}</dd>
-</dl>`;
+  const rows = (['name', 'email', 'phone'] as const)
+    .filter((field) => customer[field])
+    .map(
+      (field) =>
+        `  <dt>${field[0]!.toUpperCase()}${field.slice(1)}</dt><dd data-field="${field}">${escapeHtml(customer[field])}</dd>`,
+    );
+  return `<dl>\n${rows.join('\n')}\n</dl>`;
 }
 
 /** Navigates in place (pushState + swapping <main>) so the extension sees single-page-app navigation. */

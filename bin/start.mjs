@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm start`: install if needed, build the extension, start the backend with demo data.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+function run(command, args) {
+  return spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status;
+}
+
+if (!existsSync(path.join(root, 'node_modules'))) {
+  console.log('Installing dependencies (first start)…');
+  if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) {
+    console.error('error: npm install failed; see the messages above.');
+    process.exit(1);
+  }
+}
+
+console.log('Building the extension into dist/…');
+if (run('npx', ['vite', 'build']) !== 0) {
+  console.warn(
+    'warning: the extension did not build (see above); the backend starts anyway, but there is no dist/ to load yet.',
+  );
+}
+
+const { register } = await import('tsx/esm/api');
+register();
+await import(new URL('../src/server/start.ts', import.meta.url).href);

@@ -1,0 +1,241 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createToken, roles, type Role } from './auth/tokens.ts';
+import { readConfig, type ServerConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openDb } from './db/open.ts';
+import { importKinds, type ImportKind } from './import/rows.ts';
+import { ImportRejectedError, runImport, type FileProblem, type ImportResult } from './import/run.ts';
+import { byteCounter, type ImportFormat } from './import/source.ts';
+import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
+import { closeOnSignals, startServer } from './serve.ts';
+
+/** A failure the user can act on: printed as one line, exit code 1, no stack. */
+class CliError extends Error {}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError('must be a whole number from 0 to 65535');
+  }
+  return port;
+}
+
+function formatFromName(file: string): ImportFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
+  if (name.endsWith('.csv')) return 'csv';
+  return undefined;
+}
+
+function printProblems(errors: FileProblem[], total: number) {
+  for (const problem of errors) {
+    const where = [problem.line ? `line ${problem.line}` : null, problem.column].filter(Boolean).join(', ');
+    process.stderr.write(`  ${where ? `${where}: ` : ''}${problem.message}\n`);
+  }
+  if (total > errors.length) process.stderr.write(`  … and ${total - errors.length} more\n`);
+}
+
+function printImportResult(file: string, result: ImportResult) {
+  process.stdout.write(
+    `Imported ${result.rows} ${result.kind} rows from ${file} (${result.format}): ` +
+      `${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged` +
+      (result.customersCreated ? `, ${result.customersCreated} customers created` : '') +
+      '\n',
+  );
+}
+
+async function importLocally(config: ServerConfig, kind: ImportKind, file: string) {
+  const size = (await stat(file)).size;
+  const db = await openDb(config);
+  const tty = Boolean(process.stderr.isTTY);
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: `${kind} |{bar}| {percentage}% | {rows} rows`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  let rows = 0;
+  let lastLine = 0;
+  bar?.start(size, 0, { rows: 0 });
+  const counter = byteCounter((bytes) => bar?.update(bytes, { rows }));
+  try {
+    const result = await runImport(db, kind, createReadStream(file).pipe(counter), {
+      settings: config,
+      actor: cliActor(),
+      format: formatFromName(file),
+      onProgress: (progress) => {
+        rows = progress.rowsRead;
+        if (!bar && rows - lastLine >= 50_000) {
+          lastLine = rows;
+          process.stderr.write(`${kind}: ${rows} rows read\n`);
+        }
+      },
+    });
+    bar?.update(size, { rows: result.rows });
+    bar?.stop();
+    printImportResult(file, result);
+  } catch (error) {
+    bar?.stop();
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+async function callServer<T>(server: LocalServerInfo, path: string, init: RequestInit): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${server.cliToken}` },
+  });
+  const body = (await response.json()) as T & {
+    title?: string;
+    detail?: string;
+    errors?: FileProblem[];
+    errorCount?: number;
+  };
+  if (!response.ok) {
+    if (body.errors && body.errorCount !== undefined) throw new ImportRejectedError(body.errors, body.errorCount);
+    throw new CliError(`the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`);
+  }
+  return body;
+}
+
+async function importThroughServer(server: LocalServerInfo, kind: ImportKind, file: string) {
+  process.stderr.write(`A LoopDesk server (pid ${server.pid}) holds the database; importing through ${server.url}\n`);
+  const format = formatFromName(file);
+  const type = file.toLowerCase().endsWith('.gz')
+    ? 'application/gzip'
+    : format === 'ndjson'
+      ? 'application/x-ndjson'
+      : format === 'csv'
+        ? 'text/csv'
+        : 'application/octet-stream';
+  const result = await callServer<ImportResult>(server, `/v1/imports/${kind}`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    // Node needs this to stream a request body.
+    duplex: 'half',
+  } as RequestInit);
+  printImportResult(file, result);
+}
+
+function cliActor(): string {
+  return `cli:${process.env.USER ?? 'local'}`;
+}
+
+export function buildCli(): Command {
+  const program = new Command('loopdesk')
+    .description('LoopDesk customer-intelligence backend')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('serve')
+    .description('Start the API (and the demo CRM at /demo)')
+    .addOption(
+      new Option('-p, --port <port>', 'port to listen on').env('PORT').default(8787).argParser(parsePort),
+    )
+    .option('-H, --host <host>', 'interface to listen on', 'localhost')
+    .option('--seed-demo', 'load the generated demo data set into an empty database', false)
+    .action(async (options: { port: number; host: string; seedDemo: boolean }) => {
+      const config = readConfig();
+      const server = await startServer({ config, ...options });
+      closeOnSignals(server);
+      if (server.seed?.seeded) {
+        process.stdout.write(
+          `Seeded demo data: ${server.seed.customers} customers, ${server.seed.transactions} transactions, ${server.seed.contacts} contacts\n`,
+        );
+      }
+      process.stdout.write(
+        `LoopDesk API listening on ${server.url} (database: ${server.db.kind === 'pglite' ? `embedded, ${config.dataDir}` : 'PostgreSQL'})\n` +
+          `  demo CRM: ${server.url}/demo   API docs: ${server.url}/docs\n`,
+      );
+    });
+
+  program
+    .command('import')
+    .description('Import a CSV (with header) or NDJSON file, gzip accepted; all or nothing')
+    .addArgument(program.createArgument('<kind>', 'what the file holds').choices(importKinds))
+    .argument('<file>', 'path to the file')
+    .action(async (kind: ImportKind, file: string) => {
+      const config = readConfig();
+      await stat(file).catch(() => {
+        throw new CliError(`cannot read ${file}`);
+      });
+      const server = await runningLocalServer(config);
+      if (server) await importThroughServer(server, kind, file);
+      else await importLocally(config, kind, file);
+    });
+
+  const token = program.command('token').description('Manage API tokens');
+  token
+    .command('create')
+    .description('Issue a bearer token (printed once, on the last line; stored only as a hash)')
+    .addOption(new Option('--role <role>', 'csr, supervisor or admin').choices(roles).makeOptionMandatory())
+    .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
+    .action(async (options: { role: Role; name: string }) => {
+      const config = readConfig();
+      const server = await runningLocalServer(config);
+      let created: { token: string; role: Role; agentName: string };
+      if (server) {
+        created = await callServer(server, '/v1/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ role: options.role, name: options.name }),
+        });
+      } else {
+        const db = await openDb(config);
+        try {
+          created = await createToken(db, { role: options.role, agentName: options.name, actor: cliActor() });
+        } finally {
+          await db.close();
+        }
+      }
+      process.stdout.write(`Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`);
+      process.stdout.write(`${created.token}\n`);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations')
+    .action(async () => {
+      const config = readConfig();
+      const server = await runningLocalServer(config);
+      if (server) {
+        throw new CliError(`a LoopDesk server (pid ${server.pid}) holds the database and migrated it when it started`);
+      }
+      const db = await openDb(config, { migrate: false });
+      try {
+        const applied = await migrate(db);
+        const { rows } = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+        process.stdout.write(
+          `Database is at migration ${rows[0]?.version ?? 0}${applied.length ? ` (applied ${applied.join(', ')})` : ''}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ImportRejectedError) {
+      process.stderr.write(`error: the file was rejected, nothing was written (${error.errorCount} problem(s)):\n`);
+      printProblems(error.errors, error.errorCount);
+    } else {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await main();
