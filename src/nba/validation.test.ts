@@ -145,6 +145,18 @@ describe('rule set validation', () => {
     expect(kinds.size).toBe(5);
   });
 
+  it('every demo treatment has an active rule and survives a JSON round trip', () => {
+    for (const treatment of demoRuleSet.treatments) {
+      expect(
+        demoRuleSet.rules.some((r) => r.active && r.treatmentId === treatment.id),
+        treatment.id,
+      ).toBe(true);
+    }
+    const stored = JSON.parse(JSON.stringify({ ruleSet: demoRuleSet, routing: demoRoutingConfig }));
+    expect(validateRuleSet(stored.ruleSet)).toEqual({ ok: true, value: demoRuleSet });
+    expect(validateRoutingConfig(stored.routing)).toEqual({ ok: true, value: demoRoutingConfig });
+  });
+
   it('finds rules pointing at unknown treatments and duplicate ids', () => {
     const result = validateRuleSet({
       treatments: [makeTreatment({ id: 'a' }), makeTreatment({ id: 'a' })],
