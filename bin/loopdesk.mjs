@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `loopdesk` command: runs the TypeScript CLI directly through tsx, no build step.
+import { URL } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register();

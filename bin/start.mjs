@@ -2,27 +2,30 @@
 // `npm start`: install if needed, build the extension, start the backend with demo data.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
+
+const say = (message) => process.stdout.write(`${message}\n`);
 
 function run(command, args) {
   return spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status;
 }
 
 if (!existsSync(path.join(root, 'node_modules'))) {
-  console.log('Installing dependencies (first start)…');
+  say('Installing dependencies (first start)…');
   if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) {
-    console.error('error: npm install failed; see the messages above.');
+    say('error: npm install failed; see the messages above.');
     process.exit(1);
   }
 }
 
-console.log('Building the extension into dist/…');
+say('Building the extension into dist/…');
 if (run('npx', ['vite', 'build']) !== 0) {
-  console.warn(
+  say(
     'warning: the extension did not build (see above); the backend starts anyway, but there is no dist/ to load yet.',
   );
 }

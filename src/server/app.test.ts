@@ -41,7 +41,10 @@ describe.each(testDatabases())('API on $name', (target) => {
   const insights = (query: string, role: Role = 'csr') =>
     app.inject({ method: 'GET', url: `/v1/insights?${query}`, headers: auth(role) });
 
-  const expectProblem = (response: { headers: Record<string, unknown>; json: () => unknown }, status: number) => {
+  const expectProblem = (
+    response: { headers: Record<string, unknown>; json: () => unknown },
+    status: number,
+  ) => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = problemSchema.parse(response.json());
     expect(body.status).toBe(status);
@@ -55,9 +58,16 @@ describe.each(testDatabases())('API on $name', (target) => {
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/v1/insights', '/v1/outcomes', '/v1/contacts', '/v1/imports/{kind}']),
+      expect.arrayContaining([
+        '/v1/insights',
+        '/v1/outcomes',
+        '/v1/contacts',
+        '/v1/imports/{kind}',
+      ]),
     );
-    expect(spec.paths['/v1/insights'].get.parameters.map((p: { name: string }) => p.name)).toContain('email');
+    expect(
+      spec.paths['/v1/insights'].get.parameters.map((p: { name: string }) => p.name),
+    ).toContain('email');
     const docs = await app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
   });
@@ -66,10 +76,17 @@ describe.each(testDatabases())('API on $name', (target) => {
     const response = await insights('crm=salesforce&type=account&id=001ABC&context=500XYZ');
     expect(response.statusCode).toBe(200);
     const body = insightsSchema.parse(response.json());
-    expect(body.customer).toMatchObject({ id: 'C1', name: 'Ada Lovelace', email: 'ada@example.com', since: '2024-01-10' });
+    expect(body.customer).toMatchObject({
+      id: 'C1',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      since: '2024-01-10',
+    });
     expect(body.customer.tenureDays).toBeGreaterThan(300);
     expect(body.customer.identities).toEqual(
-      expect.arrayContaining([{ kind: 'record', crm: 'salesforce', objectType: 'account', value: '001ABC' }]),
+      expect.arrayContaining([
+        { kind: 'record', crm: 'salesforce', objectType: 'account', value: '001ABC' },
+      ]),
     );
     expect(body.segment).toBeNull();
     expect(body.scoredAt).toBeNull();
@@ -112,7 +129,9 @@ describe.each(testDatabases())('API on $name', (target) => {
   });
 
   it('prefers the strongest identifier that matches', async () => {
-    const body = insightsSchema.parse((await insights('email=bob@example.com&phone=2125550100')).json());
+    const body = insightsSchema.parse(
+      (await insights('email=bob@example.com&phone=2125550100')).json(),
+    );
     expect(body.customer.id).toBe('C2');
   });
 
@@ -120,17 +139,27 @@ describe.each(testDatabases())('API on $name', (target) => {
     const response = await insights('crm=salesforce');
     expect(response.statusCode).toBe(400);
     const body = expectProblem(response, 400);
-    expect(body.errors?.[0]).toMatchObject({ path: 'querystring', message: 'give crm and id, or email, or phone' });
+    expect(body.errors?.[0]).toMatchObject({
+      path: 'querystring',
+      message: 'give crm and id, or email, or phone',
+    });
   });
 
   it('stores an outcome once per Idempotency-Key', async () => {
-    const decision = insightsSchema.parse((await insights('email=ada@example.com')).json()).decision;
+    const decision = insightsSchema.parse(
+      (await insights('email=ada@example.com')).json(),
+    ).decision;
     const send = (key: string | undefined, decisionId = decision.id) =>
       app.inject({
         method: 'POST',
         url: '/v1/outcomes',
         headers: { ...auth('csr'), ...(key ? { 'idempotency-key': key } : {}) },
-        payload: { decisionId, result: 'declined', reason: 'too_expensive', occurredAt: '2025-02-01T10:00:00Z' },
+        payload: {
+          decisionId,
+          result: 'declined',
+          reason: 'too_expensive',
+          occurredAt: '2025-02-01T10:00:00Z',
+        },
       });
     expectProblem(await send(undefined), 400);
     const first = await send('key-0000001');
@@ -155,13 +184,24 @@ describe.each(testDatabases())('API on $name', (target) => {
         method: 'POST',
         url: '/v1/contacts',
         headers: auth('csr'),
-        payload: { contactId: 'K-API-1', customerId, channel: 'Chat', startedAt: '2025-03-01T09:00:00Z', csat: 4 },
+        payload: {
+          contactId: 'K-API-1',
+          customerId,
+          channel: 'Chat',
+          startedAt: '2025-03-01T09:00:00Z',
+          csat: 4,
+        },
       });
     expect((await post('C1')).statusCode).toBe(201);
     expect((await post('C1')).statusCode).toBe(200);
     expectProblem(await post('C404'), 404);
     const body = insightsSchema.parse((await insights('email=ada@example.com')).json());
-    expect(body.recentContacts[0]).toMatchObject({ id: 'K-API-1', channel: 'chat', csat: 4, agent: 'test-csr' });
+    expect(body.recentContacts[0]).toMatchObject({
+      id: 'K-API-1',
+      channel: 'chat',
+      csat: 4,
+      agent: 'test-csr',
+    });
   });
 
   it('imports over the API for admins only, all or nothing', async () => {
@@ -194,7 +234,11 @@ describe.each(testDatabases())('API on $name', (target) => {
     });
     expect(response.statusCode).toBe(201);
     const { token } = response.json() as { token: string };
-    const whoami = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+    const whoami = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(whoami.json()).toEqual({ role: 'csr', agentName: 'new agent' });
     const stored = await db.query('SELECT 1 FROM tokens WHERE token_hash = $1', [token]);
     expect(stored.rows).toHaveLength(0);
@@ -202,7 +246,10 @@ describe.each(testDatabases())('API on $name', (target) => {
 
   it('refuses a CSR token on every supervisor and admin route, and every route declares a role', async () => {
     const fill = (url: string) =>
-      url.replace(':kind', 'customers').replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
+      url
+        .replace(':kind', 'customers')
+        .replace(/:[A-Za-z]+/g, 'x')
+        .replace('*', 'x');
     const undeclared = app.routeTable.filter(
       (route) =>
         route.role === undefined &&
@@ -211,7 +258,9 @@ describe.each(testDatabases())('API on $name', (target) => {
         !route.url.startsWith('/docs'),
     );
     expect(undeclared).toEqual([]);
-    const publicRoutes = app.routeTable.filter((route) => route.role === 'public').map((r) => r.url);
+    const publicRoutes = app.routeTable
+      .filter((route) => route.role === 'public')
+      .map((r) => r.url);
     for (const url of publicRoutes) {
       expect(url === '/healthz' || url === '/openapi.json' || url.startsWith('/demo')).toBe(true);
     }
@@ -231,7 +280,11 @@ describe.each(testDatabases())('API on $name', (target) => {
       const response = await app.inject({ method: route.method as 'GET', url: fill(route.url) });
       expect(response.statusCode, `${route.method} ${route.url} without a token`).toBe(401);
     }
-    const supervisorView = await app.inject({ method: 'GET', url: '/v1/decisions', headers: auth('supervisor') });
+    const supervisorView = await app.inject({
+      method: 'GET',
+      url: '/v1/decisions',
+      headers: auth('supervisor'),
+    });
     expect(supervisorView.statusCode).toBe(200);
   });
 
@@ -240,7 +293,11 @@ describe.each(testDatabases())('API on $name', (target) => {
       app.inject({
         method: 'OPTIONS',
         url: '/v1/insights',
-        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
       });
     const allowed = await preflight(extensionOrigin);
     expect(allowed.headers['access-control-allow-origin']).toBe(extensionOrigin);
@@ -251,7 +308,11 @@ describe.each(testDatabases())('API on $name', (target) => {
 
   it('answers unknown routes and bad tokens with problem+json', async () => {
     expectProblem(await app.inject({ method: 'GET', url: '/v1/nothing' }), 404);
-    const bad = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: 'Bearer nope' } });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: 'Bearer nope' },
+    });
     expectProblem(bad, 401);
   });
 
@@ -263,7 +324,9 @@ describe.each(testDatabases())('API on $name', (target) => {
     expect(page.body).not.toContain('<script>alert(1)</script>');
     expect(page.body).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     const ticket = await app.inject({ method: 'GET', url: '/demo/tickets/1' });
-    expect(ticket.body).toMatch(/<section class="requester">[\s\S]*data-field="email">ada@example.com</);
+    expect(ticket.body).toMatch(
+      /<section class="requester">[\s\S]*data-field="email">ada@example.com</,
+    );
     const ambiguous = await app.inject({ method: 'GET', url: '/demo/tickets/1000' });
     expect(ambiguous.body).toContain('data-field="phone">+12125550100<');
   });
@@ -289,7 +352,9 @@ describe('rate limit', () => {
     const { app, auth } = await appWithTokens(db, { rateLimitPerMinute: 3 });
     const statuses = [];
     for (let i = 0; i < 4; i += 1) {
-      statuses.push((await app.inject({ method: 'GET', url: '/v1/whoami', headers: auth('csr') })).statusCode);
+      statuses.push(
+        (await app.inject({ method: 'GET', url: '/v1/whoami', headers: auth('csr') })).statusCode,
+      );
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
     // Another token has its own budget.

@@ -70,7 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const allowedOrigins = new Set([extensionOrigin, ...config.corsOrigins]);
   await app.register(cors, {
-    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && allowedOrigins.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     maxAge: 600,
@@ -96,7 +97,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'LoopDesk customer-intelligence API',
         version: apiVersion,
-        description: 'Insights for the CSR side panel, outcomes, contacts, imports and administration.',
+        description:
+          'Insights for the CSR side panel, outcomes, contacts, imports and administration.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -116,7 +118,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         tags: ['public'],
         summary: 'Liveness and database reachability',
         security: [],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+        response: {
+          200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }),
+        },
       },
     },
     async () => {
@@ -124,10 +128,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return { status: 'ok' as const, database: db.kind };
     },
   );
-  typed.get(
-    '/openapi.json',
-    { config: { role: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
+  typed.get('/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
   );
 
   const decide = options.decide ?? noCatalogueDecision;

@@ -8,7 +8,12 @@ import { readConfig, type ServerConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { importKinds, type ImportKind } from './import/rows.ts';
-import { ImportRejectedError, runImport, type FileProblem, type ImportResult } from './import/run.ts';
+import {
+  ImportRejectedError,
+  runImport,
+  type FileProblem,
+  type ImportResult,
+} from './import/run.ts';
 import { byteCounter, type ImportFormat } from './import/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 import { closeOnSignals, startServer } from './serve.ts';
@@ -33,7 +38,9 @@ function formatFromName(file: string): ImportFormat | undefined {
 
 function printProblems(errors: FileProblem[], total: number) {
   for (const problem of errors) {
-    const where = [problem.line ? `line ${problem.line}` : null, problem.column].filter(Boolean).join(', ');
+    const where = [problem.line ? `line ${problem.line}` : null, problem.column]
+      .filter(Boolean)
+      .join(', ');
     process.stderr.write(`  ${where ? `${where}: ` : ''}${problem.message}\n`);
   }
   if (total > errors.length) process.stderr.write(`  … and ${total - errors.length} more\n`);
@@ -89,7 +96,10 @@ async function importLocally(config: ServerConfig, kind: ImportKind, file: strin
 async function callServer<T>(server: LocalServerInfo, path: string, init: RequestInit): Promise<T> {
   const response = await fetch(`${server.url}${path}`, {
     ...init,
-    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${server.cliToken}` },
+    headers: {
+      ...(init.headers as Record<string, string>),
+      authorization: `Bearer ${server.cliToken}`,
+    },
   });
   const body = (await response.json()) as T & {
     title?: string;
@@ -98,14 +108,19 @@ async function callServer<T>(server: LocalServerInfo, path: string, init: Reques
     errorCount?: number;
   };
   if (!response.ok) {
-    if (body.errors && body.errorCount !== undefined) throw new ImportRejectedError(body.errors, body.errorCount);
-    throw new CliError(`the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`);
+    if (body.errors && body.errorCount !== undefined)
+      throw new ImportRejectedError(body.errors, body.errorCount);
+    throw new CliError(
+      `the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`,
+    );
   }
   return body;
 }
 
 async function importThroughServer(server: LocalServerInfo, kind: ImportKind, file: string) {
-  process.stderr.write(`A LoopDesk server (pid ${server.pid}) holds the database; importing through ${server.url}\n`);
+  process.stderr.write(
+    `A LoopDesk server (pid ${server.pid}) holds the database; importing through ${server.url}\n`,
+  );
   const format = formatFromName(file);
   const type = file.toLowerCase().endsWith('.gz')
     ? 'application/gzip'
@@ -138,7 +153,10 @@ export function buildCli(): Command {
     .command('serve')
     .description('Start the API (and the demo CRM at /demo)')
     .addOption(
-      new Option('-p, --port <port>', 'port to listen on').env('PORT').default(8787).argParser(parsePort),
+      new Option('-p, --port <port>', 'port to listen on')
+        .env('PORT')
+        .default(8787)
+        .argParser(parsePort),
     )
     .option('-H, --host <host>', 'interface to listen on', 'localhost')
     .option('--seed-demo', 'load the generated demo data set into an empty database', false)
@@ -176,7 +194,9 @@ export function buildCli(): Command {
   token
     .command('create')
     .description('Issue a bearer token (printed once, on the last line; stored only as a hash)')
-    .addOption(new Option('--role <role>', 'csr, supervisor or admin').choices(roles).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'csr, supervisor or admin').choices(roles).makeOptionMandatory(),
+    )
     .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
     .action(async (options: { role: Role; name: string }) => {
       const config = readConfig();
@@ -191,12 +211,18 @@ export function buildCli(): Command {
       } else {
         const db = await openDb(config);
         try {
-          created = await createToken(db, { role: options.role, agentName: options.name, actor: cliActor() });
+          created = await createToken(db, {
+            role: options.role,
+            agentName: options.name,
+            actor: cliActor(),
+          });
         } finally {
           await db.close();
         }
       }
-      process.stdout.write(`Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`);
+      process.stdout.write(
+        `Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`,
+      );
       process.stdout.write(`${created.token}\n`);
     });
 
@@ -207,12 +233,16 @@ export function buildCli(): Command {
       const config = readConfig();
       const server = await runningLocalServer(config);
       if (server) {
-        throw new CliError(`a LoopDesk server (pid ${server.pid}) holds the database and migrated it when it started`);
+        throw new CliError(
+          `a LoopDesk server (pid ${server.pid}) holds the database and migrated it when it started`,
+        );
       }
       const db = await openDb(config, { migrate: false });
       try {
         const applied = await migrate(db);
-        const { rows } = await db.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+        const { rows } = await db.query<{ version: number }>(
+          'SELECT max(version) AS version FROM schema_migrations',
+        );
         process.stdout.write(
           `Database is at migration ${rows[0]?.version ?? 0}${applied.length ? ` (applied ${applied.join(', ')})` : ''}\n`,
         );
@@ -229,7 +259,9 @@ export async function main(argv = process.argv): Promise<void> {
     await buildCli().parseAsync(argv);
   } catch (error) {
     if (error instanceof ImportRejectedError) {
-      process.stderr.write(`error: the file was rejected, nothing was written (${error.errorCount} problem(s)):\n`);
+      process.stderr.write(
+        `error: the file was rejected, nothing was written (${error.errorCount} problem(s)):\n`,
+      );
       printProblems(error.errors, error.errorCount);
     } else {
       process.stderr.write(`error: ${(error as Error).message}\n`);

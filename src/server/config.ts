@@ -19,7 +19,9 @@ export const extensionOrigin = 'chrome-extension://kcnllmemnaglhjkdheagojnldmcaf
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const rateLimit = Number(env.LOOPDESK_RATE_LIMIT ?? 20_000);
   if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
-    throw new Error(`LOOPDESK_RATE_LIMIT must be a positive number, got "${env.LOOPDESK_RATE_LIMIT}"`);
+    throw new Error(
+      `LOOPDESK_RATE_LIMIT must be a positive number, got "${env.LOOPDESK_RATE_LIMIT}"`,
+    );
   }
   return {
     databaseUrl: env.DATABASE_URL || undefined,

@@ -39,7 +39,10 @@ export async function runningLocalServer(
   return info.pid !== process.pid && isAlive(info.pid) ? info : null;
 }
 
-export async function writeLocalServer(config: Pick<ServerConfig, 'dataDir'>, info: LocalServerInfo) {
+export async function writeLocalServer(
+  config: Pick<ServerConfig, 'dataDir'>,
+  info: LocalServerInfo,
+) {
   await writeFile(localServerFile(config), JSON.stringify(info), { mode: 0o600 });
 }
 

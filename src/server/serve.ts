@@ -43,14 +43,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await app.listen({ port: options.port, host: options.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
-    const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+    const shownHost =
+      options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     if (db.kind === 'pglite') {
       await db.query(
         'UPDATE tokens SET revoked_at = now() WHERE agent_name = $1 AND revoked_at IS NULL',
         [cliAgentName],
       );
-      const { token } = await createToken(db, { role: 'admin', agentName: cliAgentName, actor: 'loopdesk-serve' });
+      const { token } = await createToken(db, {
+        role: 'admin',
+        agentName: cliAgentName,
+        actor: 'loopdesk-serve',
+      });
       await writeLocalServer(config, { pid: process.pid, url, cliToken: token });
     }
     const running = app;

@@ -25,7 +25,9 @@ async function demoTokens(db: Db, file: string): Promise<Record<'csr' | 'supervi
   ] as const) {
     const existing = saved[role];
     const valid = existing ? (await findPrincipal(db, existing))?.role === role : false;
-    tokens[role] = valid ? existing! : (await createToken(db, { role, agentName, actor: 'npm-start' })).token;
+    tokens[role] = valid
+      ? existing!
+      : (await createToken(db, { role, agentName, actor: 'npm-start' })).token;
   }
   await writeFile(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   return tokens;

@@ -7,7 +7,10 @@ export interface PostgresOptions {
   max?: number;
 }
 
-export async function openPostgres(connectionString: string, options: PostgresOptions = {}): Promise<Db> {
+export async function openPostgres(
+  connectionString: string,
+  options: PostgresOptions = {},
+): Promise<Db> {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,

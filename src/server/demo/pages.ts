@@ -6,7 +6,12 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-type CustomerRow = { customer_id: string; name: string | null; email: string | null; phone: string | null };
+type CustomerRow = {
+  customer_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+};
 
 /** Ticket numbers past the customers: a shared-phone caller (ambiguous) and a stranger (unknown). */
 export const ambiguousTicket = 1000;

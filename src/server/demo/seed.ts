@@ -30,15 +30,148 @@ export interface DemoSeedResult {
   contacts: number;
 }
 
-const firstNames = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'James', 'Isabella', 'Lucas', 'Mia', 'Mateo', 'Amelia', 'Benjamin', 'Harper', 'Henry', 'Evelyn', 'Theodore', 'Aria', 'Jack', 'Priya', 'Wei', 'Fatima', 'Diego', 'Aisha', 'Kenji', 'Ingrid', 'Tomasz', 'Chiara', 'Kwame', 'Sofia', 'Omar', 'Hannah', 'Ravi', 'Lucia', 'Yuki', 'Maya', 'Samuel', 'Grace', 'Daniel'];
-const lastNames = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Nguyen', 'Patel', 'Kim', 'Okafor', 'Novak', 'Rossi', 'Schmidt', 'Haddad', 'Tanaka', 'Silva', 'Kowalski', 'Mensah', 'Larsen', 'Cohen', 'Murphy', 'Walker', 'Young', 'Allen', 'King', 'Wright'];
-const areaCodes = ['201', '202', '212', '213', '305', '312', '404', '415', '503', '512', '602', '617', '646', '702', '713', '718', '773', '804', '917', '971'];
-const regions = [['north', 3], ['south', 3], ['east', 2], ['west', 2]] as const;
-const plans = [['basic', 5], ['standard', 3], ['premium', 2]] as const;
-const contracts = [['month-to-month', 5], ['one-year', 3], ['two-year', 2]] as const;
-const channels = [['phone', 45], ['chat', 30], ['email', 20], ['social', 5]] as const;
-const reasons = [['billing question', 25], ['technical issue', 22], ['delivery', 14], ['upgrade inquiry', 10], ['account access', 10], ['complaint', 10], ['cancellation request', 9]] as const;
-const teams = { Support: ['Grace Hopper', 'Linus Torvalds', 'Ada Byron'], Retention: ['Katherine Johnson', 'Alan Kay'], Sales: ['Margaret Hamilton', 'Dennis Ritchie', 'Barbara Liskov'] } as const;
+const firstNames = [
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Elijah',
+  'Sophia',
+  'James',
+  'Isabella',
+  'Lucas',
+  'Mia',
+  'Mateo',
+  'Amelia',
+  'Benjamin',
+  'Harper',
+  'Henry',
+  'Evelyn',
+  'Theodore',
+  'Aria',
+  'Jack',
+  'Priya',
+  'Wei',
+  'Fatima',
+  'Diego',
+  'Aisha',
+  'Kenji',
+  'Ingrid',
+  'Tomasz',
+  'Chiara',
+  'Kwame',
+  'Sofia',
+  'Omar',
+  'Hannah',
+  'Ravi',
+  'Lucia',
+  'Yuki',
+  'Maya',
+  'Samuel',
+  'Grace',
+  'Daniel',
+];
+const lastNames = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Okafor',
+  'Novak',
+  'Rossi',
+  'Schmidt',
+  'Haddad',
+  'Tanaka',
+  'Silva',
+  'Kowalski',
+  'Mensah',
+  'Larsen',
+  'Cohen',
+  'Murphy',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+];
+const areaCodes = [
+  '201',
+  '202',
+  '212',
+  '213',
+  '305',
+  '312',
+  '404',
+  '415',
+  '503',
+  '512',
+  '602',
+  '617',
+  '646',
+  '702',
+  '713',
+  '718',
+  '773',
+  '804',
+  '917',
+  '971',
+];
+const regions = [
+  ['north', 3],
+  ['south', 3],
+  ['east', 2],
+  ['west', 2],
+] as const;
+const plans = [
+  ['basic', 5],
+  ['standard', 3],
+  ['premium', 2],
+] as const;
+const contracts = [
+  ['month-to-month', 5],
+  ['one-year', 3],
+  ['two-year', 2],
+] as const;
+const channels = [
+  ['phone', 45],
+  ['chat', 30],
+  ['email', 20],
+  ['social', 5],
+] as const;
+const reasons = [
+  ['billing question', 25],
+  ['technical issue', 22],
+  ['delivery', 14],
+  ['upgrade inquiry', 10],
+  ['account access', 10],
+  ['complaint', 10],
+  ['cancellation request', 9],
+] as const;
+const teams = {
+  Support: ['Grace Hopper', 'Linus Torvalds', 'Ada Byron'],
+  Retention: ['Katherine Johnson', 'Alan Kay'],
+  Sales: ['Margaret Hamilton', 'Dennis Ritchie', 'Barbara Liskov'],
+} as const;
 const weekMs = 7 * 86_400_000;
 
 /** The ids of the two customers who share a household phone, for the "several match" demo. */
@@ -56,14 +189,17 @@ export function demoCustomerId(index: number): string {
  */
 export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
-  if ((existing.rows[0]?.n ?? 0) > 0) return { seeded: false, customers: 0, transactions: 0, contacts: 0 };
+  if ((existing.rows[0]?.n ?? 0) > 0)
+    return { seeded: false, customers: 0, transactions: 0, contacts: 0 };
 
   const count = options.customers ?? 2_000;
   const draw = new Draw(seededRandom(options.seed ?? 20_240_601));
   const asOf = options.asOf ?? new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
   const start = asOf.getTime() - 104 * weekMs;
   const schemas = rowSchemas(options.settings ?? { phoneRegion: 'US', defaultCurrency: 'USD' });
-  const agents = Object.entries(teams).flatMap(([team, names]) => names.map((name) => ({ name, team })));
+  const agents = Object.entries(teams).flatMap(([team, names]) =>
+    names.map((name) => ({ name, team })),
+  );
 
   const customers: CustomerRow[] = [];
   const transactions: TransactionRow[] = [];
@@ -72,7 +208,9 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
     const customerId = demoCustomerId(i);
     const first = draw.pick(firstNames);
     const last = draw.pick(lastNames);
-    const sharedIndex = sharedPhoneCustomers.indexOf(customerId as (typeof sharedPhoneCustomers)[number]);
+    const sharedIndex = sharedPhoneCustomers.indexOf(
+      customerId as (typeof sharedPhoneCustomers)[number],
+    );
     const phoneIndex = sharedIndex >= 0 ? 1 : i;
     const phone = `(${areaCodes[phoneIndex % areaCodes.length]}) 555-01${String(Math.floor(phoneIndex / areaCodes.length) % 100).padStart(2, '0')}`;
     // Customers joined over the two years, more of them early on.
@@ -121,10 +259,18 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
       const satisfied = resolved ? 0.82 : 0.4;
       const csat = surveyed
         ? draw.next() < satisfied
-          ? draw.weighted([[5, 6], [4, 4]] as const)
-          : draw.weighted([[1, 2], [2, 3], [3, 4]] as const)
+          ? draw.weighted([
+              [5, 6],
+              [4, 4],
+            ] as const)
+          : draw.weighted([
+              [1, 2],
+              [2, 3],
+              [3, 4],
+            ] as const)
         : undefined;
-      const minutes = channel === 'email' ? 0 : Math.max(1, draw.logNormal(channel === 'phone' ? 7 : 12, 0.6));
+      const minutes =
+        channel === 'email' ? 0 : Math.max(1, draw.logNormal(channel === 'phone' ? 7 : 12, 0.6));
       contacts.push(
         schemas.contacts.parse({
           contact_id: `CT-${String(contacts.length + 1).padStart(6, '0')}`,
@@ -162,8 +308,17 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
     await audit(tx, {
       actor: 'loopdesk-demo',
       action: 'demo.seed',
-      details: { customers: customers.length, transactions: transactions.length, contacts: contacts.length },
+      details: {
+        customers: customers.length,
+        transactions: transactions.length,
+        contacts: contacts.length,
+      },
     });
   });
-  return { seeded: true, customers: customers.length, transactions: transactions.length, contacts: contacts.length };
+  return {
+    seeded: true,
+    customers: customers.length,
+    transactions: transactions.length,
+    contacts: contacts.length,
+  };
 }

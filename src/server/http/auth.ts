@@ -40,12 +40,20 @@ export function registerAuth(app: FastifyInstance, db: Queryable): void {
     }
     const token = bearerToken(request);
     if (!token) {
-      throw new HttpProblem(401, 'Unauthorized', 'Send a bearer token: Authorization: Bearer <token>.');
+      throw new HttpProblem(
+        401,
+        'Unauthorized',
+        'Send a bearer token: Authorization: Bearer <token>.',
+      );
     }
     const principal = await lookup(token);
     if (!principal) throw new HttpProblem(401, 'Unauthorized', 'The token is unknown or revoked.');
     if (!roleAllows(principal.role, role)) {
-      throw new HttpProblem(403, 'Forbidden', `This needs the ${role} role; the token has ${principal.role}.`);
+      throw new HttpProblem(
+        403,
+        'Forbidden',
+        `This needs the ${role} role; the token has ${principal.role}.`,
+      );
     }
     request.principal = principal;
   });

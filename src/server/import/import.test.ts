@@ -84,7 +84,9 @@ describe.each(testDatabases())('imports on $name', (target) => {
   it('reports only the first 100 problems but counts them all', async () => {
     const lines = ['customer_id,kind,value'];
     for (let i = 0; i < 150; i += 1) lines.push(`C${i},email,not-an-email`);
-    const error = (await importText('identities', lines.join('\n')).catch((e: unknown) => e)) as ImportRejectedError;
+    const error = (await importText('identities', lines.join('\n')).catch(
+      (e: unknown) => e,
+    )) as ImportRejectedError;
     expect(error.errorCount).toBe(150);
     expect(error.errors).toHaveLength(100);
     expect(error.errors[99]).toMatchObject({ line: 101, column: 'value' });
@@ -138,8 +140,20 @@ describe.each(testDatabases())('imports on $name', (target) => {
        ORDER BY k.contact_id`,
     );
     expect(rows).toEqual([
-      { channel: 'phone', agent: 'Grace', team: 'Retention', resolved_first_contact: true, csat: 5 },
-      { channel: 'chat', agent: 'Linus', team: 'Support', resolved_first_contact: false, csat: null },
+      {
+        channel: 'phone',
+        agent: 'Grace',
+        team: 'Retention',
+        resolved_first_contact: true,
+        csat: 5,
+      },
+      {
+        channel: 'chat',
+        agent: 'Linus',
+        team: 'Support',
+        resolved_first_contact: false,
+        csat: null,
+      },
     ]);
   });
 

@@ -133,7 +133,11 @@ export function rowSchemas(settings: RowSettings) {
       if (row.kind !== 'record') return;
       for (const column of ['crm', 'object_type'] as const) {
         if (!row[column]) {
-          ctx.addIssue({ code: 'custom', path: [column], message: 'is required when kind is record' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [column],
+            message: 'is required when kind is record',
+          });
         }
       }
     })
@@ -142,7 +146,11 @@ export function rowSchemas(settings: RowSettings) {
       if (row.kind === 'email') {
         value = normaliseEmail(row.value);
         if (!isEmail(value)) {
-          ctx.addIssue({ code: 'custom', path: ['value'], message: `"${row.value}" is not an email address` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value'],
+            message: `"${row.value}" is not an email address`,
+          });
           return z.NEVER;
         }
       } else if (row.kind === 'phone') {
@@ -183,7 +191,13 @@ export function rowSchemas(settings: RowSettings) {
       }),
       order_id: optionalText(200),
       currency: z
-        .preprocess(asText, z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code'))
+        .preprocess(
+          asText,
+          z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z]{3}$/, 'must be a 3-letter ISO 4217 code'),
+        )
         .transform((code) => code.toUpperCase())
         .optional(),
     })
@@ -217,7 +231,10 @@ export function rowSchemas(settings: RowSettings) {
         .transform((value, ctx) => {
           const score = Number(value);
           if (!Number.isInteger(score) || score < 1 || score > 5) {
-            ctx.addIssue({ code: 'custom', message: `"${value}" is not a whole number from 1 to 5` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${value}" is not a whole number from 1 to 5`,
+            });
             return z.NEVER;
           }
           return score;
@@ -256,7 +273,8 @@ export function describeIssues(error: z.ZodError): CellProblem[] {
   return error.issues.map((issue) => {
     const column = issue.path.length ? String(issue.path[0]) : undefined;
     let message = issue.message;
-    if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    if (issue.code === 'invalid_type' && /received undefined/.test(message))
+      message = 'is required';
     if (issue.code === 'unrecognized_keys') {
       return { message: `unknown column(s): ${issue.keys.join(', ')}` };
     }

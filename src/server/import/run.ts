@@ -1,12 +1,7 @@
 import type { Readable } from 'node:stream';
 import { audit } from '../audit.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import {
-  describeIssues,
-  rowSchemas,
-  type ImportKind,
-  type RowSettings,
-} from './rows.ts';
+import { describeIssues, rowSchemas, type ImportKind, type RowSettings } from './rows.ts';
 import { readRows, SourceError, type ImportFormat } from './source.ts';
 import {
   writeContacts,
@@ -33,7 +28,9 @@ export class ImportRejectedError extends Error {
     const first = errors[0];
     super(
       `Import rejected: ${errorCount} problem(s), nothing was written` +
-        (first ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})` : ''),
+        (first
+          ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})`
+          : ''),
     );
   }
 }
@@ -110,7 +107,8 @@ export async function runImport(
           totals.rows += 1;
           const parsed = schema.safeParse(row.record);
           if (!parsed.success) {
-            for (const problem of describeIssues(parsed.error)) report({ line: row.line, ...problem });
+            for (const problem of describeIssues(parsed.error))
+              report({ line: row.line, ...problem });
             batch = [];
           } else if (errorCount === 0) {
             batch.push(parsed.data);
@@ -122,7 +120,11 @@ export async function runImport(
         }
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        report({ line: error.line, ...(error.column ? { column: error.column } : {}), message: error.message });
+        report({
+          line: error.line,
+          ...(error.column ? { column: error.column } : {}),
+          message: error.message,
+        });
       }
       if (errorCount) throw new ImportRejectedError(errors, errorCount);
       await flush();

@@ -52,7 +52,10 @@ export async function readRows(
     stream.on('error', (error) => gunzip.destroy(error));
     ({ head, stream } = await peek(stream.pipe(gunzip)));
   }
-  const firstChar = head.toString('utf8').replace(/^\uFEFF/, '').trimStart()[0];
+  const firstChar = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()[0];
   const detected: ImportFormat = format ?? (firstChar === '{' ? 'ndjson' : 'csv');
   return { format: detected, rows: detected === 'csv' ? csvRows(stream) : ndjsonRows(stream) };
 }

@@ -34,7 +34,13 @@ async function ensureCustomers(tx: Queryable, customerIds: string[]): Promise<nu
 
 async function addIdentities(
   tx: Queryable,
-  identities: { customerId: string; kind: string; crm: string; objectType: string; value: string }[],
+  identities: {
+    customerId: string;
+    kind: string;
+    crm: string;
+    objectType: string;
+    value: string;
+  }[],
 ): Promise<number> {
   if (!identities.length) return 0;
   const { rows } = await tx.query<{ inserted: number }>(
@@ -93,22 +99,39 @@ export async function writeCustomers(tx: Queryable, batch: CustomerRow[]): Promi
     ],
   );
   const identities = rows.flatMap((row) => [
-    ...(row.email ? [{ customerId: row.customerId, kind: 'email', crm: '', objectType: '', value: row.email }] : []),
-    ...(row.phone ? [{ customerId: row.customerId, kind: 'phone', crm: '', objectType: '', value: row.phone }] : []),
+    ...(row.email
+      ? [{ customerId: row.customerId, kind: 'email', crm: '', objectType: '', value: row.email }]
+      : []),
+    ...(row.phone
+      ? [{ customerId: row.customerId, kind: 'phone', crm: '', objectType: '', value: row.phone }]
+      : []),
   ]);
   await addIdentities(tx, identities);
-  return { inserted: counts[0]?.inserted ?? 0, updated: counts[0]?.updated ?? 0, customersCreated: 0 };
+  return {
+    inserted: counts[0]?.inserted ?? 0,
+    updated: counts[0]?.updated ?? 0,
+    customersCreated: 0,
+  };
 }
 
 export async function writeIdentities(tx: Queryable, batch: IdentityRow[]): Promise<WriteCounts> {
-  const customersCreated = await ensureCustomers(tx, batch.map((row) => row.customerId));
+  const customersCreated = await ensureCustomers(
+    tx,
+    batch.map((row) => row.customerId),
+  );
   const inserted = await addIdentities(tx, batch);
   return { inserted, updated: 0, customersCreated };
 }
 
-export async function writeTransactions(tx: Queryable, batch: TransactionRow[]): Promise<WriteCounts> {
+export async function writeTransactions(
+  tx: Queryable,
+  batch: TransactionRow[],
+): Promise<WriteCounts> {
   const rows = lastPerKey(batch, (row) => `${row.customerId}\u0000${row.orderId}`);
-  const customersCreated = await ensureCustomers(tx, rows.map((row) => row.customerId));
+  const customersCreated = await ensureCustomers(
+    tx,
+    rows.map((row) => row.customerId),
+  );
   const { rows: counts } = await tx.query<CountRow>(
     `WITH changed AS (
        INSERT INTO transactions AS t (customer_id, order_id, occurred_at, amount, currency)
@@ -135,7 +158,10 @@ export async function writeTransactions(tx: Queryable, batch: TransactionRow[]):
 
 export async function writeContacts(tx: Queryable, batch: ContactRow[]): Promise<WriteCounts> {
   const rows = lastPerKey(batch, (row) => row.contactId);
-  const customersCreated = await ensureCustomers(tx, rows.map((row) => row.customerId));
+  const customersCreated = await ensureCustomers(
+    tx,
+    rows.map((row) => row.customerId),
+  );
   const teams = [...new Set(rows.map((r) => r.team).filter((t): t is string => t !== null))];
   if (teams.length) {
     await tx.query(

@@ -51,7 +51,10 @@ export function adminRoutes(app: FastifyInstance, db: Db, config: ServerConfig):
         },
       },
       async (request) => {
-        const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const mediaType = (request.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase();
         if (!(mediaType in importMediaTypes)) {
           throw new HttpProblem(
             415,

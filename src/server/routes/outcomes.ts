@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { outcomeRequestSchema, outcomeResponseSchema, problemSchema } from '../../contract/index.ts';
+import {
+  outcomeRequestSchema,
+  outcomeResponseSchema,
+  problemSchema,
+} from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
 import { recordOutcome } from '../services/outcomes.ts';

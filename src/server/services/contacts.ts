@@ -28,7 +28,9 @@ export async function createContact(
 ): Promise<z.infer<typeof contactCreatedSchema>> {
   const contactId = input.contactId ?? randomUUID();
   return db.transaction(async (tx) => {
-    const known = await tx.query('SELECT 1 FROM customers WHERE customer_id = $1', [input.customerId]);
+    const known = await tx.query('SELECT 1 FROM customers WHERE customer_id = $1', [
+      input.customerId,
+    ]);
     if (!known.rows.length) {
       throw new HttpProblem(404, 'Unknown customer', `No customer has id "${input.customerId}".`);
     }

@@ -15,7 +15,12 @@ type ProfileRow = {
   phone: string | null;
   attributes: Record<string, unknown>;
   since: string | Date | null;
-  identities: { kind: 'record' | 'email' | 'phone'; crm: string; objectType: string; value: string }[];
+  identities: {
+    kind: 'record' | 'email' | 'phone';
+    crm: string;
+    objectType: string;
+    value: string;
+  }[];
   score: ScoreJson | null;
   contacts: ContactJson[];
 };
@@ -96,9 +101,7 @@ export async function loadCustomerProfile(
       since: since ? since.toISOString().slice(0, 10) : null,
       tenureDays: since ? Math.max(0, Math.floor((now.getTime() - since.getTime()) / dayMs)) : null,
       identities: row.identities.map((identity) =>
-        identity.kind === 'record'
-          ? identity
-          : { kind: identity.kind, value: identity.value },
+        identity.kind === 'record' ? identity : { kind: identity.kind, value: identity.value },
       ),
     },
     segment:

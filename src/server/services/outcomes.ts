@@ -33,7 +33,8 @@ export async function recordOutcome(
 
     const decisionExists =
       uuidPattern.test(request.decisionId) &&
-      (await tx.query('SELECT 1 FROM decisions WHERE id = $1', [request.decisionId])).rows.length > 0;
+      (await tx.query('SELECT 1 FROM decisions WHERE id = $1', [request.decisionId])).rows.length >
+        0;
     if (!decisionExists) {
       throw new HttpProblem(404, 'Unknown decision', `No decision has id "${request.decisionId}".`);
     }

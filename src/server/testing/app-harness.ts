@@ -16,7 +16,9 @@ export async function appWithTokens(db: Db, overrides: Partial<ServerConfig> = {
   const app: FastifyInstance = await buildApp({ db, config });
   const tokens = {} as Record<Role, string>;
   for (const role of ['csr', 'supervisor', 'admin'] as const) {
-    tokens[role] = (await createToken(db, { role, agentName: `test-${role}`, actor: 'test' })).token;
+    tokens[role] = (
+      await createToken(db, { role, agentName: `test-${role}`, actor: 'test' })
+    ).token;
   }
   const auth = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
   return { app, config, tokens, auth };

@@ -52,7 +52,9 @@ export function testDatabases(): TestDatabase[] {
       },
     });
   } else if (process.env.CI === 'true') {
-    throw new Error('TEST_DATABASE_URL must be set under CI: the PostgreSQL tests cannot be skipped');
+    throw new Error(
+      'TEST_DATABASE_URL must be set under CI: the PostgreSQL tests cannot be skipped',
+    );
   }
   return targets;
 }

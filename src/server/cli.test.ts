@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = path.resolve(import.meta.dirname, '../../bin/loopdesk.mjs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function loopdesk(dataDir: string, args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
+
+describe('loopdesk CLI on the embedded database', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'loopdesk-cli-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a token and prints it on the last line', async () => {
+    const run = await loopdesk(dataDir, ['token', 'create', '--role', 'csr', '--name', 'e2e']);
+    expect(run.code).toBe(0);
+    expect(lastLine(run.stdout)).toMatch(/^ld_csr_[A-Za-z0-9_-]{20,}$/);
+  });
+
+  it('imports a file, and rejects a bad one with line and column and a non-zero exit', async () => {
+    const good = path.join(dataDir, 'customers.csv');
+    await writeFile(good, 'customer_id,name,email\nA1,Ann,ann@example.com\n');
+    const ok = await loopdesk(dataDir, ['import', 'customers', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('1 new');
+    const bad = path.join(dataDir, 'transactions.csv');
+    await writeFile(bad, 'customer_id,occurred_at,amount\nA1,2024-01-01,ten\n');
+    const refused = await loopdesk(dataDir, ['import', 'transactions', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('line 2, amount: "ten" is not an amount');
+  });
+
+  it('explains unknown roles and missing files', async () => {
+    const role = await loopdesk(dataDir, ['token', 'create', '--role', 'boss', '--name', 'x']);
+    expect(role.code).not.toBe(0);
+    expect(role.stderr).toContain('boss');
+    const missing = await loopdesk(dataDir, [
+      'import',
+      'customers',
+      path.join(dataDir, 'nope.csv'),
+    ]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read');
+  });
+
+  it('sends token and import commands to a running server that holds the database', async () => {
+    const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+      env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (chunk) => {
+          out += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        server.on('close', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const created = await loopdesk(dataDir, [
+        'token',
+        'create',
+        '--role',
+        'csr',
+        '--name',
+        'live',
+      ]);
+      expect(created.code).toBe(0);
+      const token = lastLine(created.stdout);
+      const file = path.join(dataDir, 'more.ndjson');
+      await writeFile(file, '{"customer_id":"A2","email":"bea@example.com"}\n');
+      const imported = await loopdesk(dataDir, ['import', 'customers', file]);
+      expect(imported.code).toBe(0);
+      const response = await fetch(`${url}/v1/insights?email=bea@example.com`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { customer: { id: string } }).customer.id).toBe('A2');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('close', resolve));
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/db.ts';
+import { openPglite } from '../db/pglite.ts';
+import { migrate } from '../db/migrate.ts';
+import { seedDemo, sharedPhoneCustomers } from './seed.ts';
+
+const asOf = new Date('2025-06-01T00:00:00Z');
+
+async function freshDb(): Promise<Db> {
+  const db = await openPglite();
+  await migrate(db);
+  return db;
+}
+
+describe('demo seed', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await freshDb();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('generates customers with record identities, purchases and contacts, once', async () => {
+    const result = await seedDemo(db, { customers: 200, asOf });
+    expect(result.seeded).toBe(true);
+    expect(result.customers).toBe(200);
+    expect(result.transactions).toBeGreaterThan(200);
+    expect(result.contacts).toBeGreaterThan(100);
+    const records = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM identities WHERE kind = 'record' AND crm = 'demo' AND object_type = 'customer'",
+    );
+    expect(records.rows[0]!.n).toBe(200);
+    const latest = await db.query<{ latest: Date }>(
+      'SELECT max(occurred_at) AS latest FROM transactions',
+    );
+    expect(new Date(latest.rows[0]!.latest).getTime()).toBeLessThanOrEqual(asOf.getTime());
+    expect((await seedDemo(db, { customers: 200, asOf })).seeded).toBe(false);
+  });
+
+  it('includes customers who share a phone', async () => {
+    const { rows } = await db.query<{ customer_id: string }>(
+      `SELECT c.customer_id FROM identities i JOIN customers c ON c.id = i.customer_id
+       WHERE i.kind = 'phone' AND i.value IN (
+         SELECT value FROM identities WHERE kind = 'phone' GROUP BY value HAVING count(*) > 1)
+       ORDER BY c.customer_id`,
+    );
+    expect(rows.map((r) => r.customer_id)).toEqual([...sharedPhoneCustomers]);
+  });
+
+  it('is deterministic for a seed', async () => {
+    const other = await freshDb();
+    await seedDemo(other, { customers: 200, asOf });
+    const snapshot = (target: Db) =>
+      target.query(
+        `SELECT c.customer_id, c.name, c.attributes, count(t.id)::int AS purchases, sum(t.amount)::text AS spend
+         FROM customers c LEFT JOIN transactions t ON t.customer_id = c.id
+         GROUP BY c.id ORDER BY c.customer_id`,
+      );
+    expect((await snapshot(other)).rows).toEqual((await snapshot(db)).rows);
+    await other.close();
+  });
+});
