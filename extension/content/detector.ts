@@ -51,7 +51,7 @@ function isContextInvalidated(error: unknown): boolean {
 /**
  * Watches the page for the active customer and reports changes only. Content scripts live in
  * an isolated world and cannot see the page's history.pushState, so SPA navigation is caught
- * through the Navigation API where present, popstate/hashchange, and a coalesced
+ * through the Navigation API where present, popstate (fired for fragment navigation too), and a coalesced
  * MutationObserver on the title and the main region.
  */
 export function startDetector(options: DetectorOptions): Detector {
@@ -133,7 +133,6 @@ export function startDetector(options: DetectorOptions): Detector {
   const navigation = (win as Window & { navigation?: EventTarget }).navigation;
   navigation?.addEventListener('navigatesuccess', schedule);
   win.addEventListener('popstate', schedule);
-  win.addEventListener('hashchange', schedule);
   win.addEventListener('pageshow', onPageShow);
 
   function stop() {
@@ -143,7 +142,6 @@ export function startDetector(options: DetectorOptions): Detector {
     observer.disconnect();
     navigation?.removeEventListener('navigatesuccess', schedule);
     win.removeEventListener('popstate', schedule);
-    win.removeEventListener('hashchange', schedule);
     win.removeEventListener('pageshow', onPageShow);
   }
 

@@ -3,7 +3,7 @@ import {
   detectWithRule,
   ruleMatchPattern,
   ruleMatchesOrigin,
-  validateRule,
+  parseStoredRule,
   type RuleAdapterConfig,
 } from '../shared/rules.ts';
 
@@ -27,8 +27,8 @@ export function ruleAdaptersFrom(stored: unknown): CrmAdapter[] {
   if (!Array.isArray(stored)) return [];
   const adapters: CrmAdapter[] = [];
   for (const candidate of stored.slice(0, MAX_RULES)) {
-    const result = validateRule(candidate);
-    if (result.ok) adapters.push(ruleAdapter(result.rule));
+    const rule = parseStoredRule(candidate);
+    if (rule) adapters.push(ruleAdapter(rule));
   }
   return adapters;
 }

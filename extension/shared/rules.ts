@@ -61,7 +61,18 @@ function compilePattern(source: string): { regex?: RegExp; error?: string } {
   }
 }
 
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function selectorError(selector: string): string | undefined {
+  // The service worker has no DOM: there selectors are checked where the rule is used.
+  if (typeof document === 'undefined') return undefined;
   try {
     document.createDocumentFragment().querySelector(selector);
     return undefined;
@@ -133,6 +144,26 @@ export function validateRule(input: unknown): RuleValidation {
   return { ok: true, rule: { id, label, origin, urlPattern, ...selectors } };
 }
 
+/**
+ * Cheap re-check of a rule read back from storage, for the content script: the options page
+ * validated it on save (validateRule, with messages); this only keeps malformed or tampered
+ * entries out without carrying the messages into the content script bundle.
+ */
+export function parseStoredRule(input: unknown): RuleAdapterConfig | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const raw = input as Record<string, unknown>;
+  const fits = (value: unknown, max: number) => typeof value === 'string' && value.length <= max;
+  if (!fits(raw.id, ruleLimits.id) || !fits(raw.label, ruleLimits.label)) return null;
+  if (!fits(raw.origin, ruleLimits.origin) || !ORIGIN_SHAPE.test(raw.origin as string)) return null;
+  if (!fits(raw.urlPattern, ruleLimits.urlPattern) || !isValidRegex(raw.urlPattern as string)) {
+    return null;
+  }
+  for (const field of SELECTOR_FIELDS) {
+    if (raw[field] !== undefined && !fits(raw[field], ruleLimits.selector)) return null;
+  }
+  return raw as unknown as RuleAdapterConfig;
+}
+
 function namedGroups(source: string): Set<string> {
   return new Set([...source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1] ?? ''));
 }
@@ -154,18 +185,31 @@ export function ruleMatchPattern(rule: RuleAdapterConfig): string {
   return `${rule.origin.replace(/:\d+$/, '')}/*`;
 }
 
-function readValue(scope: ParentNode, selector: string | undefined, max: number, min = 1) {
-  if (!selector) return undefined;
-  const element = scope.querySelector(selector);
+/**
+ * What an element shows, whitespace collapsed: a form control's value, a mailto:/tel: link's
+ * target, or its text. Shared with the built-in adapters (page values are read one way).
+ */
+export function elementValue(element: Element | null | undefined): string | undefined {
   if (!element) return undefined;
-  const href = element.getAttribute('href');
-  const raw =
-    element instanceof HTMLInputElement
-      ? element.value
-      : href && /^(mailto|tel):/i.test(href)
-        ? href.replace(/^(mailto|tel):/i, '').split('?')[0]
-        : element.textContent;
-  const value = raw?.replace(/\s+/g, ' ').trim();
+  let raw: string | null | undefined = element.textContent;
+  if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
+    raw = element.value || element.getAttribute('value');
+  } else {
+    const href = element.getAttribute('href');
+    if (href && /^(mailto|tel):/i.test(href)) {
+      raw = href.replace(/^(mailto|tel):/i, '').split('?')[0];
+      try {
+        raw = decodeURIComponent(raw ?? '');
+      } catch {
+        // shown as written
+      }
+    }
+  }
+  return raw?.replace(/\s+/g, ' ').trim() || undefined;
+}
+
+function readValue(scope: ParentNode, selector: string | undefined, max: number, min = 1) {
+  const value = selector ? elementValue(scope.querySelector(selector)) : undefined;
   return value && value.length >= min && value.length <= max ? value : undefined;
 }
 
@@ -190,12 +234,11 @@ export function detectWithRule(
   doc: Document,
 ): CustomerRef | null {
   if (!ruleMatchesOrigin(rule, url)) return null;
-  const { regex } = compilePattern(rule.urlPattern);
-  const match = regex?.exec(url.pathname + url.search);
-  if (!match) return null;
   const limits = ruleLimits.value;
   let scope: ParentNode | null = doc;
   try {
+    const match = new RegExp(rule.urlPattern).exec(url.pathname + url.search);
+    if (!match) return null;
     if (rule.container) scope = doc.querySelector(rule.container);
     if (!scope) return null;
     const ref: CustomerRef = {

@@ -1,14 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  first,
-  isHidden,
-  makeRef,
-  requesterRef,
-} from './read.ts';
+import { isHidden, makeRef, readPerson, requesterRef } from './read.ts';
 
 // Dynamics 365 (model-driven apps, Unified Interface). The record is in the query string:
 // main.aspx?appid=…&pagetype=entityrecord&etn=contact&id=%7B<guid>%7D. In multisession apps
@@ -19,19 +10,11 @@ const CUSTOMER_ENTITIES = new Set(['contact', 'account']);
 
 const selectors = {
   form: '[data-id="editFormRoot"], [data-id="form-root"]',
-  customerName: [
-    '[data-id="customerid.fieldControl-LookupResultsDropdown_customerid_selected_tag_text"]',
-    '[data-id^="customerid"][data-id$="_selected_tag_text"]',
-  ],
-  customerEmail: [
-    'input[data-id$="emailaddress1.fieldControl-mail-text-input"]',
-    'a[href^="mailto:"]',
-  ],
-  customerPhone: [
-    'input[data-id$="telephone1.fieldControl-phone-text-input"]',
-    'input[data-id$="mobilephone.fieldControl-phone-text-input"]',
-    'a[href^="tel:"]',
-  ],
+  customer: {
+    name: ['[data-id^="customerid"][data-id$="_selected_tag_text"]'],
+    email: ['input[data-id$="emailaddress1.fieldControl-mail-text-input"]', 'a[href^="mailto:"]'],
+    phone: ['input[data-id$="telephone1.fieldControl-phone-text-input"]', 'a[href^="tel:"]'],
+  },
 } as const;
 
 /** Lower-case bare GUID from `{GUID}` (URLSearchParams has already decoded %7B/%7D). */
@@ -62,9 +45,7 @@ export const dynamics: CrmAdapter = {
     // A case's customer lookup shows a name only; the contact quick view adds email and phone.
     const form = visibleForm(doc);
     return requesterRef('dynamics', 'incident', {
-      email: boundedEmail(elementValue(first(form, selectors.customerEmail))),
-      phone: boundedPhone(elementValue(first(form, selectors.customerPhone))),
-      displayName: boundedName(elementValue(first(form, selectors.customerName))),
+      ...readPerson(form, selectors.customer),
       contextId: id,
     });
   },

@@ -1,14 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedId,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  first,
-  makeRef,
-  requesterRef,
-} from './read.ts';
+import { boundedId, first, makeRef, readPerson, requesterRef } from './read.ts';
 
 // Freshdesk agent portal: /a/tickets/<id> shows the requester in the ticket's right sidebar.
 const HOST = /^[a-z0-9][a-z0-9-]*\.freshdesk\.com$/i;
@@ -16,8 +7,8 @@ const TICKET_PATH = /^\/a\/tickets\/(\d{1,19})\/?$/;
 const CONTACT_PATH = /^\/a\/contacts\/(\d{1,19})\/?$/;
 
 const selectors = {
-  requester: ['[data-test-id="requester-info"]', '.ticket-sidebar .requester-info'],
-  name: ['[data-test-id="requester-name"]', '.requester-name'],
+  requester: ['[data-test-id="requester-info"]'],
+  name: ['[data-test-id="requester-name"]'],
   email: ['[data-test-id="requester-email"]', 'a[href^="mailto:"]'],
   phone: ['[data-test-id="requester-phone"]', 'a[href^="tel:"]'],
 } as const;
@@ -38,9 +29,7 @@ export const freshdesk: CrmAdapter = {
     const linkedId = CONTACT_PATH.exec(nameElement?.getAttribute('href') ?? '')?.[1];
     return requesterRef('freshdesk', linkedId ? 'contact' : 'ticket', {
       recordId: linkedId,
-      email: boundedEmail(elementValue(first(requester, selectors.email))),
-      phone: boundedPhone(elementValue(first(requester, selectors.phone))),
-      displayName: boundedName(elementValue(nameElement)),
+      ...readPerson(requester, selectors),
       contextId: ticketId,
     });
   },

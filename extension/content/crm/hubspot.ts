@@ -1,13 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  first,
-  makeRef,
-  requesterRef,
-} from './read.ts';
+import { first, makeRef, readPerson, requesterRef } from './read.ts';
 
 // HubSpot CRM on its regional hosts (app, app-eu1, app-na2, ...). Record pages name the object
 // type by id: 0-1 contact, 0-2 company, 0-5 ticket; older links use /contact/<id>. The ticket's
@@ -23,13 +15,13 @@ const OBJECT_TYPES: Record<string, string> = {
 const CONTACT_LINK = /\/contacts\/\d{1,12}\/(?:record\/0-1|contact)\/(\d{1,20})(?:\/|$)/;
 
 const selectors = {
-  associatedContacts: [
-    '[data-test-id="associations-card-contacts"]',
-    '[data-selenium-test="contacts-association-card"]',
-  ],
+  associatedContacts: ['[data-test-id="associations-card-contacts"]'],
   contactLink: 'a[href*="/record/0-1/"], a[href*="/contact/"]',
-  contactEmail: ['[data-test-id="association-email"]', 'a[href^="mailto:"]'],
-  contactPhone: ['[data-test-id="association-phone"]', 'a[href^="tel:"]'],
+  contact: {
+    email: ['[data-test-id="association-email"]', 'a[href^="mailto:"]'],
+    phone: ['[data-test-id="association-phone"]', 'a[href^="tel:"]'],
+    name: ['a[href*="/record/0-1/"]', 'a[href*="/contact/"]'],
+  },
 } as const;
 
 function recordAddress(path: string): { objectType: string; id: string } | null {
@@ -57,9 +49,7 @@ export const hubspot: CrmAdapter = {
     const contactId = CONTACT_LINK.exec(link?.getAttribute('href') ?? '')?.[1];
     return requesterRef('hubspot', contactId ? 'contact' : 'ticket', {
       recordId: contactId,
-      email: boundedEmail(elementValue(first(card, selectors.contactEmail))),
-      phone: boundedPhone(elementValue(first(card, selectors.contactPhone))),
-      displayName: boundedName(elementValue(link)),
+      ...readPerson(card, selectors.contact),
       contextId: record.id,
     });
   },

@@ -1,14 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedId,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  makeRef,
-  pathSegment,
-  requesterRef,
-} from './read.ts';
+import { boundedId, makeRef, pathSegment, readPerson, requesterRef } from './read.ts';
 
 // The backend's demo CRM, served at /demo/... on whatever origin the backend runs.
 const CUSTOMER_PATH = /^\/demo\/customers\/([^/?#]{1,200})\/?$/;
@@ -17,16 +8,12 @@ const TICKET_PATH = /^\/demo\/tickets\/(\d{1,12})\/?$/;
 const selectors = {
   customerPage: 'main[data-demo-page="customer"][data-customer-id]',
   requester: 'section.requester',
-  field: (name: 'name' | 'email' | 'phone') => `[data-field="${name}"]`,
+  person: {
+    name: ['[data-field="name"]'],
+    email: ['[data-field="email"]'],
+    phone: ['[data-field="phone"]'],
+  },
 } as const;
-
-function readFields(scope: ParentNode) {
-  return {
-    email: boundedEmail(elementValue(scope.querySelector(selectors.field('email')))),
-    phone: boundedPhone(elementValue(scope.querySelector(selectors.field('phone')))),
-    displayName: boundedName(elementValue(scope.querySelector(selectors.field('name')))),
-  };
-}
 
 export const loopdeskDemo: CrmAdapter = {
   id: 'demo',
@@ -40,7 +27,10 @@ export const loopdeskDemo: CrmAdapter = {
     if (ticketId) {
       const requester = doc.querySelector(selectors.requester);
       if (!requester) return null;
-      return requesterRef('demo', 'ticket', { ...readFields(requester), contextId: ticketId });
+      return requesterRef('demo', 'ticket', {
+        ...readPerson(requester, selectors.person),
+        contextId: ticketId,
+      });
     }
     const customerId = boundedId(pathSegment(CUSTOMER_PATH.exec(url.pathname)?.[1]));
     if (!customerId) return null;
@@ -49,7 +39,7 @@ export const loopdeskDemo: CrmAdapter = {
     const pageIsThisCustomer = page?.getAttribute('data-customer-id') === customerId;
     return makeRef('demo', 'customer', {
       recordId: customerId,
-      ...(page && pageIsThisCustomer ? readFields(page) : {}),
+      ...(page && pageIsThisCustomer ? readPerson(page, selectors.person) : {}),
     });
   },
 };

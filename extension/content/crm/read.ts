@@ -1,4 +1,7 @@
 import type { CustomerRef } from './types.ts';
+import { elementValue } from '../../shared/rules.ts';
+
+export { elementValue };
 
 // Bounds mirror src/contract/customer-ref.ts; the content script must not load zod to check them.
 const MAX_ID = 200;
@@ -35,24 +38,6 @@ export function boundedPhone(value: string | null | undefined): string | undefin
   return phone && phone.length >= 3 && phone.length <= MAX_PHONE && PHONE_SHAPE.test(phone)
     ? phone
     : undefined;
-}
-
-/** Reads an element's value: form control value, mailto:/tel: target, or visible text. */
-export function elementValue(element: Element | null | undefined): string | undefined {
-  if (!element) return undefined;
-  if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
-    return cleanText(element.value || element.getAttribute('value'));
-  }
-  const href = element.getAttribute('href');
-  if (href && /^(mailto|tel):/i.test(href)) {
-    const target = href.replace(/^(mailto|tel):/i, '').split('?')[0] ?? '';
-    try {
-      return cleanText(decodeURIComponent(target));
-    } catch {
-      return cleanText(target);
-    }
-  }
-  return cleanText(element.textContent);
 }
 
 /** First element matching any selector in the list, in list order (not document order). */
@@ -133,4 +118,19 @@ export function pathSegment(value: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+export interface PersonSelectors {
+  email: readonly string[];
+  phone: readonly string[];
+  name: readonly string[];
+}
+
+/** A person's email, phone and name as shown inside `scope`, each read with its selectors. */
+export function readPerson(scope: ParentNode, selectors: PersonSelectors) {
+  return {
+    email: boundedEmail(elementValue(first(scope, selectors.email))),
+    phone: boundedPhone(elementValue(first(scope, selectors.phone))),
+    displayName: boundedName(elementValue(first(scope, selectors.name))),
+  };
 }

@@ -19,11 +19,7 @@ const CUSTOMER_OBJECTS = new Set(['Account', 'Contact']);
 
 const selectors = {
   /** The visible record view; Lightning keeps earlier tabs' views in the DOM, hidden. */
-  activeView: [
-    '.oneWorkspace.active',
-    '.windowViewMode-normal.oneContent.active',
-    '.oneContent.active',
-  ],
+  activeView: ['.oneWorkspace.active', '.oneContent.active'],
   caseContact: '[data-target-selection-name="sfdc:RecordField.Case.ContactId"]',
   caseContactEmail: '[data-target-selection-name="sfdc:RecordField.Case.ContactEmail"]',
   caseContactPhone: '[data-target-selection-name="sfdc:RecordField.Case.ContactPhone"]',

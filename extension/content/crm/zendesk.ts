@@ -1,15 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedId,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  first,
-  isHidden,
-  makeRef,
-  requesterRef,
-} from './read.ts';
+import { boundedId, isHidden, makeRef, readPerson, requesterRef } from './read.ts';
 
 // Zendesk Support agent workspace. Every open ticket tab keeps its own workspace element in the
 // DOM; only the active one is visible, and its requester (which an agent can change) is shown
@@ -19,10 +9,10 @@ const TICKET_PATH = /^\/agent\/tickets\/(\d{1,19})\/?$/;
 const USER_PATH = /^\/agent\/users\/(\d{1,19})(?:\/[a-z_]+)?\/?$/;
 
 const selectors = {
-  workspace: '[data-test-id="ticket-workspace"], .workspace',
-  userArea: '[data-test-id="ticket-user-area"], .user-area',
-  userProfile: '[data-test-id="user-profile"], .user-profile',
-  name: ['[data-test-id="user-name"]', '.user-name'],
+  workspace: '[data-test-id="ticket-workspace"]',
+  userArea: '[data-test-id="ticket-user-area"]',
+  userProfile: '[data-test-id="user-profile"]',
+  name: ['[data-test-id="user-name"]'],
   email: ['[data-test-id="user-email"]', 'a[href^="mailto:"]'],
   phone: ['[data-test-id="user-phone"]', 'a[href^="tel:"]'],
 } as const;
@@ -36,14 +26,6 @@ function activeWorkspace(doc: Document, ticketId: string): Element | null {
   return unlabelled.length === 1 ? (unlabelled[0] ?? null) : null;
 }
 
-function readPerson(scope: ParentNode) {
-  return {
-    email: boundedEmail(elementValue(first(scope, selectors.email))),
-    phone: boundedPhone(elementValue(first(scope, selectors.phone))),
-    displayName: boundedName(elementValue(first(scope, selectors.name))),
-  };
-}
-
 export const zendesk: CrmAdapter = {
   id: 'zendesk',
   label: 'Zendesk Support',
@@ -54,7 +36,10 @@ export const zendesk: CrmAdapter = {
     if (ticketId) {
       const userArea = activeWorkspace(doc, ticketId)?.querySelector(selectors.userArea);
       if (!userArea) return null;
-      return requesterRef('zendesk', 'ticket', { ...readPerson(userArea), contextId: ticketId });
+      return requesterRef('zendesk', 'ticket', {
+        ...readPerson(userArea, selectors),
+        contextId: ticketId,
+      });
     }
     const userId = boundedId(USER_PATH.exec(url.pathname)?.[1]);
     if (!userId) return null;
@@ -63,7 +48,7 @@ export const zendesk: CrmAdapter = {
     );
     return makeRef('zendesk', 'user', {
       recordId: userId,
-      ...(profile ? readPerson(profile) : {}),
+      ...(profile ? readPerson(profile, selectors) : {}),
     });
   },
 };

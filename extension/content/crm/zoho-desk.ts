@@ -1,13 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import {
-  boundedEmail,
-  boundedName,
-  boundedPhone,
-  elementValue,
-  first,
-  makeRef,
-  requesterRef,
-} from './read.ts';
+import { first, makeRef, readPerson, requesterRef } from './read.ts';
 
 // Zoho Desk on its regional domains: /agent/<portal>/<department>/tickets/details/<id> and
 // /agent/<portal>/<department>/contacts/details/<id>. The ticket's contact is in the
@@ -22,8 +14,8 @@ const DETAILS_PATH =
   /^\/agent\/([^/]{1,100})\/([^/]{1,100})\/(tickets|contacts)\/details\/(\d{1,25})\/?$/;
 
 const selectors = {
-  contact: ['[data-id="ticketContactInfo"]', '.ticket-contact-info'],
-  name: ['[data-id="contactName"]', '.contact-name'],
+  contact: ['[data-id="ticketContactInfo"]'],
+  name: ['[data-id="contactName"]'],
   email: ['[data-id="contactEmail"]', 'a[href^="mailto:"]'],
   phone: ['[data-id="contactPhone"]', 'a[href^="tel:"]'],
 } as const;
@@ -45,9 +37,7 @@ export const zohoDesk: CrmAdapter = {
     const contactId = linked?.[3] === 'contacts' ? linked[4] : undefined;
     return requesterRef('zoho-desk', contactId ? 'contact' : 'ticket', {
       recordId: contactId,
-      email: boundedEmail(elementValue(first(contact, selectors.email))),
-      phone: boundedPhone(elementValue(first(contact, selectors.phone))),
-      displayName: boundedName(elementValue(nameElement)),
+      ...readPerson(contact, selectors),
       contextId: id,
     });
   },
