@@ -47,6 +47,7 @@ beforeEach(() => {
 afterEach(() => {
   (window as { __loopdeskContentScript?: { stop(): void } }).__loopdeskContentScript?.stop();
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 function useChrome(stored?: Record<string, unknown>) {
