@@ -93,14 +93,25 @@ export async function runImport(
   try {
     return await db.transaction(async (tx) => {
       let batch: unknown[] = [];
+      // One batch is written while the next one is parsed and validated: the database and
+      // the parser work at the same time. At most one write is in flight.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
+        await writing;
         if (!batch.length) return;
-        const counts = await write(tx, batch as never[]);
-        totals.inserted += counts.inserted;
-        totals.updated += counts.updated;
-        totals.customersCreated += counts.customersCreated;
+        const full = batch;
         batch = [];
-        options.onProgress?.({ rowsRead: totals.rows, rowsWritten: totals.rows });
+        writing = write(tx, full as never[]).then((counts) => {
+          totals.inserted += counts.inserted;
+          totals.updated += counts.updated;
+          totals.customersCreated += counts.customersCreated;
+          options.onProgress?.({
+            rowsRead: totals.rows,
+            rowsWritten: totals.inserted + totals.updated,
+          });
+        });
+        // A failed write must not go unobserved while parsing continues; flush awaits it again.
+        writing.catch(() => undefined);
       };
       try {
         for await (const row of rows) {
@@ -126,8 +137,12 @@ export async function runImport(
           message: error.message,
         });
       }
-      if (errorCount) throw new ImportRejectedError(errors, errorCount);
+      if (errorCount) {
+        await writing.catch(() => undefined);
+        throw new ImportRejectedError(errors, errorCount);
+      }
       await flush();
+      await writing;
       const result: ImportResult = {
         kind,
         format,

@@ -65,7 +65,7 @@ async function* csvRows(stream: Readable): AsyncIterable<SourceRow> {
     parse({
       columns: (header: string[]) => header.map((name) => name.trim()),
       bom: true,
-      trim: true,
+      // Cells are trimmed by the row schemas; trimming here too would cost a second pass.
       skip_empty_lines: true,
       info: true,
     }),
