@@ -47,8 +47,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     if (db.kind === 'pglite') {
+      // The previous run's CLI token is useless now; revoke it (and say so in the audit log).
       await db.query(
-        'UPDATE tokens SET revoked_at = now() WHERE agent_name = $1 AND revoked_at IS NULL',
+        `WITH revoked AS (
+           UPDATE tokens SET revoked_at = now() WHERE agent_name = $1 AND revoked_at IS NULL
+           RETURNING id)
+         INSERT INTO audit_log (actor, action, target, details)
+         SELECT 'loopdesk-serve', 'token.revoke', $1, jsonb_build_object('tokenId', id::text)
+         FROM revoked`,
         [cliAgentName],
       );
       const { token } = await createToken(db, {

@@ -61,7 +61,7 @@ function fields(customer: Pick<CustomerRow, 'name' | 'email' | 'phone'>): string
 }
 
 /** Navigates in place (pushState + swapping <main>) so the extension sees single-page-app navigation. */
-const spaScript = `'use strict';
+export const spaScript = `'use strict';
 async function swapTo(href, push) {
   const response = await fetch(href, { headers: { accept: 'text/html' } });
   const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
