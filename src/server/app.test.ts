@@ -345,6 +345,19 @@ describe.each(testDatabases())('API on $name', (target) => {
   });
 });
 
+describe('demo CRM switch', () => {
+  it('is not served when turned off (the default on PostgreSQL)', async () => {
+    const [pglite] = testDatabases();
+    const db = await pglite!.open();
+    const { app } = await appWithTokens(db, { demoCrm: false });
+    const response = await app.inject({ method: 'GET', url: '/demo' });
+    expect(response.statusCode).toBe(404);
+    expect(app.routeTable.some((route) => route.url.startsWith('/demo'))).toBe(false);
+    await app.close();
+    await db.close();
+  });
+});
+
 describe('rate limit', () => {
   it('refuses a token past its per-minute budget with a 429 problem', async () => {
     const [pglite] = testDatabases();

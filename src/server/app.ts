@@ -138,7 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   contactRoutes(app, db);
   sessionRoutes(app, db);
   adminRoutes(app, db, config);
-  demoRoutes(app, db);
+  if (config.demoCrm) demoRoutes(app, db);
 
   await app.ready();
   return app;

@@ -28,7 +28,8 @@ function loopdesk(dataDir: string, args: string[]): Promise<Run> {
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
 
-describe('loopdesk CLI on the embedded database', () => {
+// Each command is a fresh Node process opening PGlite; on a busy machine that takes a while.
+describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'loopdesk-cli-'));

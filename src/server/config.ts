@@ -12,6 +12,11 @@ export interface ServerConfig {
   /** Extra CORS origins besides the extension's own. */
   corsOrigins: string[];
   rateLimitPerMinute: number;
+  /**
+   * Serve the demo CRM at /demo (no auth, shows customer data). On by default with the embedded
+   * database (a local trial), off by default on PostgreSQL (production); LOOPDESK_DEMO_CRM=1|0 decides.
+   */
+  demoCrm: boolean;
 }
 
 export const extensionOrigin = 'chrome-extension://kcnllmemnaglhjkdheagojnldmcafcmh';
@@ -33,5 +38,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .map((origin) => origin.trim())
       .filter(Boolean),
     rateLimitPerMinute: rateLimit,
+    demoCrm: env.LOOPDESK_DEMO_CRM
+      ? ['1', 'true', 'yes', 'on'].includes(env.LOOPDESK_DEMO_CRM.toLowerCase())
+      : !env.DATABASE_URL,
   };
 }
