@@ -92,6 +92,18 @@ describe.each(testDatabases())('imports on $name', (target) => {
     expect(error.errors[99]).toMatchObject({ line: 101, column: 'value' });
   });
 
+  it('names missing and unknown columns once, on the header line', async () => {
+    const error = (await importText(
+      'transactions',
+      'customer_id,amount,colour\nC1,1,red\nC2,2,blue\n',
+    ).catch((e: unknown) => e)) as ImportRejectedError;
+    expect(error).toBeInstanceOf(ImportRejectedError);
+    expect(error.errorCount).toBe(1);
+    expect(error.errors[0]!.line).toBe(1);
+    expect(error.errors[0]!.message).toContain('missing column(s): occurred_at');
+    expect(error.errors[0]!.message).toContain('unknown column(s): colour');
+  });
+
   it('requires crm and object_type for record identities', async () => {
     const error = (await importText('identities', 'customer_id,kind,value\nC1,record,001x\n').catch(
       (e: unknown) => e,

@@ -11,6 +11,34 @@ import {
 export const importKinds = ['customers', 'identities', 'transactions', 'contacts'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
+/** Columns per kind; `allowed` is absent for customers, whose extra columns become attributes. */
+export const importColumns: Record<ImportKind, { required: string[]; allowed?: string[] }> = {
+  customers: { required: ['customer_id'] },
+  identities: {
+    required: ['customer_id', 'kind', 'value'],
+    allowed: ['customer_id', 'kind', 'value', 'crm', 'object_type'],
+  },
+  transactions: {
+    required: ['customer_id', 'occurred_at', 'amount'],
+    allowed: ['customer_id', 'occurred_at', 'amount', 'order_id', 'currency'],
+  },
+  contacts: {
+    required: ['contact_id', 'customer_id', 'started_at', 'channel'],
+    allowed: [
+      'contact_id',
+      'customer_id',
+      'started_at',
+      'channel',
+      'ended_at',
+      'agent',
+      'team',
+      'reason',
+      'resolved_first_contact',
+      'csat',
+    ],
+  },
+};
+
 export interface RowSettings {
   phoneRegion: string;
   defaultCurrency: string;

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import { audit } from '../audit.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { describeIssues, rowSchemas, type ImportKind, type RowSettings } from './rows.ts';
+import {
+  describeIssues,
+  importColumns,
+  rowSchemas,
+  type ImportKind,
+  type RowSettings,
+} from './rows.ts';
 import { readRows, SourceError, type ImportFormat } from './source.ts';
 import {
   writeContacts,
@@ -81,7 +87,7 @@ export async function runImport(
   const schema = rowSchemas(options.settings)[kind];
   const write = writers[kind];
   const batchSize = options.batchSize ?? 5_000;
-  const { format, rows } = await readRows(input, options.format);
+  const { format, rows } = await readRows(input, options.format, importColumns[kind]);
   const errors: FileProblem[] = [];
   let errorCount = 0;
   const report = (problem: FileProblem) => {

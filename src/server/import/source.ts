@@ -42,9 +42,16 @@ async function peek(stream: Readable): Promise<{ head: Buffer; stream: Readable 
  * Turns raw bytes into rows: gzip is recognised by its magic bytes, the format by `format` or,
  * when not given, by the first non-blank character (`{` means NDJSON).
  */
+export interface ColumnRules {
+  required: string[];
+  /** When given, any other column is refused; when absent, extra columns are allowed. */
+  allowed?: string[];
+}
+
 export async function readRows(
   input: Readable,
   format?: ImportFormat,
+  columns?: ColumnRules,
 ): Promise<{ format: ImportFormat; rows: AsyncIterable<SourceRow> }> {
   let { head, stream } = await peek(input);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
@@ -57,13 +64,32 @@ export async function readRows(
     .replace(/^\uFEFF/, '')
     .trimStart()[0];
   const detected: ImportFormat = format ?? (firstChar === '{' ? 'ndjson' : 'csv');
-  return { format: detected, rows: detected === 'csv' ? csvRows(stream) : ndjsonRows(stream) };
+  return {
+    format: detected,
+    rows: detected === 'csv' ? csvRows(stream, columns) : ndjsonRows(stream),
+  };
 }
 
-async function* csvRows(stream: Readable): AsyncIterable<SourceRow> {
+/** A CSV header problem is one clear error on line 1 rather than the same error on every row. */
+function checkHeader(header: string[], rules: ColumnRules | undefined): void {
+  if (!rules) return;
+  const missing = rules.required.filter((column) => !header.includes(column));
+  const unknown = rules.allowed ? header.filter((column) => !rules.allowed!.includes(column)) : [];
+  const problems = [
+    missing.length ? `missing column(s): ${missing.join(', ')}` : null,
+    unknown.length
+      ? `unknown column(s): ${unknown.join(', ')} (allowed: ${rules.allowed!.join(', ')})`
+      : null,
+  ].filter(Boolean);
+  if (problems.length) throw new SourceError(`header: ${problems.join('; ')}`, 1);
+}
+
+async function* csvRows(stream: Readable, rules?: ColumnRules): AsyncIterable<SourceRow> {
+  let header: string[] = [];
+  let headerChecked = false;
   const parser = stream.pipe(
     parse({
-      columns: (header: string[]) => header.map((name) => name.trim()),
+      columns: (names: string[]) => (header = names.map((name) => name.trim())),
       bom: true,
       // Cells are trimmed by the row schemas; trimming here too would cost a second pass.
       skip_empty_lines: true,
@@ -76,6 +102,10 @@ async function* csvRows(stream: Readable): AsyncIterable<SourceRow> {
       record: Record<string, string>;
       info: { lines: number };
     }>) {
+      if (!headerChecked) {
+        checkHeader(header, rules);
+        headerChecked = true;
+      }
       const record: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(item.record)) {
         // An empty CSV cell means "no value", like a missing NDJSON key.
