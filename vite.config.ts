@@ -19,6 +19,8 @@ function buildManifest(): ManifestV3Export {
   const crmOrigins = manifest.optional_host_permissions.filter(
     (p) => !/^https?:\/\/\*\/\*$/.test(p),
   );
+  // Self-hosted CRMs the tests serve (LOOPDESK_E2E_EXTRA_HOSTS, space-separated match patterns).
+  crmOrigins.push(...(process.env.LOOPDESK_E2E_EXTRA_HOSTS ?? '').split(/\s+/).filter(Boolean));
   return {
     ...manifest,
     host_permissions: [...manifest.host_permissions, ...crmOrigins],

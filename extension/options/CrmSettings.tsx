@@ -39,14 +39,16 @@ export function CrmSettings() {
     } else {
       await chrome.permissions.remove({ origins: patterns }).catch(() => false);
     }
-    const selfHostedOrigins = { ...config.selfHostedOrigins };
+    // Read again: the backend section may have saved since this page loaded.
+    const current = await readConfig();
+    const selfHostedOrigins = { ...current.selfHostedOrigins };
     if (crm.selfHosted && origin) selfHostedOrigins[crm.id] = new URL(origin).origin;
     const next: ExtensionConfig = {
-      ...config,
+      ...current,
       selfHostedOrigins,
       enabledCrms: enable
-        ? [...new Set([...config.enabledCrms, crm.id])]
-        : config.enabledCrms.filter((id) => id !== crm.id),
+        ? [...new Set([...current.enabledCrms, crm.id])]
+        : current.enabledCrms.filter((id) => id !== crm.id),
     };
     await writeConfig(next);
     setConfig(next);

@@ -12,6 +12,8 @@ import { backendAccess, outboxAlarm, workerOutbox } from './outbox-runtime.ts';
 import { forgetTab, getTabCustomer, setTabCustomer } from './tab-customers.ts';
 import { clearToken, readToken, restrictSessionStorage, writeToken } from './token-store.ts';
 
+// Named service-worker.ts, not index.ts: crxjs names chunks by file name, and a second
+// index.ts (the content script, imported with ?script) made the worker loader load the wrong one.
 // MV3 workers stop when idle: every listener is registered here at the top level, and all state
 // lives in storage.session / IndexedDB, never in module variables.
 
