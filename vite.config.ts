@@ -61,6 +61,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: 'chrome116',
+    rollupOptions: { input: { supervisor: 'extension/supervisor/index.html' } },
   },
   server: { port: 5173, strictPort: true },
 });
