@@ -17,6 +17,10 @@ $$;
 
 CREATE FUNCTION contacts_next_contact_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM contacts_refresh_next_contact(OLD.customer_id, OLD.started_at);
+    RETURN OLD;
+  END IF;
   UPDATE contacts SET next_contact_at = (
       SELECT min(n.started_at) FROM contacts n
       WHERE n.customer_id = NEW.customer_id AND n.started_at > NEW.started_at)
@@ -25,15 +29,11 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     PERFORM contacts_refresh_next_contact(OLD.customer_id, OLD.started_at);
   END IF;
-  IF TG_OP = 'DELETE' THEN
-    PERFORM contacts_refresh_next_contact(OLD.customer_id, OLD.started_at);
-    RETURN OLD;
-  END IF;
   RETURN NEW;
 END $$;
 
 CREATE TRIGGER contacts_next_contact
-AFTER INSERT OR UPDATE OF started_at, customer_id ON contacts
+AFTER INSERT OR DELETE OR UPDATE OF started_at, customer_id ON contacts
 FOR EACH ROW EXECUTE FUNCTION contacts_next_contact_trigger();
 
 UPDATE contacts c SET next_contact_at = (

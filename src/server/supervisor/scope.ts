@@ -1,0 +1,60 @@
+import type { Principal } from '../auth/tokens.ts';
+import type { Queryable } from '../db/db.ts';
+import { HttpProblem } from '../http/problem.ts';
+
+/**
+ * Who sees what. Admins see every team. A supervisor sees the team of the agents row that
+ * carries their token's agent name, plus every team listed for them in supervisor_teams
+ * (PUT /v1/supervisor/teams, admin). A supervisor mapped to no team is refused (403) rather
+ * than shown everything.
+ */
+export interface SupervisorScope {
+  role: 'supervisor' | 'admin';
+  agentName: string;
+  /** Team ids (text); null means every team. */
+  teamIds: string[] | null;
+}
+
+export async function scopeOf(db: Queryable, principal: Principal): Promise<SupervisorScope> {
+  if (principal.role === 'admin') {
+    return { role: 'admin', agentName: principal.agentName, teamIds: null };
+  }
+  if (principal.role !== 'supervisor') {
+    throw new HttpProblem(403, 'Forbidden', 'The supervisor workspace needs a supervisor token.');
+  }
+  const { rows } = await db.query<{ team_id: string }>(
+    `SELECT team_id::text FROM agents WHERE name = $1 AND team_id IS NOT NULL
+     UNION SELECT team_id::text FROM supervisor_teams WHERE supervisor = $1`,
+    [principal.agentName],
+  );
+  if (rows.length === 0) {
+    throw new HttpProblem(
+      403,
+      'No team',
+      `The supervisor "${principal.agentName}" is mapped to no team: add them to a team ` +
+        '(agents.team_id) or list their teams with PUT /v1/supervisor/teams.',
+    );
+  }
+  return { role: 'supervisor', agentName: principal.agentName, teamIds: rows.map((r) => r.team_id) };
+}
+
+/**
+ * The team ids a request covers: the scope, narrowed to one team when asked by name.
+ * Returns null for "every team".
+ */
+export async function teamsFor(
+  db: Queryable,
+  scope: SupervisorScope,
+  teamName: string | undefined,
+): Promise<string[] | null> {
+  if (teamName === undefined || teamName === '') return scope.teamIds;
+  const { rows } = await db.query<{ id: string }>('SELECT id::text FROM teams WHERE name = $1', [
+    teamName,
+  ]);
+  const team = rows[0];
+  if (!team) throw new HttpProblem(404, 'Unknown team', `No team is named "${teamName}".`);
+  if (scope.teamIds !== null && !scope.teamIds.includes(team.id)) {
+    throw new HttpProblem(403, 'Forbidden', `The team "${teamName}" is not one of yours.`);
+  }
+  return [team.id];
+}
