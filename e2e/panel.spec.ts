@@ -166,6 +166,46 @@ test('the panel passes an axe-core check', async () => {
   await panel.close();
 });
 
+test('a rule adapter made in the options page finds the customer on an in-house CRM', async () => {
+  await ext.context.route('https://crm.example.net/**', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><title>In-house CRM</title><main id="card"><h1 class="name">${spaTarget.name}</h1>
+        <a class="mail" href="mailto:${spaTarget.email}">${spaTarget.email}</a></main>`,
+    }),
+  );
+  const crm = await ext.context.newPage();
+  await crm.goto('https://crm.example.net/people/991');
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.id}/extension/options/index.html`);
+  await options.getByRole('button', { name: 'Add a rule' }).click();
+  await options.getByLabel('Id', { exact: true }).fill('in-house');
+  await options.getByLabel('Name', { exact: true }).fill('In-house CRM');
+  await options.getByLabel('Origin', { exact: true }).fill('https://crm.example.net');
+  await options.getByLabel(/^URL pattern/).fill('^/people/(?<recordId>\\d+)');
+  await options.getByLabel(/^Container selector/).fill('#card');
+  await options.getByLabel(/^Email selector/).fill('.mail');
+  await options.getByLabel(/^Name selector/).fill('.name');
+  await options.getByRole('button', { name: 'Test on an open tab' }).click();
+  await expect(options.getByText(/Found a customer on this page/)).toContainText(spaTarget.email);
+  await options.getByRole('button', { name: 'Save rules' }).click();
+  await expect(options.getByText('Saved 1 rule.')).toBeVisible();
+
+  await crm.reload();
+  const panel = await openPanelFor(ext, await tabIdOf(ext, crm));
+  await expect(panel.getByRole('heading', { level: 1 })).toHaveText(spaTarget.name);
+  await Promise.all([crm.close(), options.close(), panel.close()]);
+});
+
+test('the options page passes an axe-core check', async () => {
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.id}/extension/options/index.html`);
+  await options.getByRole('button', { name: 'Add a rule' }).click();
+  await expect(options.getByLabel('Origin', { exact: true })).toBeVisible();
+  expect(await runAxe(options)).toEqual([]);
+  await options.close();
+});
+
 test('outcomes recorded while the backend is down are delivered once when it is back', async () => {
   test.setTimeout(180_000);
   const { crm, panel } = await openCrm(fixtureUrl('zendesk.user.html'));

@@ -13,8 +13,8 @@ const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
  * permission prompt. The options page still requests them at click time; the request simply
  * resolves true at once. Built once per test worker into a temporary folder.
  */
-/** Self-hosted CRM origins the fixtures are served at (request-tracker.*.html). */
-export const selfHostedTestOrigins = ['https://rt.example.com/*'];
+/** Self-hosted CRM origins the tests serve pages at (Request Tracker fixtures, a rule-adapter CRM). */
+export const selfHostedTestOrigins = ['https://rt.example.com/*', 'https://crm.example.net/*'];
 
 export function buildExtensionForTests(): string {
   const outDir = join(tmpdir(), `loopdesk-dist-e2e-${process.pid}`);
