@@ -14,6 +14,7 @@ import {
   writeTransactions,
 } from '../import/writers.ts';
 import { Draw, seededRandom } from './prng.ts';
+import { seedCatalogue } from '../nba/seed-catalogue.ts';
 
 export interface DemoSeedOptions {
   customers?: number;
@@ -188,6 +189,7 @@ export function demoCustomerId(index: number): string {
  * Writes only into an empty database.
  */
 export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
+  await seedCatalogue(db);
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
   if ((existing.rows[0]?.n ?? 0) > 0)
     return { seeded: false, customers: 0, transactions: 0, contacts: 0 };

@@ -19,6 +19,10 @@ export interface DecisionPlan {
   suggestions: unknown[];
   ruleVersion: string | null;
   modelVersions: Record<string, string>;
+  /** The customer's segment at decision time: outcomes of this decision teach this segment. */
+  segment?: string | null;
+  /** Machine-readable form of `noActionReason` (control_group, nothing_eligible, ...). */
+  noActionCode?: string | null;
 }
 
 /** The seam where the next-best-action engine plugs in: a plain function of the database and the request. */

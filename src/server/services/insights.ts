@@ -32,8 +32,8 @@ export async function getInsights(
   const { rows } = await deps.db.query<{ id: string }>(
     `WITH decision AS (
        INSERT INTO decisions (customer_id, agent, context, control_group, no_action_reason,
-         suggestions, routing, rule_version, model_versions)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+         suggestions, routing, rule_version, model_versions, segment, no_action_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12) RETURNING id
      ), logged AS (
        INSERT INTO audit_log (actor, action, target, details)
        SELECT $2, 'decision.create', id::text, $10 FROM decision
@@ -50,6 +50,8 @@ export async function getInsights(
       plan.ruleVersion,
       JSON.stringify(plan.modelVersions),
       JSON.stringify({ customerId: profile.customer.id, context }),
+      plan.segment ?? null,
+      plan.noActionCode ?? null,
     ],
   );
   return {

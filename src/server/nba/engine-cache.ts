@@ -1,0 +1,46 @@
+import {
+  compileRoutingConfig,
+  compileRuleSet,
+  type CompiledRoutingConfig,
+  type CompiledRuleSet,
+} from '../../nba/index.ts';
+import type { Queryable } from '../db/db.ts';
+import { loadCatalogue } from './catalogue-store.ts';
+import { loadRouting } from './config-store.ts';
+
+/**
+ * Compiled rule set and routing config, rebuilt only when the stored revision moves. Every
+ * request reads the revisions (one cheap row each), so a change saved through any replica is
+ * seen by the next decision everywhere; no timed expiry is needed.
+ */
+export class EngineCache {
+  private ruleSet: { revision: string; compiled: CompiledRuleSet } | null = null;
+  private routing: { revision: number; compiled: CompiledRoutingConfig } | null = null;
+
+  async ruleSetAt(db: Queryable, revision: string): Promise<CompiledRuleSet> {
+    if (this.ruleSet?.revision === revision) return this.ruleSet.compiled;
+    const catalogue = await loadCatalogue(db);
+    const strip = <T extends { version: number; updatedAt: string; updatedBy: string }>({
+      version: _v,
+      updatedAt: _a,
+      updatedBy: _b,
+      ...rest
+    }: T) => rest;
+    // Stored items passed validateRuleSet when saved.
+    const compiled = compileRuleSet({
+      treatments: catalogue.treatments.map(strip),
+      rules: catalogue.rules.map(strip),
+    });
+    this.ruleSet = { revision: catalogue.revision, compiled };
+    return compiled;
+  }
+
+  async routingAt(db: Queryable, revision: number): Promise<CompiledRoutingConfig> {
+    if (this.routing?.revision === revision) return this.routing.compiled;
+    const stored = await loadRouting(db);
+    const { version, configVersion: _c, updatedAt: _a, updatedBy: _b, ...config } = stored;
+    const compiled = compileRoutingConfig(config);
+    this.routing = { revision: version, compiled };
+    return compiled;
+  }
+}
