@@ -1,0 +1,242 @@
+import type { CoachingAgent, CoachingMetric } from '../../contract/supervisor.ts';
+import { audit } from '../audit.ts';
+import type { Queryable } from '../db/db.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { atRiskAt, offerStatusCte, type KpiFilter } from '../kpis/filters.ts';
+import { iso, Params, segmentOf } from './sql.ts';
+
+/** Counts behind each coaching rate for one agent (or team) on one segment. */
+interface Counts {
+  suggested: number;
+  offered: number;
+  accepted: number;
+  saveOffers: number;
+  saves: number;
+  contacts: number;
+  resolved: number;
+}
+
+const zero = (): Counts => ({
+  suggested: 0,
+  offered: 0,
+  accepted: 0,
+  saveOffers: 0,
+  saves: 0,
+  contacts: 0,
+  resolved: 0,
+});
+
+/** Each metric's numerator and the count it rests on (what minCount applies to). */
+const metrics: Record<CoachingMetric, (c: Counts) => [number, number]> = {
+  offerRate: (c) => [c.offered, c.suggested],
+  acceptanceRate: (c) => [c.accepted, c.offered],
+  saveRate: (c) => [c.saves, c.saveOffers],
+  fcr: (c) => [c.resolved, c.contacts],
+};
+
+function add(into: Counts, from: Partial<Counts>): void {
+  for (const key of Object.keys(into) as (keyof Counts)[]) into[key] += from[key] ?? 0;
+}
+
+/**
+ * Coaching cues: where an agent's offer, acceptance, save (accepted retention offers to at-risk
+ * customers) or first-contact-resolution rate on a segment (or overall) falls short of their
+ * team's rate (team including the agent) by at least `margin`, on at least `minCount`
+ * suggestions, offers or contacts. Plus each agent's three most skipped treatments (shown, not
+ * offered) and their latest coaching notes.
+ */
+export async function coachingReport(
+  db: Queryable,
+  filter: KpiFilter,
+  options: { minCount: number; margin: number },
+): Promise<CoachingAgent[]> {
+  const teamCondition = (p: Params) =>
+    filter.teamIds === null ? '' : ` AND a.team_id = ANY(${p.add(filter.teamIds)}::bigint[])`;
+
+  const agentsResult = await (async () => {
+    const p = new Params();
+    return db.query<{ agent: string; team: string }>(
+      `SELECT a.name AS agent, t.name AS team FROM agents a JOIN teams t ON t.id = a.team_id
+       WHERE true${teamCondition(p)} ORDER BY a.name`,
+      p.values,
+    );
+  })();
+
+  const offersP = new Params();
+  const cte = offerStatusCte(offersP, filter.period);
+  const from = offersP.add(filter.period.from);
+  const to = offersP.add(filter.period.to);
+  const offers = await db.query<{
+    agent: string;
+    team: string;
+    segment: string | null;
+    suggested: number;
+    offered: number;
+    accepted: number;
+    save_offers: number;
+    saves: number;
+  }>(
+    `WITH ${cte}
+     SELECT ds.agent, t.name AS team, ${segmentOf('ds.customer_id')} AS segment,
+       count(*)::int AS suggested,
+       count(*) FILTER (WHERE f.offered)::int AS offered,
+       count(*) FILTER (WHERE f.accepted)::int AS accepted,
+       count(*) FILTER (WHERE f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
+         AND ${atRiskAt('ds.customer_id', 'ds.created_at')})::int AS save_offers,
+       count(*) FILTER (WHERE f.accepted AND COALESCE(tr.kind, ds.kind) = 'retention'
+         AND ${atRiskAt('ds.customer_id', 'ds.created_at')})::int AS saves
+     FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent JOIN teams t ON t.id = a.team_id
+     LEFT JOIN treatments tr ON tr.key = ds.treatment_key
+     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
+     WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
+     GROUP BY 1, 2, 3`,
+    offersP.values,
+  );
+
+  const contactsP = new Params();
+  const contacts = await db.query<{
+    agent: string;
+    team: string;
+    segment: string | null;
+    contacts: number;
+    resolved: number;
+  }>(
+    `SELECT a.name AS agent, t.name AS team, ${segmentOf('c.customer_id')} AS segment,
+       count(*)::int AS contacts,
+       count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
+         OR c.next_contact_at > c.started_at + interval '7 days'))::int AS resolved
+     FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
+     WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
+     GROUP BY 1, 2, 3`,
+    contactsP.values,
+  );
+
+  const skipP = new Params();
+  const skipCte = offerStatusCte(skipP, filter.period);
+  const skipped = await db.query<{
+    agent: string;
+    treatment_key: string;
+    suggested: number;
+    not_offered: number;
+  }>(
+    `WITH ${skipCte}
+     SELECT ds.agent, ds.treatment_key, count(*)::int AS suggested,
+       count(*) FILTER (WHERE NOT COALESCE(f.offered, false))::int AS not_offered
+     FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
+     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
+     WHERE NOT ds.control_group AND ds.created_at >= ${skipP.add(filter.period.from)}
+       AND ds.created_at < ${skipP.add(filter.period.to)}${teamCondition(skipP)}
+     GROUP BY 1, 2 HAVING count(*) FILTER (WHERE NOT COALESCE(f.offered, false)) > 0
+     ORDER BY 4 DESC, 2`,
+    skipP.values,
+  );
+
+  const notesP = new Params();
+  const notes = await db.query<{
+    id: string;
+    agent: string;
+    note: string;
+    author: string;
+    created_at: Date | string;
+  }>(
+    `SELECT n.id::text, n.agent, n.note, n.author, n.created_at FROM coaching_notes n
+     JOIN agents a ON a.name = n.agent WHERE true${teamCondition(notesP)}
+     ORDER BY n.created_at DESC, n.id DESC`,
+    notesP.values,
+  );
+
+  // Counts by agent|segment and team|segment; the segment key '*' is every segment together.
+  const byAgent = new Map<string, Counts>();
+  const byTeam = new Map<string, Counts>();
+  const segmentsOf = new Map<string, Set<string>>();
+  const bump = (agent: string, team: string, segment: string | null, counts: Partial<Counts>) => {
+    const seg = segment ?? '(no segment)';
+    for (const [map, owner] of [
+      [byAgent, agent],
+      [byTeam, team],
+    ] as const) {
+      for (const key of [`${owner}|${seg}`, `${owner}|*`]) {
+        if (!map.has(key)) map.set(key, zero());
+        add(map.get(key)!, counts);
+      }
+    }
+    if (!segmentsOf.has(agent)) segmentsOf.set(agent, new Set());
+    segmentsOf.get(agent)!.add(seg);
+  };
+  for (const r of offers.rows) {
+    bump(r.agent, r.team, r.segment, {
+      suggested: r.suggested,
+      offered: r.offered,
+      accepted: r.accepted,
+      saveOffers: r.save_offers,
+      saves: r.saves,
+    });
+  }
+  for (const r of contacts.rows) {
+    bump(r.agent, r.team, r.segment, { contacts: r.contacts, resolved: r.resolved });
+  }
+
+  return agentsResult.rows.map(({ agent, team }) => {
+    const cues: CoachingAgent['cues'] = [];
+    for (const seg of ['*', ...[...(segmentsOf.get(agent) ?? [])].sort()]) {
+      const mine = byAgent.get(`${agent}|${seg}`);
+      const theirs = byTeam.get(`${team}|${seg}`);
+      if (!mine || !theirs) continue;
+      for (const metric of Object.keys(metrics) as CoachingMetric[]) {
+        const [num, count] = metrics[metric](mine);
+        const [teamNum, teamCount] = metrics[metric](theirs);
+        if (count < options.minCount || teamCount === 0) continue;
+        const agentRate = num / count;
+        const teamRate = teamNum / teamCount;
+        const gap = teamRate - agentRate;
+        if (gap >= options.margin - 1e-12) {
+          cues.push({ agent, team, segment: seg === '*' ? null : seg, metric, agentRate, teamRate, gap, count });
+        }
+      }
+    }
+    cues.sort((a, b) => b.gap - a.gap);
+    return {
+      agent,
+      team,
+      cues,
+      mostSkipped: skipped.rows
+        .filter((r) => r.agent === agent)
+        .slice(0, 3)
+        .map((r) => ({ treatmentKey: r.treatment_key, suggested: r.suggested, notOffered: r.not_offered })),
+      notes: notes.rows
+        .filter((n) => n.agent === agent)
+        .slice(0, 5)
+        .map((n) => ({ id: n.id, note: n.note, author: n.author, at: iso(n.created_at)! })),
+    };
+  });
+}
+
+/** Stores a coaching note for an agent the author may see; audited. */
+export async function addCoachingNote(
+  db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  input: { agent: string; note: string; author: string; teamIds: string[] | null },
+) {
+  const { rows } = await db.query<{ team_id: string | null }>(
+    'SELECT team_id::text FROM agents WHERE name = $1',
+    [input.agent],
+  );
+  const found = rows[0];
+  if (!found) throw new HttpProblem(404, 'Unknown agent', `No agent is named "${input.agent}".`);
+  if (input.teamIds !== null && (found.team_id === null || !input.teamIds.includes(found.team_id))) {
+    throw new HttpProblem(403, 'Forbidden', `"${input.agent}" is not in one of your teams.`);
+  }
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ id: string; created_at: Date | string }>(
+      'INSERT INTO coaching_notes (agent, note, author) VALUES ($1, $2, $3) RETURNING id::text, created_at',
+      [input.agent, input.note, input.author],
+    );
+    const row = inserted.rows[0]!;
+    await audit(tx, {
+      actor: input.author,
+      action: 'coaching-note.create',
+      target: input.agent,
+      details: { id: row.id },
+    });
+    return { id: row.id, agent: input.agent, note: input.note, author: input.author, at: iso(row.created_at)! };
+  });
+}
