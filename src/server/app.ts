@@ -24,12 +24,18 @@ import { outcomeRoutes } from './routes/outcomes.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { supervisorKpiRoutes } from './routes/supervisor-kpis.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
-import { noCatalogueDecision, type DecisionMaker } from './services/decide.ts';
+import { createNbaDecisionMaker, NbaEngine } from './nba/decide.ts';
+import { nbaSettingsRoutes } from './routes/nba-settings.ts';
+import { outcomeResultRoutes } from './routes/outcome-results.ts';
+import { routingRoutes } from './routes/routing.ts';
+import { ruleRoutes } from './routes/rules.ts';
+import { treatmentRoutes } from './routes/treatments.ts';
+import type { DecisionMaker } from './services/decide.ts';
 
 export interface AppOptions {
   db: Db;
   config: ServerConfig;
-  /** The next-best-action step; defaults to "no catalogue yet". */
+  /** The next-best-action step; defaults to the src/nba engine over the stored catalogue. */
   decide?: DecisionMaker;
   logLevel?: string;
 }
@@ -134,7 +140,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.swagger(),
   );
 
-  const decide = options.decide ?? noCatalogueDecision;
+  const nbaEngine = new NbaEngine();
+  const decide = options.decide ?? createNbaDecisionMaker(nbaEngine);
   insightsRoutes(app, { db, decide, phoneRegion: config.phoneRegion });
   outcomeRoutes(app, db);
   contactRoutes(app, db);
@@ -142,6 +149,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   adminRoutes(app, db, config);
   supervisorKpiRoutes(app, db);
   supervisorRoutes(app, db);
+  treatmentRoutes(app, db);
+  ruleRoutes(app, db);
+  routingRoutes(app, { db, engine: nbaEngine, phoneRegion: config.phoneRegion });
+  nbaSettingsRoutes(app, db);
+  outcomeResultRoutes(app, db);
   if (config.demoCrm) demoRoutes(app, db);
 
   await app.ready();
