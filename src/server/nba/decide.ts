@@ -48,7 +48,26 @@ export class NbaEngine {
     const now = this.now();
     const inputs = await loadDecisionInputs(db, profile, now);
     const routing = await this.cache.routingAt(db, inputs.routingRevision);
-    return routeCustomer(routing, inputs.facts, now);
+    return routeCustomer(routing, this.withRuleSpelling(inputs.facts), now);
+  }
+
+  /** Adds each attribute again under the rules' spelling of its name when only the case differs. */
+  private withRuleSpelling(facts: CustomerFacts): CustomerFacts {
+    const names = this.cache.ruleAttributeNames();
+    let attributes: CustomerFacts['attributes'] | null = null;
+    for (const [name, value] of Object.entries(facts.attributes)) {
+      const spelling = names.get(name.toLowerCase());
+      if (
+        spelling === undefined ||
+        spelling === name ||
+        Object.hasOwn(facts.attributes, spelling)
+      ) {
+        continue;
+      }
+      attributes ??= { ...facts.attributes };
+      attributes[spelling] = value;
+    }
+    return attributes === null ? facts : { ...facts, attributes };
   }
 
   async run(db: Queryable, profile: CustomerProfile): Promise<EngineResult> {
@@ -58,21 +77,22 @@ export class NbaEngine {
       this.cache.ruleSetAt(db, inputs.catalogueRevision),
       this.cache.routingAt(db, inputs.routingRevision),
     ]);
+    const facts = this.withRuleSpelling(inputs.facts);
     const started = performance.now();
     const decision =
       ruleSet.treatments.length === 0
         ? null
         : decideNextBestActions({
             ruleSet,
-            facts: inputs.facts,
+            facts,
             tallies: inputs.tallies,
             now,
             rng: this.rng,
             policy: { controlShare: inputs.controlShare },
           });
-    const routing = routeCustomer(routingConfig, inputs.facts, now);
+    const routing = routeCustomer(routingConfig, facts, now);
     this.options.onEngineTime?.(performance.now() - started);
-    return { inputs, decision, routing };
+    return { inputs: { ...inputs, facts }, decision, routing };
   }
 }
 

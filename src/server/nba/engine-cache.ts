@@ -4,6 +4,7 @@ import {
   type CompiledRoutingConfig,
   type CompiledRuleSet,
 } from '../../nba/index.ts';
+import type { Condition } from '../../nba/index.ts';
 import type { Queryable } from '../db/db.ts';
 import { loadCatalogue } from './catalogue-store.ts';
 import { loadRouting } from './config-store.ts';
@@ -16,6 +17,28 @@ import { loadRouting } from './config-store.ts';
 export class EngineCache {
   private ruleSet: { revision: string; compiled: CompiledRuleSet } | null = null;
   private routing: { revision: number; compiled: CompiledRoutingConfig } | null = null;
+  private attributeNames = new Map<string, string>();
+
+  /**
+   * Attribute names as rules spell them, keyed lower-case: imported column names vary in case
+   * (`contract` vs the rule's `Contract`), and a rule should not silently miss because of it.
+   */
+  ruleAttributeNames(): ReadonlyMap<string, string> {
+    return this.attributeNames;
+  }
+
+  private collectAttributeNames(): void {
+    const names = new Map<string, string>();
+    const add = (conditions: readonly Condition[]) => {
+      for (const c of conditions)
+        if (c.field === 'attribute') names.set(c.name.toLowerCase(), c.name);
+    };
+    for (const rules of this.ruleSet?.compiled.activeRulesByTreatment.values() ?? []) {
+      for (const rule of rules) add(rule.conditions);
+    }
+    for (const rule of this.routing?.compiled.config.rules ?? []) add(rule.conditions);
+    this.attributeNames = names;
+  }
 
   async ruleSetAt(db: Queryable, revision: string): Promise<CompiledRuleSet> {
     if (this.ruleSet?.revision === revision) return this.ruleSet.compiled;
@@ -32,6 +55,7 @@ export class EngineCache {
       rules: catalogue.rules.map(strip),
     });
     this.ruleSet = { revision: catalogue.revision, compiled };
+    this.collectAttributeNames();
     return compiled;
   }
 
@@ -41,6 +65,7 @@ export class EngineCache {
     const { version, configVersion: _c, updatedAt: _a, updatedBy: _b, ...config } = stored;
     const compiled = compileRoutingConfig(config);
     this.routing = { revision: version, compiled };
+    this.collectAttributeNames();
     return compiled;
   }
 }
