@@ -9,6 +9,7 @@ import {
   type RowSettings,
 } from './rows.ts';
 import { readRows, SourceError, type ImportFormat } from './source.ts';
+import { TransactionStage } from './staged-transactions.ts';
 import {
   writeContacts,
   writeCustomers,
@@ -53,6 +54,11 @@ export interface ImportOptions {
   format?: ImportFormat;
   onProgress?: (progress: ImportProgress) => void;
   batchSize?: number;
+  /**
+   * On PostgreSQL, transaction files are staged with COPY and upserted in one statement
+   * (default). False writes batches of INSERTs as on PGlite.
+   */
+  staging?: boolean;
 }
 
 export interface ImportResult {
@@ -94,19 +100,45 @@ export async function runImport(
     errorCount += 1;
     if (errors.length < maxReportedErrors) errors.push(problem);
   };
-  const totals = { rows: 0, inserted: 0, updated: 0, customersCreated: 0 };
+  const totals = { rows: 0, staged: 0, inserted: 0, updated: 0, customersCreated: 0 };
 
   try {
     return await db.transaction(async (tx) => {
-      let batch: unknown[] = [];
-      // One batch is written while the next one is parsed and validated: the database and
-      // the parser work at the same time. At most one write is in flight.
-      let writing: Promise<void> = Promise.resolve();
-      const flush = async () => {
-        await writing;
-        if (!batch.length) return;
-        const full = batch;
-        batch = [];
+      const stage =
+        kind === 'transactions' && db.kind === 'postgres' && options.staging !== false
+          ? await TransactionStage.open(tx)
+          : null;
+      try {
+        return await readAndWrite(tx, stage);
+      } catch (error) {
+        // The connection is in COPY mode until the stage ends; the rollback must come after it.
+        await stage?.abandon();
+        throw error;
+      }
+    });
+  } finally {
+    input.destroy();
+  }
+
+  async function readAndWrite(
+    tx: Queryable,
+    stage: TransactionStage | null,
+  ): Promise<ImportResult> {
+    let batch: unknown[] = [];
+    // One batch is written while the next one is parsed and validated: the database and
+    // the parser work at the same time. At most one write is in flight.
+    let writing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      await writing;
+      if (!batch.length) return;
+      const full = batch;
+      batch = [];
+      if (stage) {
+        writing = stage.add(full as never[]).then(() => {
+          totals.staged += full.length;
+          options.onProgress?.({ rowsRead: totals.rows, rowsWritten: totals.staged });
+        });
+      } else {
         writing = write(tx, full as never[]).then((counts) => {
           totals.inserted += counts.inserted;
           totals.updated += counts.updated;
@@ -116,11 +148,13 @@ export async function runImport(
             rowsWritten: totals.inserted + totals.updated,
           });
         });
-        // A failed write must not go unobserved while parsing continues; flush awaits it again.
-        writing.catch(() => undefined);
-      };
-      try {
-        for await (const row of rows) {
+      }
+      // A failed write must not go unobserved while parsing continues; flush awaits it again.
+      writing.catch(() => undefined);
+    };
+    try {
+      for await (const sourceRows of rows) {
+        for (const row of sourceRows) {
           totals.rows += 1;
           const parsed = schema.safeParse(row.record);
           if (!parsed.success) {
@@ -129,39 +163,48 @@ export async function runImport(
             batch = [];
           } else if (errorCount === 0) {
             batch.push(parsed.data);
-            if (batch.length >= batchSize) await flush();
           }
           if (errorCount && totals.rows % batchSize === 0) {
             options.onProgress?.({ rowsRead: totals.rows, rowsWritten: 0 });
           }
         }
-      } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
-        report({
-          line: error.line,
-          ...(error.column ? { column: error.column } : {}),
-          message: error.message,
-        });
+        if (batch.length >= batchSize) await flush();
       }
-      if (errorCount) {
-        await writing.catch(() => undefined);
-        throw new ImportRejectedError(errors, errorCount);
-      }
-      await flush();
-      await writing;
-      const result: ImportResult = {
-        kind,
-        format,
-        rows: totals.rows,
-        inserted: totals.inserted,
-        updated: totals.updated,
-        unchanged: totals.rows - totals.inserted - totals.updated,
-        customersCreated: totals.customersCreated,
-      };
-      await audit(tx, { actor: options.actor, action: `import.${kind}`, details: { ...result } });
-      return result;
-    });
-  } finally {
-    input.destroy();
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      report({
+        line: error.line,
+        ...(error.column ? { column: error.column } : {}),
+        message: error.message,
+      });
+    }
+    if (errorCount) {
+      await writing.catch(() => undefined);
+      await stage?.abandon();
+      throw new ImportRejectedError(errors, errorCount);
+    }
+    await flush();
+    await writing;
+    if (stage) {
+      const counts = await stage.finish();
+      totals.inserted = counts.inserted;
+      totals.updated = counts.updated;
+      totals.customersCreated = counts.customersCreated;
+      options.onProgress?.({
+        rowsRead: totals.rows,
+        rowsWritten: totals.inserted + totals.updated,
+      });
+    }
+    const result: ImportResult = {
+      kind,
+      format,
+      rows: totals.rows,
+      inserted: totals.inserted,
+      updated: totals.updated,
+      unchanged: totals.rows - totals.inserted - totals.updated,
+      customersCreated: totals.customersCreated,
+    };
+    await audit(tx, { actor: options.actor, action: `import.${kind}`, details: { ...result } });
+    return result;
   }
 }

@@ -1,0 +1,157 @@
+/**
+ * Import speed on PostgreSQL: the real Online Retail data (541,909 invoice lines, summed per
+ * invoice into the transactions format) through the LoopDesk importer, beside PostgreSQL's own
+ * COPY of the same file into an equivalent table (same columns, same unique key and index).
+ *   npx tsx bench/import-retail.bench.ts        (BENCH_DATABASE_URL, LOOPDESK_DATASETS)
+ * Goal (issue 3): the importer within 2x of COPY.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { runImport } from '../src/server/import/run.ts';
+import { freshSchema, dropSchema, withClient } from './lib/postgres.ts';
+import { retailFile, writeRetailTransactions } from './lib/retail.ts';
+import { median, note, printFigure } from './lib/stats.ts';
+
+const RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
+/** The real file is ~22k invoices; a 10-copy file of the same shape shows the per-row cost. */
+const SIZES = [1, 10];
+const schema = 'bench_import';
+const settings = { phoneRegion: 'US', defaultCurrency: 'USD' };
+
+async function timeImporter(file: string): Promise<{ seconds: number; rows: number }> {
+  const db = await freshSchema(schema);
+  try {
+    const started = performance.now();
+    const result = await runImport(db, 'transactions', createReadStream(file), {
+      settings,
+      actor: 'bench',
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (result.inserted !== result.rows) {
+      throw new Error(`importer inserted ${result.inserted} of ${result.rows} rows`);
+    }
+    return { seconds, rows: result.rows };
+  } finally {
+    await db.close();
+  }
+}
+
+async function timeReimport(file: string): Promise<number> {
+  const db = await freshSchema(schema);
+  try {
+    await runImport(db, 'transactions', createReadStream(file), { settings, actor: 'bench' });
+    const started = performance.now();
+    const again = await runImport(db, 'transactions', createReadStream(file), {
+      settings,
+      actor: 'bench',
+    });
+    if (again.inserted + again.updated !== 0) throw new Error('re-import changed rows');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await db.close();
+  }
+}
+
+/** COPY into a table shaped like `transactions` (external customer id kept as text). */
+async function timeCopy(file: string): Promise<{ seconds: number; rows: number }> {
+  await dropSchema(schema);
+  return withClient(async (client) => {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`CREATE TABLE ${schema}.copy_transactions (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      customer_id text NOT NULL, occurred_at timestamptz NOT NULL, amount numeric(14, 2) NOT NULL,
+      order_id text NOT NULL, currency text NOT NULL, UNIQUE (customer_id, order_id))`);
+    await client.query(
+      `CREATE INDEX copy_transactions_customer_time ON ${schema}.copy_transactions (customer_id, occurred_at)`,
+    );
+    const started = performance.now();
+    await client.query('BEGIN');
+    await pipeline(
+      createReadStream(file),
+      client.query(
+        copyFrom(`COPY ${schema}.copy_transactions (customer_id, occurred_at, amount, order_id, currency)
+          FROM STDIN WITH (FORMAT csv, HEADER true)`),
+      ),
+    );
+    await client.query('COMMIT');
+    const seconds = (performance.now() - started) / 1000;
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${schema}.copy_transactions`,
+    );
+    return { seconds, rows: rows[0]!.n };
+  });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(retailFile)) {
+    const message = `Online Retail data set not found at ${retailFile} (set LOOPDESK_DATASETS)`;
+    if (process.env.CI === 'true') throw new Error(message);
+    note(`skipped: ${message}`);
+    return;
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'loopdesk-retail-'));
+  try {
+    for (const copies of SIZES) {
+      const file = path.join(dir, `transactions-x${copies}.csv`);
+      const conversion = await writeRetailTransactions(file, copies);
+      const bytes = (await stat(file)).size;
+      note(
+        `x${copies}: ${conversion.invoiceLines} invoice lines, ${conversion.linesWithoutCustomer} without customer, ` +
+          `${conversion.invoices} invoices (${conversion.cancellations} cancellations kept as negative amounts), ${bytes} bytes`,
+      );
+      const importer: number[] = [];
+      const copy: number[] = [];
+      let rows = 0;
+      for (let run = 0; run < RUNS; run += 1) {
+        // Alternate so drift in the shared machine's load hits both sides alike.
+        const imported = await timeImporter(file);
+        const copied = await timeCopy(file);
+        if (imported.rows !== copied.rows) {
+          throw new Error(`importer read ${imported.rows} rows, COPY ${copied.rows}`);
+        }
+        rows = imported.rows;
+        importer.push(imported.seconds);
+        copy.push(copied.seconds);
+        note(
+          `  run ${run + 1}: importer ${imported.seconds.toFixed(2)} s, COPY ${copied.seconds.toFixed(2)} s`,
+        );
+      }
+      const importerSeconds = median(importer);
+      const copySeconds = median(copy);
+      const label = copies === 1 ? 'retail' : `retail_x${copies}`;
+      printFigure(`import.${label}.importer`, {
+        rows,
+        seconds: importerSeconds,
+        rows_per_s: Math.round(rows / importerSeconds),
+        runs: RUNS,
+      });
+      printFigure(`import.${label}.copy`, {
+        rows,
+        seconds: copySeconds,
+        rows_per_s: Math.round(rows / copySeconds),
+        runs: RUNS,
+      });
+      printFigure(`import.${label}.ratio`, {
+        importer_over_copy: importerSeconds / copySeconds,
+        goal: '<=2',
+      });
+      if (copies === 1) {
+        const reimport = await timeReimport(file);
+        printFigure(`import.${label}.reimport_unchanged`, {
+          rows,
+          seconds: reimport,
+          rows_per_s: Math.round(rows / reimport),
+        });
+      }
+    }
+  } finally {
+    await dropSchema(schema);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
