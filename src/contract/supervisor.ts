@@ -101,7 +101,13 @@ export const treatmentReviewSchema = z.object({
 });
 export type TreatmentReview = z.infer<typeof treatmentReviewSchema>;
 
-export const drillResults = ['suggested', 'offered', 'accepted', 'declined', 'not_offered'] as const;
+export const drillResults = [
+  'suggested',
+  'offered',
+  'accepted',
+  'declined',
+  'not_offered',
+] as const;
 
 export const decisionDrillQuerySchema = periodQuerySchema.extend({
   treatment: z.string().max(100).optional(),
@@ -178,9 +184,15 @@ export const coachingAgentSchema = z.object({
   team: z.string(),
   cues: z.array(coachingCueSchema),
   mostSkipped: z.array(
-    z.object({ treatmentKey: z.string(), suggested: z.number().int(), notOffered: z.number().int() }),
+    z.object({
+      treatmentKey: z.string(),
+      suggested: z.number().int(),
+      notOffered: z.number().int(),
+    }),
   ),
-  notes: z.array(z.object({ id: z.string(), note: z.string(), author: z.string(), at: z.string() })),
+  notes: z.array(
+    z.object({ id: z.string(), note: z.string(), author: z.string(), at: z.string() }),
+  ),
 });
 export type CoachingAgent = z.infer<typeof coachingAgentSchema>;
 
@@ -220,3 +232,27 @@ export const supervisorScopeSchema = z.object({
   segments: z.array(z.string()),
 });
 export type SupervisorScope = z.infer<typeof supervisorScopeSchema>;
+
+/**
+ * What the workspace reads of GET /v1/treatments and PATCH /v1/treatments/:id (the
+ * next-best-action catalogue, owned by src/server/routes/treatments.ts); other fields pass.
+ */
+export const catalogueTreatmentSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  active: z.boolean(),
+  prior: z.object({ propensity: z.number(), evidenceWeight: z.number() }),
+  cooldownDays: z.number().nullable().optional(),
+  maxContactsPer30Days: z.number().nullable().optional(),
+  version: z.number().optional(),
+});
+export type CatalogueTreatment = z.infer<typeof catalogueTreatmentSchema>;
+
+export const catalogueRuleSchema = z.looseObject({
+  id: z.string(),
+  treatmentId: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+});
+export type CatalogueRule = z.infer<typeof catalogueRuleSchema>;

@@ -4,8 +4,7 @@ import type { KpiName } from '../../contract/supervisor.ts';
 export const kpiDefinitions: Record<KpiName, { label: string; definition: string }> = {
   csat: {
     label: 'CSAT',
-    definition:
-      'Share of surveyed contacts (CSAT given) in the period rated 4 or 5 out of 5.',
+    definition: 'Share of surveyed contacts (CSAT given) in the period rated 4 or 5 out of 5.',
   },
   firstContactResolution: {
     label: 'First-contact resolution',

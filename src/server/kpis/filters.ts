@@ -40,8 +40,10 @@ export function scopeConditions(
   columns: Pick<Columns, 'teamId' | 'customerId'>,
 ): string {
   let sql = '';
-  if (filter.teamIds !== null) sql += ` AND ${columns.teamId} = ANY(${params.add(filter.teamIds)}::bigint[])`;
-  if (filter.segment) sql += ` AND ${segmentOf(columns.customerId)} = ${params.add(filter.segment)}`;
+  if (filter.teamIds !== null)
+    sql += ` AND ${columns.teamId} = ANY(${params.add(filter.teamIds)}::bigint[])`;
+  if (filter.segment)
+    sql += ` AND ${segmentOf(columns.customerId)} = ${params.add(filter.segment)}`;
   return sql;
 }
 

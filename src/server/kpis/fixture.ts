@@ -32,17 +32,18 @@ export async function seedKpiFixture(db: Queryable): Promise<void> {
                    ('K3', 'o3', '2025-03-20T12:00:00Z'), ('K4', 'o4', '2025-05-15T12:00:00Z'))
         AS v (cid, o, at) ON v.cid = customer_id;
   `);
-  const contacts: [string, string, string | null, string, number | null, boolean | null, string][] = [
-    ['c0', 'K2', 'bob', '2025-02-27T10:00:00Z', 5, true, 'billing'],
-    ['c1', 'K1', 'ann', '2025-03-03T10:00:00Z', 5, true, 'billing'],
-    ['c2', 'K1', 'ann', '2025-03-05T10:00:00Z', 2, true, 'billing'],
-    ['c3', 'K2', 'bob', '2025-03-10T10:00:00Z', 4, false, 'billing'],
-    ['c4', 'K3', 'cy', '2025-03-12T10:00:00Z', null, true, 'sales inquiry'],
-    ['c5', 'K4', 'cy', '2025-03-28T10:00:00Z', 3, true, 'outage'],
-    ['c6', 'K1', 'ann', '2025-03-20T10:00:00Z', 4, true, 'billing'],
-    ['c7', 'K4', 'cy', '2025-04-02T10:00:00Z', null, null, 'outage'],
-    ['c8', 'K1', null, '2025-07-01T10:00:00Z', null, null, 'billing'],
-  ];
+  const contacts: [string, string, string | null, string, number | null, boolean | null, string][] =
+    [
+      ['c0', 'K2', 'bob', '2025-02-27T10:00:00Z', 5, true, 'billing'],
+      ['c1', 'K1', 'ann', '2025-03-03T10:00:00Z', 5, true, 'billing'],
+      ['c2', 'K1', 'ann', '2025-03-05T10:00:00Z', 2, true, 'billing'],
+      ['c3', 'K2', 'bob', '2025-03-10T10:00:00Z', 4, false, 'billing'],
+      ['c4', 'K3', 'cy', '2025-03-12T10:00:00Z', null, true, 'sales inquiry'],
+      ['c5', 'K4', 'cy', '2025-03-28T10:00:00Z', 3, true, 'outage'],
+      ['c6', 'K1', 'ann', '2025-03-20T10:00:00Z', 4, true, 'billing'],
+      ['c7', 'K4', 'cy', '2025-04-02T10:00:00Z', null, null, 'outage'],
+      ['c8', 'K1', null, '2025-07-01T10:00:00Z', null, null, 'billing'],
+    ];
   for (const [id, customer, agent, at, csat, resolved, reason] of contacts) {
     await db.query(
       `INSERT INTO contacts (contact_id, customer_id, channel, started_at, agent_id, csat,
@@ -73,7 +74,15 @@ export async function seedKpiFixture(db: Queryable): Promise<void> {
     ['D1', 'ret', 'accepted', 'ann', null, null, '2025-03-03T10:07:00Z'],
     ['D1', 'xs', 'not_offered', 'ann', 'no_time_on_call', null, '2025-03-03T10:07:00Z'],
     ['D2', 'xs', 'offered', 'ann', null, null, '2025-03-20T10:06:00Z'],
-    ['D2', 'xs', 'declined', 'ann', 'too_expensive', 'wants a cheaper plan', '2025-03-20T10:07:00Z'],
+    [
+      'D2',
+      'xs',
+      'declined',
+      'ann',
+      'too_expensive',
+      'wants a cheaper plan',
+      '2025-03-20T10:07:00Z',
+    ],
     ['D3', 'xs', 'accepted', 'bob', null, 'happy with the second line', '2025-03-10T10:06:00Z'],
     ['D3', 'up', 'declined', 'bob', 'not_interested', null, '2025-03-10T10:07:00Z'],
     ['D4', 'ret', 'offered', 'cy', null, null, '2025-03-12T10:06:00Z'],

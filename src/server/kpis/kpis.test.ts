@@ -32,7 +32,10 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
     (await computeKpiRows(db, filter(extra)))[0]!.kpis;
   const byGroup = (rows: KpiRow[], name: KpiName) =>
     Object.fromEntries(
-      rows.map((row) => [row.group ?? '(none)', [row.kpis[name].numerator, row.kpis[name].denominator]]),
+      rows.map((row) => [
+        row.group ?? '(none)',
+        [row.kpis[name].numerator, row.kpis[name].denominator],
+      ]),
     );
 
   beforeAll(async () => {
@@ -62,7 +65,11 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
   });
 
   it('service-to-sales: D3 xs accepted 5 min after c3 started; five service contacts (c4 is sales)', async () => {
-    expect((await overall()).serviceToSales).toMatchObject({ numerator: 1, denominator: 5, value: 0.2 });
+    expect((await overall()).serviceToSales).toMatchObject({
+      numerator: 1,
+      denominator: 5,
+      value: 0.2,
+    });
   });
 
   it('offer rate: 5 of 7 shown suggestions offered (D1 xs and D4 up were not; control excluded)', async () => {
@@ -74,7 +81,11 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
   });
 
   it('defection saves: at-risk K1 (high) accepted ret and had contact c8 >= 90 days later; K3 (medium) declined: 1 of 2', async () => {
-    expect((await overall()).defectionSaves).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 });
+    expect((await overall()).defectionSaves).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      value: 0.5,
+    });
   });
 
   it('uplift: treated D1 (K1 bought 03-10), D3 (K2 03-25), D4 (K3 03-20) convert, D2 not: 3/4; control D6 converts, D5 not: 1/2; uplift 0.25', async () => {
@@ -112,7 +123,9 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
   });
 
   it('narrows to teams and segments', async () => {
-    const { rows } = await db.query<{ id: string }>(`SELECT id::text FROM teams WHERE name = 'Alpha'`);
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id::text FROM teams WHERE name = 'Alpha'`,
+    );
     // Alpha contacts c1, c2, c3, c6: csat 5, 2, 4, 4 → 3 of 4.
     const alpha = await overall({ teamIds: [rows[0]!.id] });
     expect(alpha.csat).toMatchObject({ numerator: 3, denominator: 4 });
@@ -130,10 +143,14 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
     );
     expect((await overall()).repeatContactRate).toMatchObject({ numerator: 3, denominator: 7 });
     // Moving it to May: c3 is no repeat again, and it leaves the period.
-    await db.query(`UPDATE contacts SET started_at = '2025-05-14T09:00:00Z' WHERE contact_id = 'late'`);
+    await db.query(
+      `UPDATE contacts SET started_at = '2025-05-14T09:00:00Z' WHERE contact_id = 'late'`,
+    );
     expect((await overall()).repeatContactRate).toMatchObject({ numerator: 2, denominator: 6 });
     // Deleting c2 makes c1's next contact c6 (17 days later): c1 is no repeat any more.
-    await db.query(`UPDATE contacts SET started_at = '2025-03-12T09:00:00Z' WHERE contact_id = 'late'`);
+    await db.query(
+      `UPDATE contacts SET started_at = '2025-03-12T09:00:00Z' WHERE contact_id = 'late'`,
+    );
     await db.query(`DELETE FROM contacts WHERE contact_id = 'late'`);
     await db.query(`DELETE FROM contacts WHERE contact_id = 'c2'`);
     expect((await overall()).repeatContactRate).toMatchObject({ numerator: 1, denominator: 5 });

@@ -37,7 +37,9 @@ function upliftValue(row: UpliftRow | undefined): KpiValue {
 
 /** Every KPI for one filter, as rows keyed by group (null: one overall row). */
 export async function computeKpiRows(db: Queryable, filter: KpiFilter): Promise<KpiRow[]> {
-  const shareNames = kpiNames.filter((name): name is Exclude<KpiName, 'uplift'> => name !== 'uplift');
+  const shareNames = kpiNames.filter(
+    (name): name is Exclude<KpiName, 'uplift'> => name !== 'uplift',
+  );
   const shareResults = await Promise.all(shareNames.map((name) => shareQueries[name](db, filter)));
   const upliftRows = await uplift(db, filter);
 

@@ -14,7 +14,8 @@ export function supervisorKpiRoutes(app: FastifyInstance, db: Db): void {
       config: { role: 'supervisor' },
       schema: {
         tags: ['supervisor'],
-        summary: 'KPIs for a period [from, to), overall and grouped by agent, team, segment or week',
+        summary:
+          'KPIs for a period [from, to), overall and grouped by agent, team, segment or week',
         description:
           'Every KPI carries its definition. A supervisor sees their teams only; admins see all.',
         querystring: kpiQuerySchema,

@@ -65,7 +65,8 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
       config: { role: 'supervisor' },
       schema: {
         tags,
-        summary: 'Per treatment: suggested, offered, accepted, declined by reason, rates, uplift, value',
+        summary:
+          'Per treatment: suggested, offered, accepted, declined by reason, rates, uplift, value',
         querystring: treatmentReviewQuerySchema,
         response: { 200: treatmentReviewSchema },
       },
@@ -139,7 +140,8 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
       config: { role: 'supervisor' },
       schema: {
         tags,
-        summary: 'Coaching cues per agent: rates short of the team on a segment, skipped treatments',
+        summary:
+          'Coaching cues per agent: rates short of the team on a segment, skipped treatments',
         querystring: coachingQuerySchema,
         response: { 200: coachingReportSchema },
       },
@@ -205,7 +207,11 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
       );
       const missing = teams.filter((name) => !rows.some((r) => r.name === name));
       if (missing.length > 0) {
-        throw new HttpProblem(404, 'Unknown team', `No team is named ${missing.map((m) => `"${m}"`).join(', ')}.`);
+        throw new HttpProblem(
+          404,
+          'Unknown team',
+          `No team is named ${missing.map((m) => `"${m}"`).join(', ')}.`,
+        );
       }
       await db.transaction(async (tx) => {
         await tx.query('DELETE FROM supervisor_teams WHERE supervisor = $1', [supervisor]);

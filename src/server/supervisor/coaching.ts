@@ -190,7 +190,16 @@ export async function coachingReport(
         const teamRate = teamNum / teamCount;
         const gap = teamRate - agentRate;
         if (gap >= options.margin - 1e-12) {
-          cues.push({ agent, team, segment: seg === '*' ? null : seg, metric, agentRate, teamRate, gap, count });
+          cues.push({
+            agent,
+            team,
+            segment: seg === '*' ? null : seg,
+            metric,
+            agentRate,
+            teamRate,
+            gap,
+            count,
+          });
         }
       }
     }
@@ -202,7 +211,11 @@ export async function coachingReport(
       mostSkipped: skipped.rows
         .filter((r) => r.agent === agent)
         .slice(0, 3)
-        .map((r) => ({ treatmentKey: r.treatment_key, suggested: r.suggested, notOffered: r.not_offered })),
+        .map((r) => ({
+          treatmentKey: r.treatment_key,
+          suggested: r.suggested,
+          notOffered: r.not_offered,
+        })),
       notes: notes.rows
         .filter((n) => n.agent === agent)
         .slice(0, 5)
@@ -222,7 +235,10 @@ export async function addCoachingNote(
   );
   const found = rows[0];
   if (!found) throw new HttpProblem(404, 'Unknown agent', `No agent is named "${input.agent}".`);
-  if (input.teamIds !== null && (found.team_id === null || !input.teamIds.includes(found.team_id))) {
+  if (
+    input.teamIds !== null &&
+    (found.team_id === null || !input.teamIds.includes(found.team_id))
+  ) {
     throw new HttpProblem(403, 'Forbidden', `"${input.agent}" is not in one of your teams.`);
   }
   return db.transaction(async (tx) => {
@@ -237,6 +253,12 @@ export async function addCoachingNote(
       target: input.agent,
       details: { id: row.id },
     });
-    return { id: row.id, agent: input.agent, note: input.note, author: input.author, at: iso(row.created_at)! };
+    return {
+      id: row.id,
+      agent: input.agent,
+      note: input.note,
+      author: input.author,
+      at: iso(row.created_at)!,
+    };
   });
 }

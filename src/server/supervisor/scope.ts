@@ -35,7 +35,11 @@ export async function scopeOf(db: Queryable, principal: Principal): Promise<Supe
         '(agents.team_id) or list their teams with PUT /v1/supervisor/teams.',
     );
   }
-  return { role: 'supervisor', agentName: principal.agentName, teamIds: rows.map((r) => r.team_id) };
+  return {
+    role: 'supervisor',
+    agentName: principal.agentName,
+    teamIds: rows.map((r) => r.team_id),
+  };
 }
 
 /**

@@ -22,7 +22,11 @@ export function parsePeriod(input: { from: string; to: string }): Period {
     throw new HttpProblem(400, 'Bad period', 'from and to must be ISO 8601 dates.');
   }
   if (to <= from) {
-    throw new HttpProblem(400, 'Bad period', `to (${input.to}) must be after from (${input.from}).`);
+    throw new HttpProblem(
+      400,
+      'Bad period',
+      `to (${input.to}) must be after from (${input.from}).`,
+    );
   }
   return { from, to };
 }

@@ -1,7 +1,11 @@
 import { estimateUplift } from '../../nba/uplift.ts';
 
 /** Wilson score interval for a binomial share; null when there is nothing to measure. */
-export function wilsonInterval(successes: number, n: number, z = 1.959964): [number, number] | null {
+export function wilsonInterval(
+  successes: number,
+  n: number,
+  z = 1.959964,
+): [number, number] | null {
   if (n <= 0) return null;
   const p = successes / n;
   const z2 = z * z;

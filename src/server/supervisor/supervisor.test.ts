@@ -162,7 +162,10 @@ describe.each(testDatabases())('supervisor API on $name', (target) => {
     ]);
     // Not offered: D1 xs (recorded) and D4 up (nothing recorded).
     const skipped = (await get(`/v1/supervisor/decisions?${period}&result=not_offered`)).json();
-    expect(skipped.map((r: { treatmentKey: string }) => r.treatmentKey).sort()).toEqual(['up', 'xs']);
+    expect(skipped.map((r: { treatmentKey: string }) => r.treatmentKey).sort()).toEqual([
+      'up',
+      'xs',
+    ]);
     const bob = (await get(`/v1/supervisor/decisions?${period}&agent=bob`)).json();
     // D3 xs, D3 up and control D6 up.
     expect(bob).toHaveLength(3);
@@ -177,7 +180,9 @@ describe.each(testDatabases())('supervisor API on $name', (target) => {
       expect.objectContaining({ customerId: 'K1', decisionId: decisionUuid('D2'), agent: 'ann' }),
     ]);
     // % is matched as a character, not a wildcard: only "50%_off would do it".
-    expect((await search('%')).map((n: { note: string }) => n.note)).toEqual(['50%_off would do it']);
+    expect((await search('%')).map((n: { note: string }) => n.note)).toEqual([
+      '50%_off would do it',
+    ]);
     expect(await search('Kit Two')).toHaveLength(1);
     // cy (team Beta) wrote the 50% note: not visible to an Alpha supervisor.
     expect(await search('', 'supervisor')).toHaveLength(2);
@@ -185,9 +190,7 @@ describe.each(testDatabases())('supervisor API on $name', (target) => {
 
   it('gives coaching cues with counts behind them, skipped treatments, and notes', async () => {
     const coaching = async (query: string) =>
-      coachingReportSchema.parse(
-        (await get(`/v1/supervisor/coaching?${period}&${query}`)).json(),
-      );
+      coachingReportSchema.parse((await get(`/v1/supervisor/coaching?${period}&${query}`)).json());
     /*
      * ann: offers 2 of 3 shown (D1 ret, D2 xs; not D1 xs) = 0.667 against Alpha's 4 of 5 = 0.8:
      * gap 0.133 on 3 suggestions. bob: FCR 0 of 1 (c3 unresolved) against Alpha's 2 of 4 (c2,
@@ -203,7 +206,13 @@ describe.each(testDatabases())('supervisor API on $name', (target) => {
     expect(ann.mostSkipped).toEqual([{ treatmentKey: 'xs', suggested: 2, notOffered: 1 }]);
     const bob = loose.agents.find((a) => a.agent === 'bob')!;
     expect(bob.cues).toEqual([
-      expect.objectContaining({ metric: 'fcr', segment: null, count: 1, agentRate: 0, teamRate: 0.5 }),
+      expect.objectContaining({
+        metric: 'fcr',
+        segment: null,
+        count: 1,
+        agentRate: 0,
+        teamRate: 0.5,
+      }),
     ]);
     expect(loose.agents.find((a) => a.agent === 'cy')!.cues).toEqual([]);
     // Too few: bob's single contact no longer makes a cue at minCount=2.

@@ -1,0 +1,227 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  kpiNames,
+  kpiReportSchema,
+  type KpiGrouping,
+  type KpiName,
+  type KpiReport,
+  type KpiRow,
+} from '../../src/contract/supervisor.ts';
+import type { SupervisorClient } from './api.ts';
+import { DataTable, type Column } from './DataTable.tsx';
+import { interval, percent, points } from './format.ts';
+import { useFilters } from './hooks.ts';
+import { useWorkspaceUi, type Drill } from './ui-store.ts';
+
+const trendKpis: KpiName[] = ['csat', 'firstContactResolution', 'repeatContactRate', 'offerRate'];
+const colours = [
+  '#2563eb',
+  '#16a34a',
+  '#dc2626',
+  '#9333ea',
+  '#ea580c',
+  '#0891b2',
+  '#4d7c0f',
+  '#be185d',
+];
+
+const show = (name: KpiName, value: number | null) =>
+  name === 'uplift' ? points(value) : percent(value);
+
+function useKpis(client: SupervisorClient, groupBy: KpiGrouping | undefined) {
+  const filters = useFilters();
+  return useQuery({
+    queryKey: ['kpis', filters, groupBy ?? null],
+    queryFn: () => client.get(kpiReportSchema, '/v1/kpis', { ...filters, groupBy }),
+  });
+}
+
+function KpiCards({ report }: { report: KpiReport }) {
+  return (
+    <ul className="kpi-cards" aria-label="KPIs">
+      {kpiNames.map((name) => {
+        const kpi = report.overall.kpis[name];
+        const definition = report.definitions[name];
+        return (
+          <li key={name} title={definition.definition} data-kpi={name}>
+            <span className="kpi-label">{definition.label}</span>
+            <span className="kpi-value">{show(name, kpi.value)}</span>
+            <span className="kpi-detail">
+              {name === 'uplift'
+                ? `${kpi.numerator} with suggestions, ${kpi.denominator - kpi.numerator} control`
+                : `${kpi.numerator} of ${kpi.denominator}`}
+              {kpi.ci95
+                ? ` · 95% ${name === 'uplift' ? `${points(kpi.ci95[0])} – ${points(kpi.ci95[1])}` : interval(kpi.ci95)}`
+                : ''}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function chartRows(rows: KpiRow[], names: KpiName[]) {
+  return rows.map((row) => {
+    const point: Record<string, string | number | null> = { group: row.group ?? '(none)' };
+    for (const name of names) {
+      const value = row.kpis[name].value;
+      point[name] = value === null ? null : Math.round(value * 1000) / 10;
+    }
+    return point;
+  });
+}
+
+function drillFor(groupBy: KpiGrouping, group: string | null): Drill {
+  if (groupBy === 'week' && group) {
+    const start = new Date(`${group}T00:00:00Z`);
+    const end = new Date(start.getTime() + 7 * 86_400_000);
+    return { title: `week of ${group}`, from: group, to: end.toISOString().slice(0, 10) };
+  }
+  return { title: `${groupBy} ${group ?? '(none)'}`, [groupBy]: group ?? undefined };
+}
+
+export function KpisTab({ client }: { client: SupervisorClient }) {
+  const [compareBy, setCompareBy] = useState<'agent' | 'segment' | 'team'>('agent');
+  const [compareKpi, setCompareKpi] = useState<KpiName>('offerRate');
+  const setDrill = useWorkspaceUi((s) => s.setDrill);
+  const overall = useKpis(client, undefined);
+  const weekly = useKpis(client, 'week');
+  const compared = useKpis(client, compareBy);
+  const error = overall.error ?? weekly.error ?? compared.error;
+  if (error) return <p role="alert">{error.message}</p>;
+  if (!overall.data) return <p>Loading…</p>;
+  const definitions = overall.data.definitions;
+
+  const columns: Column<KpiRow>[] = [
+    {
+      key: 'group',
+      label: compareBy,
+      value: (r) => r.group,
+      onCellClick: (r) => setDrill(drillFor(compareBy, r.group)),
+    },
+    ...kpiNames.map((name): Column<KpiRow> => ({
+      key: name,
+      label: definitions[name].label,
+      title: definitions[name].definition,
+      numeric: true,
+      value: (r) => r.kpis[name].value,
+      render: (r) => (
+        <span title={`${r.kpis[name].numerator} of ${r.kpis[name].denominator}`}>
+          {show(name, r.kpis[name].value)}
+        </span>
+      ),
+    })),
+    ...kpiNames.map((name): Column<KpiRow> => ({
+      key: `${name}-n`,
+      label: `${definitions[name].label} n`,
+      numeric: true,
+      value: (r) => r.kpis[name].denominator,
+    })),
+  ];
+
+  return (
+    <>
+      <KpiCards report={overall.data} />
+      <div className="charts" data-testid="kpi-charts">
+        <figure>
+          <figcaption>Trend over weeks (%)</figcaption>
+          <ResponsiveContainer width="100%" height={260}>
+            <LineChart data={chartRows(weekly.data?.rows ?? [], trendKpis)}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="group" />
+              <YAxis domain={[0, 100]} />
+              <Tooltip />
+              <Legend />
+              {trendKpis.map((name, index) => (
+                <Line
+                  key={name}
+                  type="monotone"
+                  dataKey={name}
+                  name={definitions[name].label}
+                  stroke={colours[index]}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </figure>
+        <figure>
+          <figcaption>
+            <label>
+              Compare{' '}
+              <select value={compareKpi} onChange={(e) => setCompareKpi(e.target.value as KpiName)}>
+                {kpiNames.map((name) => (
+                  <option key={name} value={name}>
+                    {definitions[name].label}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <label>
+              across{' '}
+              <select
+                value={compareBy}
+                onChange={(e) => setCompareBy(e.target.value as typeof compareBy)}
+              >
+                <option value="agent">agents</option>
+                <option value="segment">segments</option>
+                <option value="team">teams</option>
+              </select>
+            </label>
+          </figcaption>
+          <ResponsiveContainer width="100%" height={260}>
+            <BarChart data={chartRows(compared.data?.rows ?? [], [compareKpi])}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="group" />
+              <YAxis />
+              <Tooltip />
+              <Bar
+                dataKey={compareKpi}
+                name={`${definitions[compareKpi].label} (%)`}
+                fill="#2563eb"
+                isAnimationActive={false}
+              />
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+      </div>
+      <DataTable
+        caption={`KPIs by ${compareBy} (click a name for the decisions behind it)`}
+        csvName={`kpis-by-${compareBy}`}
+        columns={columns}
+        rows={compared.data?.rows ?? []}
+        rowKey={(r) => r.group ?? '(none)'}
+      />
+      <DataTable
+        caption="KPIs by week"
+        csvName="kpis-by-week"
+        columns={columns.map((c, i) =>
+          i === 0
+            ? {
+                ...c,
+                label: 'week',
+                onCellClick: (r: KpiRow) => setDrill(drillFor('week', r.group)),
+              }
+            : c,
+        )}
+        rows={weekly.data?.rows ?? []}
+        rowKey={(r) => r.group ?? '(none)'}
+      />
+    </>
+  );
+}

@@ -1,0 +1,332 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import {
+  catalogueRuleSchema,
+  catalogueTreatmentSchema,
+  treatmentReviewSchema,
+  type CatalogueTreatment,
+  type TreatmentReviewRow,
+} from '../../src/contract/supervisor.ts';
+import type { SupervisorClient } from './api.ts';
+import { DataTable, type Column } from './DataTable.tsx';
+import { interval, percent, points } from './format.ts';
+import { useCatalogue, useFilters, useRules } from './hooks.ts';
+import { useWorkspaceUi, type Drill } from './ui-store.ts';
+
+type ReviewLine = TreatmentReviewRow & { catalogue: CatalogueTreatment | undefined };
+
+function emptyLine(treatment: CatalogueTreatment): ReviewLine {
+  return {
+    treatmentKey: treatment.id,
+    name: treatment.name,
+    kind: treatment.kind,
+    active: treatment.active,
+    suggested: 0,
+    offered: 0,
+    accepted: 0,
+    declined: 0,
+    declinedByReason: {},
+    offerRate: null,
+    acceptanceRate: null,
+    acceptanceCi95: null,
+    uplift: null,
+    upliftCi95: null,
+    treatedDecisions: 0,
+    controlDecisions: 0,
+    valueDelivered: 0,
+    catalogue: treatment,
+  };
+}
+
+function PriorEditor({
+  client,
+  treatment,
+}: {
+  client: SupervisorClient;
+  treatment: CatalogueTreatment;
+}) {
+  const queryClient = useQueryClient();
+  const [propensity, setPropensity] = useState(String(treatment.prior.propensity));
+  const [weight, setWeight] = useState(String(treatment.prior.evidenceWeight));
+  const save = useMutation({
+    mutationFn: () =>
+      client.request(
+        catalogueTreatmentSchema,
+        'PATCH',
+        `/v1/treatments/${encodeURIComponent(treatment.id)}`,
+        {
+          body: { prior: { propensity: Number(propensity), evidenceWeight: Number(weight) } },
+        },
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['catalogue'] }),
+  });
+  return (
+    <form
+      className="prior"
+      aria-label={`Prior of ${treatment.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <input
+        aria-label="Prior propensity"
+        type="number"
+        min={0}
+        max={1}
+        step={0.01}
+        value={propensity}
+        onChange={(e) => setPropensity(e.target.value)}
+      />
+      <input
+        aria-label="Evidence weight"
+        type="number"
+        min={0}
+        step={1}
+        value={weight}
+        onChange={(e) => setWeight(e.target.value)}
+      />
+      <button type="submit" disabled={save.isPending}>
+        Save
+      </button>
+      {save.error && <span role="alert">{save.error.message}</span>}
+    </form>
+  );
+}
+
+function ActiveToggle({
+  client,
+  treatment,
+}: {
+  client: SupervisorClient;
+  treatment: CatalogueTreatment;
+}) {
+  const queryClient = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: (active: boolean) =>
+      client.request(
+        catalogueTreatmentSchema,
+        'PATCH',
+        `/v1/treatments/${encodeURIComponent(treatment.id)}`,
+        {
+          body: { active },
+        },
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['catalogue'] }),
+  });
+  return (
+    <label className="toggle">
+      <input
+        type="checkbox"
+        checked={treatment.active}
+        disabled={toggle.isPending}
+        onChange={(e) => toggle.mutate(e.target.checked)}
+        aria-label={`${treatment.name} active`}
+      />
+      {treatment.active ? 'on' : 'off'}
+      {toggle.error && <span role="alert"> {toggle.error.message}</span>}
+    </label>
+  );
+}
+
+function RulesTable({ client }: { client: SupervisorClient }) {
+  const rules = useRules(client);
+  const queryClient = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      client.request(catalogueRuleSchema, 'PATCH', `/v1/rules/${encodeURIComponent(id)}`, {
+        body: { active },
+      }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['rules'] }),
+  });
+  if (rules.error) return <p role="alert">Rules: {rules.error.message}</p>;
+  if (!rules.data) return null;
+  return (
+    <DataTable
+      caption="Eligibility rules"
+      csvName="rules"
+      rows={rules.data}
+      rowKey={(r) => r.id}
+      columns={[
+        { key: 'id', label: 'Rule', value: (r) => r.id },
+        { key: 'name', label: 'Name', value: (r) => r.name },
+        { key: 'treatmentId', label: 'Treatment', value: (r) => r.treatmentId },
+        {
+          key: 'active',
+          label: 'Active',
+          value: (r) => (r.active ? 'on' : 'off'),
+          render: (r) => (
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={r.active}
+                aria-label={`Rule ${r.name} active`}
+                onChange={(e) => toggle.mutate({ id: r.id, active: e.target.checked })}
+              />
+              {r.active ? 'on' : 'off'}
+            </label>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+export function ReviewTab({ client }: { client: SupervisorClient }) {
+  const filters = useFilters();
+  const setDrill = useWorkspaceUi((s) => s.setDrill);
+  const review = useQuery({
+    queryKey: ['review', filters],
+    queryFn: () => client.get(treatmentReviewSchema, '/v1/supervisor/treatments', filters),
+  });
+  const catalogue = useCatalogue(client);
+  if (review.error) return <p role="alert">{review.error.message}</p>;
+  if (!review.data) return <p>Loading…</p>;
+
+  const byKey = new Map(catalogue.data?.map((t) => [t.id, t]));
+  const lines: ReviewLine[] = review.data.rows.map((row) => ({
+    ...row,
+    active: byKey.get(row.treatmentKey)?.active ?? row.active,
+    catalogue: byKey.get(row.treatmentKey),
+  }));
+  for (const treatment of catalogue.data ?? []) {
+    if (!lines.some((l) => l.treatmentKey === treatment.id)) lines.push(emptyLine(treatment));
+  }
+  const defs = review.data.definitions;
+  const drill = (row: ReviewLine, result: Drill['result'], label: string) => () =>
+    setDrill({
+      title: `${row.name ?? row.treatmentKey}: ${label}`,
+      treatment: row.treatmentKey,
+      result,
+    });
+  const countColumn = (
+    key: 'suggested' | 'offered' | 'accepted' | 'declined',
+    label: string,
+  ): Column<ReviewLine> => ({
+    key,
+    label,
+    title: defs[key],
+    numeric: true,
+    value: (r) => r[key],
+    onCellClick: (r) => drill(r, key, label)(),
+  });
+  const columns: Column<ReviewLine>[] = [
+    { key: 'name', label: 'Treatment', value: (r) => r.name ?? r.treatmentKey },
+    { key: 'kind', label: 'Kind', value: (r) => r.kind },
+    countColumn('suggested', 'Suggested'),
+    countColumn('offered', 'Offered'),
+    countColumn('accepted', 'Accepted'),
+    countColumn('declined', 'Declined'),
+    {
+      key: 'reasons',
+      label: 'Declined by reason',
+      title: defs.declined,
+      value: (r) =>
+        Object.entries(r.declinedByReason)
+          .map(([reason, n]) => `${reason}: ${n}`)
+          .join('; '),
+      render: (r) => (
+        <span className="reasons">
+          {Object.entries(r.declinedByReason).map(([reason, n]) => (
+            <button
+              key={reason}
+              type="button"
+              className="cell-link"
+              onClick={() =>
+                setDrill({
+                  title: `${r.name ?? r.treatmentKey}: declined, ${reason}`,
+                  treatment: r.treatmentKey,
+                  result: 'declined',
+                  reason,
+                })
+              }
+            >
+              {reason}: {n}
+            </button>
+          ))}
+        </span>
+      ),
+    },
+    {
+      key: 'offerRate',
+      label: 'Offer rate',
+      title: defs.offerRate,
+      numeric: true,
+      value: (r) => r.offerRate,
+      render: (r) => percent(r.offerRate),
+    },
+    {
+      key: 'acceptanceRate',
+      label: 'Acceptance (95% CI)',
+      title: defs.acceptanceRate,
+      numeric: true,
+      value: (r) => r.acceptanceRate,
+      render: (r) => (
+        <span title={interval(r.acceptanceCi95)}>
+          {percent(r.acceptanceRate)} <small>{interval(r.acceptanceCi95)}</small>
+        </span>
+      ),
+    },
+    {
+      key: 'uplift',
+      label: 'Uplift vs control (95% CI)',
+      title: defs.uplift,
+      numeric: true,
+      value: (r) => r.uplift,
+      render: (r) => (
+        <span>
+          {points(r.uplift)}{' '}
+          <small>
+            {r.upliftCi95 ? `${points(r.upliftCi95[0])} – ${points(r.upliftCi95[1])}` : ''} (n=
+            {r.treatedDecisions}/{r.controlDecisions})
+          </small>
+        </span>
+      ),
+    },
+    {
+      key: 'value',
+      label: 'Value delivered',
+      title: defs.valueDelivered,
+      numeric: true,
+      value: (r) => r.valueDelivered,
+    },
+    {
+      key: 'active',
+      label: 'Active',
+      value: (r) => (r.active === null ? '' : r.active ? 'on' : 'off'),
+      render: (r) =>
+        r.catalogue ? <ActiveToggle client={client} treatment={r.catalogue} /> : 'not in catalogue',
+    },
+    {
+      key: 'prior',
+      label: 'Prior (propensity, weight)',
+      value: (r) =>
+        r.catalogue ? `${r.catalogue.prior.propensity} / ${r.catalogue.prior.evidenceWeight}` : '',
+      render: (r) =>
+        r.catalogue ? (
+          <PriorEditor
+            key={`${r.catalogue.id}:${r.catalogue.version ?? ''}`}
+            client={client}
+            treatment={r.catalogue}
+          />
+        ) : null,
+    },
+  ];
+  return (
+    <>
+      {catalogue.error && (
+        <p role="alert">
+          Treatment catalogue unavailable ({catalogue.error.message}): toggling is off.
+        </p>
+      )}
+      <DataTable
+        caption="Suggested treatments"
+        csvName="treatment-review"
+        columns={columns}
+        rows={lines}
+        rowKey={(r) => r.treatmentKey}
+      />
+      <RulesTable client={client} />
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import type { SupervisorClient } from './api.ts';
+import { CoachingTab } from './CoachingTab.tsx';
+import { DrillPanel } from './DrillPanel.tsx';
+import { Filters } from './Filters.tsx';
+import { useScope } from './hooks.ts';
+import { KpisTab } from './KpisTab.tsx';
+import { NotesTab } from './NotesTab.tsx';
+import { ReviewTab } from './ReviewTab.tsx';
+import { useWorkspaceUi, type Tab } from './ui-store.ts';
+
+const tabs: { id: Tab; label: string }[] = [
+  { id: 'review', label: 'Review' },
+  { id: 'kpis', label: 'KPIs' },
+  { id: 'coaching', label: 'Coaching' },
+  { id: 'notes', label: 'Notes' },
+];
+
+export function Workspace({ client }: { client: SupervisorClient }) {
+  const tab = useWorkspaceUi((s) => s.tab);
+  const setTab = useWorkspaceUi((s) => s.setTab);
+  const scope = useScope(client);
+  return (
+    <>
+      <header className="top">
+        <h1>LoopDesk supervisor workspace</h1>
+        {scope.data && (
+          <p className="who">
+            {scope.data.agentName} ·{' '}
+            {scope.data.teams === null ? 'all teams' : scope.data.teams.join(', ')}
+          </p>
+        )}
+      </header>
+      {scope.error ? (
+        <p role="alert">{scope.error.message}</p>
+      ) : (
+        <>
+          <Filters scope={scope.data} />
+          <nav role="tablist" aria-label="Workspace">
+            {tabs.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                aria-selected={tab === t.id}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </nav>
+          <main role="tabpanel" aria-label={tabs.find((t) => t.id === tab)!.label}>
+            {tab === 'review' && <ReviewTab client={client} />}
+            {tab === 'kpis' && <KpisTab client={client} />}
+            {tab === 'coaching' && <CoachingTab client={client} />}
+            {tab === 'notes' && <NotesTab client={client} />}
+            <DrillPanel client={client} />
+          </main>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+
+export type Tab = 'review' | 'kpis' | 'coaching' | 'notes';
+
+/** A cell the supervisor drilled into: the filters of /v1/supervisor/decisions. */
+export interface Drill {
+  title: string;
+  treatment?: string;
+  result?: 'suggested' | 'offered' | 'accepted' | 'declined' | 'not_offered';
+  reason?: string;
+  agent?: string;
+  team?: string;
+  segment?: string;
+  from?: string;
+  to?: string;
+}
+
+const day = 86_400_000;
+const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+/** UI state only; data from the backend lives in react-query. */
+interface WorkspaceUi {
+  tab: Tab;
+  from: string;
+  to: string;
+  team: string;
+  segment: string;
+  drill: Drill | null;
+  setTab(tab: Tab): void;
+  setPeriod(from: string, to: string): void;
+  setTeam(team: string): void;
+  setSegment(segment: string): void;
+  setDrill(drill: Drill | null): void;
+}
+
+export function lastDays(days: number, now = Date.now()): { from: string; to: string } {
+  return { from: isoDay(now - days * day + day), to: isoDay(now + day) };
+}
+
+export const useWorkspaceUi = create<WorkspaceUi>((set) => ({
+  tab: 'review',
+  ...lastDays(90),
+  team: '',
+  segment: '',
+  drill: null,
+  setTab: (tab) => set({ tab, drill: null }),
+  setPeriod: (from, to) => set({ from, to }),
+  setTeam: (team) => set({ team }),
+  setSegment: (segment) => set({ segment }),
+  setDrill: (drill) => set({ drill }),
+}));
