@@ -22,6 +22,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { insightsRoutes } from './routes/insights.ts';
 import { outcomeRoutes } from './routes/outcomes.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { scoringRoutes } from './scoring/routes.ts';
 import { supervisorKpiRoutes } from './routes/supervisor-kpis.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
 import { createNbaDecisionMaker, NbaEngine } from './nba/decide.ts';
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   contactRoutes(app, db);
   sessionRoutes(app, db);
   adminRoutes(app, db, config);
+  scoringRoutes(app, db, config);
   supervisorKpiRoutes(app, db);
   supervisorRoutes(app, db);
   treatmentRoutes(app, db);

@@ -157,7 +157,7 @@ describe.each(testDatabases())('next-best-action API on $name', (target) => {
 
   it('refuses an invalid rule with 422 naming the rule and field, and stores nothing', async () => {
     const before = await db.query('SELECT revision FROM nba_catalogue_state');
-    const put = (id: string, payload: unknown) =>
+    const put = (id: string, payload: Record<string, unknown>) =>
       app.inject({ method: 'PUT', url: `/v1/rules/${id}`, headers: auth('admin'), payload });
     const impossible = await put('bad-range', {
       treatmentId: discount,
