@@ -27,6 +27,7 @@ import { supervisorKpiRoutes } from './routes/supervisor-kpis.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
 import { createNbaDecisionMaker, NbaEngine } from './nba/decide.ts';
 import { nbaSettingsRoutes } from './routes/nba-settings.ts';
+import { nbaVersionRoutes } from './routes/nba-versions.ts';
 import { outcomeResultRoutes } from './routes/outcome-results.ts';
 import { routingRoutes } from './routes/routing.ts';
 import { ruleRoutes } from './routes/rules.ts';
@@ -155,6 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ruleRoutes(app, db);
   routingRoutes(app, { db, engine: nbaEngine, phoneRegion: config.phoneRegion });
   nbaSettingsRoutes(app, db);
+  nbaVersionRoutes(app, db);
   outcomeResultRoutes(app, db);
   if (config.demoCrm) demoRoutes(app, db);
 
