@@ -48,8 +48,9 @@ export interface LoadedExtension {
 export async function launchWithExtension(
   distDir: string,
   extraArgs: string[] = [],
+  options: { profileDir?: string; keepProfile?: boolean } = {},
 ): Promise<LoadedExtension> {
-  const profileDir = mkdtempSync(join(tmpdir(), 'loopdesk-profile-'));
+  const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'loopdesk-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -73,7 +74,7 @@ export async function launchWithExtension(
     profileDir,
     async close() {
       await context.close();
-      rmSync(profileDir, { recursive: true, force: true });
+      if (!options.keepProfile) rmSync(profileDir, { recursive: true, force: true });
     },
   };
 }

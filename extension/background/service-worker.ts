@@ -78,7 +78,12 @@ chrome.runtime.onMessage.addListener(
   ),
 );
 
-chrome.runtime.onInstalled.addListener(() => void resyncContentScripts());
+// Install and update (also every start of an unpacked build) re-register and re-inject the
+// content script, and deliver outcomes that waited across the update.
+chrome.runtime.onInstalled.addListener(() => {
+  void resyncContentScripts();
+  void workerOutbox().flush();
+});
 
 chrome.runtime.onStartup.addListener(() => {
   void workerOutbox().flush();
