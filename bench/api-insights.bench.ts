@@ -1,0 +1,136 @@
+/**
+ * Insights lookups under load (issue 3): 1,000,000 generated customers, the real server in one
+ * process, autocannon in another at 64 connections (3 s warm-up, 15 s measured) against
+ * GET /v1/insights with a spread of known CRM record ids, on PostgreSQL and on PGlite. Beside
+ * them, in the same run: /v1/whoami on the same server (JSON through the same hooks, no database
+ * work: the reference for the HTTP stack) and the bare SQL lookup through the pg driver.
+ * The server's RSS is sampled during each load.
+ *   npx tsx bench/api-insights.bench.ts     (BENCH_DATABASE_URL; BENCH_CUSTOMERS to shrink;
+ *   BENCH_SKIP_PGLITE=1; BENCH_CPU_PROF=1 writes server CPU profiles to .bench-data/profiles)
+ * Goal on PostgreSQL: >= 5,000 requests/s with p99 < 20 ms on 2 cores.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { migrate } from '../src/server/db/migrate.ts';
+import { openPglite } from '../src/server/db/pglite.ts';
+import { customerCount, generateCustomers } from './lib/insights-data.ts';
+import { dropSchema, freshSchema } from './lib/postgres.ts';
+import { firstJsonLine, runScript, sampleRss, startScript, stopChild } from './lib/processes.ts';
+import { note, printFigure } from './lib/stats.ts';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const KEYS = 5_000;
+const CONNECTIONS = 64;
+const WARMUP_S = 3;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const schema = 'bench_insights';
+const pgliteDir = path.resolve('.bench-data', `pglite-insights-${CUSTOMERS}`);
+const profileDir = path.resolve('.bench-data', 'profiles');
+
+interface LoadResult {
+  requestsPerSecond: number;
+  total: number;
+  p50: number;
+  p99: number;
+  non2xx?: number;
+  errors?: number;
+  timeouts?: number;
+}
+
+const loadEnv = {
+  BENCH_CUSTOMERS: String(CUSTOMERS),
+  BENCH_KEYS: String(KEYS),
+  BENCH_CONNECTIONS: String(CONNECTIONS),
+  BENCH_WARMUP_S: String(WARMUP_S),
+  BENCH_DURATION_S: String(DURATION_S),
+};
+const loadTimeoutMs = (WARMUP_S + DURATION_S + 60) * 1000;
+
+function printLoad(metric: string, result: LoadResult, rss?: { peakMiB: number; meanMiB: number }) {
+  printFigure(metric, {
+    req_per_s: Math.round(result.requestsPerSecond),
+    p50_ms: result.p50,
+    p99_ms: result.p99,
+    requests: result.total,
+    ...(result.non2xx !== undefined ? { non2xx: result.non2xx } : {}),
+    ...(result.errors !== undefined ? { errors: result.errors + (result.timeouts ?? 0) } : {}),
+    ...(rss ? { rss_peak_mib: rss.peakMiB, rss_mean_mib: rss.meanMiB } : {}),
+  });
+}
+
+/** Starts the server on `serverEnv`, loads each route in turn from a second process. */
+async function loadServer(
+  label: string,
+  serverEnv: Record<string, string>,
+  routes: ('insights' | 'whoami')[],
+): Promise<void> {
+  const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  if (nodeArgs.length) await mkdir(profileDir, { recursive: true });
+  const server = startScript('insights-server.ts', serverEnv, nodeArgs);
+  try {
+    const ready = await firstJsonLine<{ url: string; token: string; pid: number }>(server, 120_000);
+    for (const route of routes) {
+      const rss = sampleRss(ready.pid);
+      const result = await runScript<LoadResult>(
+        'load-client.ts',
+        { ...loadEnv, BENCH_URL: ready.url, BENCH_TOKEN: ready.token, BENCH_ROUTE: route },
+        loadTimeoutMs,
+      );
+      printLoad(`api.${route}.${label}`, result, rss.stop());
+    }
+  } finally {
+    await stopChild(server);
+  }
+}
+
+async function postgres(): Promise<void> {
+  const db = await freshSchema(schema, 2);
+  const started = performance.now();
+  await generateCustomers(db, CUSTOMERS);
+  const seconds = (performance.now() - started) / 1000;
+  await db.close();
+  printFigure('api.data.postgres', { customers: CUSTOMERS, generate_s: seconds });
+  await loadServer('postgres', { BENCH_DB: 'postgres', BENCH_SCHEMA: schema }, [
+    'insights',
+    'whoami',
+  ]);
+  const bare = await runScript<LoadResult>(
+    'sql-load.ts',
+    { ...loadEnv, BENCH_SCHEMA: schema },
+    loadTimeoutMs,
+  );
+  printLoad('api.bare_sql.postgres', bare);
+}
+
+async function pglite(): Promise<void> {
+  // Generating 1M customers inside PGlite takes minutes, so a complete data folder is kept
+  // (under .bench-data/, gitignored) and reused; decisions written by earlier runs stay in it.
+  let reused = false;
+  if (existsSync(pgliteDir)) {
+    const db = await openPglite(pgliteDir);
+    reused = (await customerCount(db).catch(() => 0)) === CUSTOMERS;
+    await db.close();
+    if (!reused) await rm(pgliteDir, { recursive: true, force: true });
+  }
+  if (!reused) {
+    await mkdir(path.dirname(pgliteDir), { recursive: true });
+    const db = await openPglite(pgliteDir);
+    await migrate(db);
+    const started = performance.now();
+    await generateCustomers(db, CUSTOMERS);
+    const seconds = (performance.now() - started) / 1000;
+    await db.close();
+    printFigure('api.data.pglite', { customers: CUSTOMERS, generate_s: seconds });
+  } else {
+    note(`PGlite: reusing the generated data in ${pgliteDir}`);
+  }
+  await loadServer('pglite', { BENCH_DB: 'pglite', BENCH_PGLITE_DIR: pgliteDir }, ['insights']);
+}
+
+try {
+  await postgres();
+  if (!process.env.BENCH_SKIP_PGLITE) await pglite();
+} finally {
+  await dropSchema(schema);
+}
