@@ -22,5 +22,7 @@ describe('IdbOutboxStore', () => {
     expect(await new IdbOutboxStore(factory).all()).toEqual([
       { ...entry, status: 'sent', attempts: 1, sentAt: 20 },
     ]);
+    await new IdbOutboxStore(factory).delete(entry.idempotencyKey);
+    expect(await new IdbOutboxStore(factory).all()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { idbGetAll, idbPut, openDatabase, outboxStore } from './idb.ts';
+import { idbDelete, idbGetAll, idbPut, openDatabase, outboxStore } from './idb.ts';
 import type { OutboxEntry, OutboxStore } from './outbox.ts';
 
 /** The outbox on IndexedDB: survives worker stops and browser restarts. */
@@ -9,6 +9,15 @@ export class IdbOutboxStore implements OutboxStore {
     const db = await openDatabase(this.factory);
     try {
       await idbPut(db, outboxStore, entry);
+    } finally {
+      db.close();
+    }
+  }
+
+  async delete(idempotencyKey: string): Promise<void> {
+    const db = await openDatabase(this.factory);
+    try {
+      await idbDelete(db, outboxStore, idempotencyKey);
     } finally {
       db.close();
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import {
   backoff,
+  keepSentMs,
   MemoryOutboxStore,
   Outbox,
   retryDelayMs,
@@ -149,6 +150,29 @@ describe('Outbox', () => {
     await after.outbox.flush({ force: true });
     expect(after.sentKeys.sort()).toEqual(['key-1', 'key-2']);
     expect((await store.all()).every((e) => e.status === 'sent')).toBe(true);
+  });
+
+  it('drops delivered entries after a week, never pending or failed ones', async () => {
+    const h = harness(undefined, [
+      { kind: 'delivered' },
+      { kind: 'permanent', error: '400 bad' },
+      { kind: 'transient', error: 'down' },
+    ]);
+    await h.outbox.enqueue(outcome);
+    await h.outbox.enqueue({ ...outcome, result: 'offered' });
+    await h.outbox.enqueue({ ...outcome, result: 'not_offered' });
+    h.advance(keepSentMs - 1);
+    h.results.push({ kind: 'transient', error: 'still down' });
+    await h.outbox.flush();
+    expect((await h.store.all()).map((e) => e.status).sort()).toEqual([
+      'failed',
+      'pending',
+      'sent',
+    ]);
+    h.advance(2);
+    h.results.push({ kind: 'transient', error: 'still down' });
+    await h.outbox.flush();
+    expect((await h.store.all()).map((e) => e.status).sort()).toEqual(['failed', 'pending']);
   });
 
   it('lists entries oldest first', async () => {

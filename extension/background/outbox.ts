@@ -17,6 +17,7 @@ export interface OutboxEntry {
 export interface OutboxStore {
   put(entry: OutboxEntry): Promise<void>;
   all(): Promise<OutboxEntry[]>;
+  delete(idempotencyKey: string): Promise<void>;
 }
 
 export type DeliveryResult =
@@ -37,6 +38,9 @@ export interface OutboxDeps {
   random(): number;
   newKey(): string;
 }
+
+/** Delivered entries are kept this long (for the panel's "sent" state), then dropped. */
+export const keepSentMs = 7 * 24 * 60 * 60_000;
 
 export const backoff = {
   baseMs: 5_000,
@@ -112,6 +116,15 @@ export class Outbox {
         }
         await this.attempt(entry);
       }
+      for (const entry of await this.deps.store.all()) {
+        if (
+          entry.status === 'sent' &&
+          entry.sentAt !== null &&
+          this.deps.now() - entry.sentAt > keepSentMs
+        ) {
+          await this.deps.store.delete(entry.idempotencyKey);
+        }
+      }
       const after = await this.deps.store.all();
       const wakes = after
         .filter((e) => e.status === 'pending' && e.nextAttemptAt !== null)
@@ -163,5 +176,8 @@ export class MemoryOutboxStore implements OutboxStore {
   }
   async all(): Promise<OutboxEntry[]> {
     return [...this.entries.values()].map((e) => structuredClone(e));
+  }
+  async delete(idempotencyKey: string): Promise<void> {
+    this.entries.delete(idempotencyKey);
   }
 }
