@@ -238,6 +238,20 @@ describe.each(testDatabases())('next-best-action API on $name', (target) => {
       { version: 1, change: 'create', changed_by: 'loopdesk-demo' },
       { version: 2, change: 'patch', changed_by: 'nba-supervisor' },
     ]);
+    const history = await app.inject({
+      method: 'GET',
+      url: `/v1/nba/versions?kind=treatment&id=${discount}`,
+      headers: auth('supervisor'),
+    });
+    expect(history.json()).toEqual([
+      expect.objectContaining({
+        version: 2,
+        change: 'patch',
+        changedBy: 'nba-supervisor',
+        definition: expect.objectContaining({ cooldownDays: 45 }),
+      }),
+      expect.objectContaining({ version: 1, change: 'create', changedBy: 'loopdesk-demo' }),
+    ]);
     const audited = await db.query<{ actor: string; details: { version: number } }>(
       `SELECT actor, details FROM audit_log WHERE action = 'treatment.patch' AND target = $1`,
       [discount],
@@ -323,6 +337,7 @@ describe.each(testDatabases())('next-best-action API on $name', (target) => {
       ['GET', '/v1/settings/nba'],
       ['PUT', '/v1/settings/nba'],
       ['POST', '/v1/outcomes/results'],
+      ['GET', '/v1/nba/versions'],
     ] as const;
     for (const [method, url] of calls) {
       const response = await app.inject({
