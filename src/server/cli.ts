@@ -16,6 +16,7 @@ import {
 } from './import/run.ts';
 import { byteCounter, type ImportFormat } from './import/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
+import { registerScoringCommands } from './scoring/cli-commands.ts';
 import { closeOnSignals, startServer } from './serve.ts';
 
 /** A failure the user can act on: printed as one line, exit code 1, no stack. */
@@ -250,6 +251,8 @@ export function buildCli(): Command {
         await db.close();
       }
     });
+
+  registerScoringCommands(program, cliActor);
 
   return program;
 }

@@ -1,0 +1,289 @@
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ColumnKind } from '../../scoring/index.ts';
+import { readConfig } from '../config.ts';
+import { openDb } from '../db/open.ts';
+import type { Db } from '../db/db.ts';
+import { runningLocalServer, type LocalServerInfo } from '../local-server.ts';
+import {
+  parseCsvRecords,
+  predictionsCsv,
+  predictWithCurrentModel,
+  trainAndStoreChurnModel,
+  type ChurnPredictionRow,
+} from './churn.ts';
+import { modelsOverview, type ModelsOverview } from './models-store.ts';
+import { checkAsOf, runScoring, type ScoringRunResult } from './run.ts';
+
+type ChurnTrainSummary = {
+  version: string;
+  trainedRows: number;
+  churnedRows: number;
+  columns: string[];
+  excludedColumns: string[];
+  crossValidation: {
+    folds: number;
+    rocAuc: number;
+    foldRocAuc: number[];
+    logLoss: number;
+    calibratedLogLoss: number;
+    calibration: { bin: number; count: number; meanPredicted: number; observedRate: number }[];
+  };
+};
+
+async function callServer<T>(server: LocalServerInfo, path: string, init: RequestInit): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: {
+      ...(init.headers as Record<string, string>),
+      authorization: `Bearer ${server.cliToken}`,
+    },
+  });
+  const body = (await response.json()) as T & { title?: string; detail?: string };
+  if (!response.ok) {
+    throw new Error(
+      `the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`,
+    );
+  }
+  return body;
+}
+
+/** Runs `work` on the database, or on the running server that holds the embedded one. */
+async function withDatabaseOrServer<T>(
+  local: (db: Db) => Promise<T>,
+  remote: (server: LocalServerInfo) => Promise<T>,
+): Promise<T> {
+  const config = readConfig();
+  const server = await runningLocalServer(config);
+  if (server) {
+    process.stderr.write(
+      `A LoopDesk server (pid ${server.pid}) holds the database; going through ${server.url}\n`,
+    );
+    return remote(server);
+  }
+  const db = await openDb(config);
+  try {
+    return await local(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+export function printScoringRun(
+  result: ScoringRunResult,
+  write = (text: string) => process.stdout.write(text),
+) {
+  const t = result.timings;
+  write(
+    `Scored ${result.snapshots} customers as of ${result.asOf} (${result.timeUnit}): ` +
+      `${result.customersWithPurchases} with purchases, ${result.churnOnlyCustomers} by churn model only; ` +
+      `${result.modelChurnCustomers} with trained-model churn\n` +
+      `Value models fitted on ${result.fit.customers} customers${result.fit.sampled ? ' (random sample)' : ''}, ` +
+      `Gamma-Gamma on ${result.fit.repeatBuyers} repeat buyers; versions bgnbd ${result.versions.bgnbd ?? '-'}, ` +
+      `gamma-gamma ${result.versions.gammaGamma ?? '-'}, churn ${result.versions.churn ?? '-'}\n` +
+      `Time ${seconds(t.totalMs)} s: SQL ${seconds(t.sqlMs)} s (${(t.sqlShare * 100).toFixed(1)}%; ` +
+      `read ${seconds(t.readMs)} s, write ${seconds(t.writeMs)} s), model ${seconds(t.modelMs)} s ` +
+      `(fit ${seconds(t.fitMs)} s, score ${seconds(t.scoreMs)} s, churn ${seconds(t.churnMs)} s)\n`,
+  );
+}
+
+export function printChurnTraining(
+  summary: ChurnTrainSummary,
+  write = (text: string) => process.stdout.write(text),
+) {
+  const cv = summary.crossValidation;
+  write(
+    `Trained churn model version ${summary.version} on ${summary.trainedRows} rows ` +
+      `(${summary.churnedRows} churned), ${summary.columns.length} columns: ${summary.columns.join(', ')}\n`,
+  );
+  write(
+    summary.excludedColumns.length > 0
+      ? `Protected attributes left out of training (and so of the reasons): ${summary.excludedColumns.join(', ')}` +
+          ' (--include-protected to use them)\n'
+      : 'No protected attributes (gender, age, ...) found among the columns\n',
+  );
+  write(
+    `Cross-validation, ${cv.folds}-fold: ROC AUC ${cv.rocAuc.toFixed(4)} ` +
+      `(folds ${cv.foldRocAuc.map((auc) => auc.toFixed(3)).join(', ')}), ` +
+      `log-loss ${cv.logLoss.toFixed(4)}, calibrated log-loss ${cv.calibratedLogLoss.toFixed(4)}\n`,
+  );
+  write(
+    'Calibration (out-of-fold, calibrated probabilities):\n  bin  count  mean_predicted  observed_rate\n',
+  );
+  for (const bin of cv.calibration) {
+    write(
+      `  ${String(bin.bin).padStart(3)}  ${String(bin.count).padStart(5)}  ` +
+        `${bin.meanPredicted.toFixed(4).padStart(14)}  ${bin.observedRate.toFixed(4).padStart(13)}\n`,
+    );
+  }
+}
+
+function parseColumnType(value: string, previous: Record<string, ColumnKind> = {}) {
+  const match = /^(.+)=(numeric|categorical)$/.exec(value);
+  if (!match) throw new InvalidArgumentError(`"${value}" is not column=numeric|categorical`);
+  return { ...previous, [match[1]!]: match[2] as ColumnKind };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+async function readCsvFile(file: string) {
+  const text = await readFile(file).catch(() => {
+    throw new Error(`cannot read ${file}`);
+  });
+  try {
+    return { text, rows: parseCsvRecords(text) };
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Adds `score`, `churn train|predict` and `models show` to the loopdesk CLI. */
+export function registerScoringCommands(program: Command, actor: () => string): void {
+  program
+    .command('score')
+    .description(
+      'Score every customer: RFM segment, CLV and tier, P(alive), churn; stores snapshots',
+    )
+    .option('--as-of <date>', 'last day of the observation window, YYYY-MM-DD (default today)')
+    .addOption(
+      new Option('--time-unit <unit>', 'time unit of the value models')
+        .choices(['weeks', 'days'])
+        .default('weeks'),
+    )
+    .action(async (options: { asOf?: string; timeUnit: 'weeks' | 'days' }) => {
+      const asOf = options.asOf === undefined ? undefined : checkAsOf(options.asOf);
+      const result = await withDatabaseOrServer(
+        (db) =>
+          runScoring(db, {
+            asOf,
+            timeUnit: options.timeUnit,
+            currency: readConfig().defaultCurrency,
+            actor: actor(),
+          }),
+        (server) =>
+          callServer<ScoringRunResult>(server, '/v1/scoring/runs', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ asOf, timeUnit: options.timeUnit }),
+          }),
+      );
+      printScoringRun(result);
+    });
+
+  const churn = program.command('churn').description('Train and apply the churn model');
+  churn
+    .command('train')
+    .description('Train on a labelled CSV with k-fold cross-validation; stores a new model version')
+    .argument('<file>', 'CSV with a header line')
+    .requiredOption('--id <column>', 'the customer id column')
+    .requiredOption('--label <column>', 'the churn label column (yes/no, true/false, 1/0)')
+    .option(
+      '--type <column=kind>',
+      'force a column numeric or categorical (repeatable)',
+      parseColumnType,
+    )
+    .option('--ignore <column>', 'leave a column out (repeatable)', collect)
+    .option('--include-protected', 'also train on protected attributes such as gender', false)
+    .action(
+      async (
+        file: string,
+        options: {
+          id: string;
+          label: string;
+          type?: Record<string, ColumnKind>;
+          ignore?: string[];
+          includeProtected: boolean;
+        },
+      ) => {
+        const { text, rows } = await readCsvFile(file);
+        const summary = await withDatabaseOrServer<ChurnTrainSummary>(
+          async (db) => {
+            const result = await trainAndStoreChurnModel(db, rows, {
+              idColumn: options.id,
+              labelColumn: options.label,
+              columnTypes: options.type,
+              ignoreColumns: options.ignore,
+              includeProtected: options.includeProtected,
+            });
+            return {
+              version: result.version,
+              trainedRows: result.model.trainedRows,
+              churnedRows: result.model.churnedRows,
+              columns: result.model.columns.map((column) => column.name),
+              excludedColumns: result.excludedColumns,
+              crossValidation: result.model.crossValidation,
+            };
+          },
+          (server) => {
+            const query = new URLSearchParams({ id: options.id, label: options.label });
+            const types = Object.entries(options.type ?? {}).map(
+              ([column, kind]) => `${column}=${kind}`,
+            );
+            if (types.length) query.set('types', types.join(','));
+            if (options.ignore?.length) query.set('ignore', options.ignore.join(','));
+            if (options.includeProtected) query.set('includeProtected', 'true');
+            return callServer(server, `/v1/churn/models?${query}`, {
+              method: 'POST',
+              headers: { 'content-type': 'text/csv' },
+              body: text,
+            });
+          },
+        );
+        printChurnTraining(summary);
+      },
+    );
+
+  churn
+    .command('predict')
+    .description('Print customer_id,churn_probability for every row, using the current model')
+    .argument('<file>', 'CSV with a header line (no label needed)')
+    .requiredOption('--id <column>', 'the customer id column')
+    .action(async (file: string, options: { id: string }) => {
+      const { text, rows } = await readCsvFile(file);
+      const result = await withDatabaseOrServer<{ predictions: ChurnPredictionRow[] }>(
+        (db) => predictWithCurrentModel(db, rows, options.id),
+        (server) =>
+          callServer(server, `/v1/churn/predictions?${new URLSearchParams({ id: options.id })}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/csv' },
+            body: text,
+          }),
+      );
+      process.stdout.write(predictionsCsv(result.predictions));
+    });
+
+  program
+    .command('models')
+    .description('Fitted models')
+    .command('show')
+    .description('Print the current BG/NBD, Gamma-Gamma and churn models')
+    .option('--json', 'print JSON', false)
+    .action(async (options: { json: boolean }) => {
+      const overview = await withDatabaseOrServer<ModelsOverview>(
+        (db) => modelsOverview(db),
+        (server) => callServer(server, '/v1/models', { method: 'GET' }),
+      );
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(overview, null, 2)}\n`);
+        return;
+      }
+      const { bgnbd, gammaGamma, churn: churnModel } = overview;
+      process.stdout.write(
+        (bgnbd
+          ? `BG/NBD v${bgnbd.version} (as of ${overview.asOf}, ${bgnbd.timeUnit}): r ${bgnbd.r.toFixed(4)}, ` +
+            `alpha ${bgnbd.alpha.toFixed(4)}, a ${bgnbd.a.toFixed(4)}, b ${bgnbd.b.toFixed(4)}, ` +
+            `log-likelihood ${bgnbd.logLikelihood.toFixed(2)}, ${bgnbd.customers} customers\n`
+          : 'BG/NBD: not fitted yet (run `loopdesk score`)\n') +
+          (gammaGamma
+            ? `Gamma-Gamma v${gammaGamma.version}: p ${gammaGamma.p.toFixed(4)}, q ${gammaGamma.q.toFixed(4)}, ` +
+              `gamma ${gammaGamma.gamma.toFixed(4)}, ${gammaGamma.customers} repeat buyers\n`
+            : 'Gamma-Gamma: none\n') +
+          (churnModel
+            ? `Churn v${churnModel.version}: CV ROC AUC ${churnModel.rocAuc.toFixed(4)}, ` +
+              `${churnModel.trainedRows} rows, trained ${churnModel.trainedAt}\n`
+            : 'Churn: no trained model (churn = 1 - P(alive))\n'),
+      );
+    });
+}
