@@ -44,7 +44,7 @@ try {
 LoopDesk is running.
   API:            ${server.url}   (docs ${server.url}/docs)
   Demo CRM:       ${server.url}/demo
-  Database:       ${server.db.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}${server.seed?.seeded ? `\n                  seeded ${server.seed.customers} demo customers` : ''}
+  Database:       ${server.db.kind === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}${server.seed?.seeded ? `\n                  seeded ${server.seed.customers} demo customers, scored ${server.seed.scored}` : ''}
   CSR token:        ${tokens.csr}
   Supervisor token: ${tokens.supervisor}
 

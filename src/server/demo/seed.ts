@@ -13,6 +13,7 @@ import {
   writeIdentities,
   writeTransactions,
 } from '../import/writers.ts';
+import { runScoring } from '../scoring/run.ts';
 import { Draw, seededRandom } from './prng.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
 
@@ -22,6 +23,8 @@ export interface DemoSeedOptions {
   /** End of the generated history; defaults to the start of today (UTC). */
   asOf?: Date;
   settings?: RowSettings;
+  /** Run a first scoring after seeding so the panel shows segment, value and churn; default true. */
+  score?: boolean;
 }
 
 export interface DemoSeedResult {
@@ -29,6 +32,8 @@ export interface DemoSeedResult {
   customers: number;
   transactions: number;
   contacts: number;
+  /** Score snapshots written by the first scoring run (0 when not scored). */
+  scored: number;
 }
 
 const firstNames = [
@@ -192,7 +197,7 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
   await seedCatalogue(db);
   const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
   if ((existing.rows[0]?.n ?? 0) > 0)
-    return { seeded: false, customers: 0, transactions: 0, contacts: 0 };
+    return { seeded: false, customers: 0, transactions: 0, contacts: 0, scored: 0 };
 
   const count = options.customers ?? 2_000;
   const draw = new Draw(seededRandom(options.seed ?? 20_240_601));
@@ -317,10 +322,23 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
       },
     });
   });
+  // The generated attributes carry no churn labels, so no churn model is trained: the first
+  // scoring labels churn as 1 - P(alive) until an admin trains one (`loopdesk churn train`).
+  const scored =
+    options.score === false
+      ? 0
+      : (
+          await runScoring(db, {
+            asOf: asOf.toISOString().slice(0, 10),
+            currency: options.settings?.defaultCurrency,
+            actor: 'loopdesk-demo',
+          })
+        ).snapshots;
   return {
     seeded: true,
     customers: customers.length,
     transactions: transactions.length,
     contacts: contacts.length,
+    scored,
   };
 }
