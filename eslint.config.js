@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 
 // Contexts meet only through messaging: each extension context may import the shared
 // protocol (extension/messaging) and the API contract (src/contract), never another context.
@@ -26,15 +27,30 @@ const contextBoundaries = contexts.map((context) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/fixtures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-zip/**',
+      '.bench-data/**',
+      '.loopdesk/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.{js,mjs}'], languageOptions: { globals: globals.node } },
   {
     files: ['**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -44,7 +60,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/server/**', 'node:*', 'pg', '@electric-sql/*', 'fs'], message: 'Scoring is pure: data in, numbers out, no I/O.' },
+            {
+              group: ['**/server/**', 'node:*', 'pg', '@electric-sql/*', 'fs'],
+              message: 'Scoring is pure: data in, numbers out, no I/O.',
+            },
           ],
         },
       ],

@@ -38,7 +38,9 @@ function runOne(file) {
         if (match) figures.push({ metric: match[1], values: match[2].trim() });
       }
     });
-    child.on('close', (code) => resolve({ file, code, figures, seconds: (Date.now() - started) / 1000 }));
+    child.on('close', (code) =>
+      resolve({ file, code, figures, seconds: (Date.now() - started) / 1000 }),
+    );
   });
 }
 
@@ -63,7 +65,8 @@ const lines = [
 ];
 for (const result of results) {
   lines.push(`## ${result.file}`, '');
-  if (result.code !== 0) lines.push(`Exited with code ${result.code}; figures below may be partial.`, '');
+  if (result.code !== 0)
+    lines.push(`Exited with code ${result.code}; figures below may be partial.`, '');
   lines.push('| metric | figures |', '| --- | --- |');
   for (const { metric, values } of result.figures) lines.push(`| ${metric} | ${values} |`);
   lines.push('', `Wall time: ${result.seconds.toFixed(1)} s.`, '');

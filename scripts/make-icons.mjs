@@ -4,7 +4,6 @@ import { deflateSync } from 'node:zlib';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
-/* global console */
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;

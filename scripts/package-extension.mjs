@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { URL, fileURLToPath } from 'node:url';
 import process from 'node:process';
-/* global console */
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
