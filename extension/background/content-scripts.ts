@@ -2,7 +2,7 @@
 // registers that file for the granted origins. Contexts still share no code.
 // eslint-disable-next-line no-restricted-imports
 import contentScriptFile from '../content/index.ts?script&iife';
-import { builtInCrms, originPattern } from '../messaging/crms.ts';
+import { crmCatalogue, originPattern } from '../shared/crm-catalogue.ts';
 import type { ExtensionConfig } from '../messaging/config.ts';
 import { ruleMatchPattern, validateRule } from '../shared/rules.ts';
 
@@ -11,7 +11,7 @@ const registrationId = 'loopdesk-crm';
 /** Origins the config asks for: enabled built-in CRMs, their self-hosted origins, rule adapters. */
 export function wantedPatterns(config: ExtensionConfig, rules: unknown[]): string[] {
   const patterns = new Set<string>();
-  for (const crm of builtInCrms) {
+  for (const crm of crmCatalogue) {
     if (!config.enabledCrms.includes(crm.id)) continue;
     crm.matchPatterns.forEach((p) => patterns.add(p));
     const origin = config.selfHostedOrigins[crm.id];

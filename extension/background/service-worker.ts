@@ -1,9 +1,5 @@
-import {
-  configStorageKey,
-  readConfig,
-  readRules,
-  ruleAdaptersStorageKey,
-} from '../messaging/config.ts';
+import { configStorageKey, readConfig, readRules } from '../messaging/config.ts';
+import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { fetchInsights } from './backend-client.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';

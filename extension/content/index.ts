@@ -1,5 +1,6 @@
 import { builtInAdapters } from './crm/index.ts';
-import { RULES_STORAGE_KEY, ruleAdaptersFrom } from './rules-adapter.ts';
+import { ruleAdaptersFrom } from './rules-adapter.ts';
+import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { startDetector, type Detector } from './detector.ts';
 import type { CrmAdapter } from './crm/types.ts';
 
@@ -27,8 +28,8 @@ function contextAlive(runtime: typeof chrome.runtime | undefined): boolean {
 
 async function loadRules(): Promise<CrmAdapter[]> {
   try {
-    const stored = await chrome.storage.local.get(RULES_STORAGE_KEY);
-    return ruleAdaptersFrom(stored[RULES_STORAGE_KEY]);
+    const stored = await chrome.storage.local.get(ruleAdaptersStorageKey);
+    return ruleAdaptersFrom(stored[ruleAdaptersStorageKey]);
   } catch {
     return []; // storage unavailable: built-ins still work
   }
@@ -50,8 +51,8 @@ function start() {
     changes: Record<string, chrome.storage.StorageChange>,
     area: string,
   ) => {
-    if (area !== 'local' || !(RULES_STORAGE_KEY in changes)) return;
-    ruleAdapters = ruleAdaptersFrom(changes[RULES_STORAGE_KEY]?.newValue);
+    if (area !== 'local' || !(ruleAdaptersStorageKey in changes)) return;
+    ruleAdapters = ruleAdaptersFrom(changes[ruleAdaptersStorageKey]?.newValue);
     detector?.schedule();
   };
   const detach = () => {

@@ -7,8 +7,6 @@ import {
   type RuleAdapterConfig,
 } from '../shared/rules.ts';
 
-/** chrome.storage.local key holding the admin's rules (non-secret). */
-export const RULES_STORAGE_KEY = 'ruleAdapters';
 const MAX_RULES = 50;
 
 export function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { legacyCrmIds } from '../shared/crm-catalogue.ts';
+import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 
 /**
  * Settings in chrome.storage.local. Nothing secret lives here: content scripts can read
@@ -20,12 +22,7 @@ export const defaultConfig: ExtensionConfig = {
   selfHostedOrigins: {},
 };
 
-/**
- * Rule adapters (extension/shared/rules.ts RuleAdapterConfig[]) live under their own
- * storage.local key, which the content script reads (extension/content/rules-adapter.ts).
- */
-export const ruleAdaptersStorageKey = 'ruleAdapters';
-
+/** The stored rule adapters (extension/shared/rules.ts RuleAdapterConfig[]), unvalidated. */
 export async function readRules(
   storage: Pick<chrome.storage.StorageArea, 'get'> = chrome.storage.local,
 ): Promise<unknown[]> {
@@ -39,7 +36,7 @@ export async function readConfig(
 ): Promise<ExtensionConfig> {
   const stored = (await storage.get(configStorageKey))[configStorageKey];
   const parsed = configSchema.safeParse({ ...defaultConfig, ...(stored as object | undefined) });
-  return parsed.success ? parsed.data : defaultConfig;
+  return parsed.success ? withCurrentCrmIds(parsed.data) : defaultConfig;
 }
 
 export async function writeConfig(
@@ -47,4 +44,16 @@ export async function writeConfig(
   storage: Pick<chrome.storage.StorageArea, 'set'> = chrome.storage.local,
 ): Promise<void> {
   await storage.set({ [configStorageKey]: configSchema.parse(config) });
+}
+
+/** A config saved under an earlier version's CRM ids, with today's ids (see legacyCrmIds). */
+export function withCurrentCrmIds(config: ExtensionConfig): ExtensionConfig {
+  const current = (id: string) => legacyCrmIds[id] ?? id;
+  return {
+    ...config,
+    enabledCrms: [...new Set(config.enabledCrms.map(current))],
+    selfHostedOrigins: Object.fromEntries(
+      Object.entries(config.selfHostedOrigins).map(([id, origin]) => [current(id), origin]),
+    ),
+  };
 }

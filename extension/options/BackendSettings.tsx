@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { sendMessage } from '../messaging/client.ts';
 import { readConfig, writeConfig } from '../messaging/config.ts';
-import { originPattern } from '../messaging/crms.ts';
+import { originPattern } from '../shared/crm-catalogue.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
 
 /** Loopback backends are granted in the manifest; any other origin is requested on save. */

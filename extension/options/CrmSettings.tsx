@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { readConfig, writeConfig, type ExtensionConfig } from '../messaging/config.ts';
-import { builtInCrms, originPattern, type BuiltInCrm } from '../messaging/crms.ts';
+import { crmCatalogue, originPattern, type BuiltInCrm } from '../shared/crm-catalogue.ts';
 
 function patternsFor(crm: BuiltInCrm, config: ExtensionConfig, origin?: string): string[] {
   if (!crm.selfHosted) return [...crm.matchPatterns];
@@ -59,7 +59,7 @@ export function CrmSettings() {
     <section aria-labelledby="crms-heading">
       <h2 id="crms-heading">CRMs</h2>
       <p>LoopDesk reads only the CRMs you enable here; Chrome asks you to allow each one.</p>
-      {builtInCrms.map((crm) => {
+      {crmCatalogue.map((crm) => {
         const enabled = config.enabledCrms.includes(crm.id);
         return (
           <fieldset key={crm.id}>

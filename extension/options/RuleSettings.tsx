@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
-import { readRules, ruleAdaptersStorageKey } from '../messaging/config.ts';
+import { readRules } from '../messaging/config.ts';
+import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import {
   ruleMatchPattern,
   testRuleOnDocument,

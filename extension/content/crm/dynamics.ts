@@ -1,5 +1,6 @@
 import type { CrmAdapter } from './types.ts';
 import { isHidden, makeRef, readPerson, requesterRef } from './read.ts';
+import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Dynamics 365 (model-driven apps, Unified Interface). The record is in the query string:
 // main.aspx?appid=…&pagetype=entityrecord&etn=contact&id=%7B<guid>%7D. In multisession apps
@@ -28,10 +29,8 @@ function visibleForm(doc: Document): ParentNode {
   return forms.length === 1 && forms[0] ? forms[0] : doc;
 }
 
-export const dynamics: CrmAdapter = {
-  id: 'dynamics',
-  label: 'Dynamics 365',
-  matchPatterns: ['https://*.dynamics.com/*'],
+export const dynamics: CrmAdapter<'dynamics'> = {
+  ...catalogueEntry('dynamics'),
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     if (!/^\/main\.aspx$/i.test(url.pathname)) return null;

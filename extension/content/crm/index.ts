@@ -1,4 +1,5 @@
 import type { CrmAdapter } from './types.ts';
+import { crmCatalogue, type BuiltInCrmId } from '../../shared/crm-catalogue.ts';
 import { salesforce } from './salesforce.ts';
 import { zendesk } from './zendesk.ts';
 import { hubspot } from './hubspot.ts';
@@ -12,17 +13,25 @@ import { loopdeskDemo } from './loopdesk-demo.ts';
 export type { CrmAdapter };
 
 /**
- * Every built-in adapter, host-matched ones first: the path-matched ones (RT, demo) match on any
- * origin and must not shadow a CRM whose host is known.
+ * One adapter per catalogue entry and none besides: the mapped type makes a missing adapter, an
+ * adapter with no catalogue entry, or an adapter filed under another CRM's id a compile error.
  */
-export const builtInAdapters: readonly CrmAdapter[] = [
+export const adaptersById: { readonly [Id in BuiltInCrmId]: CrmAdapter<Id> } = {
   salesforce,
   zendesk,
   hubspot,
   dynamics,
   servicenow,
   freshdesk,
-  zohoDesk,
-  requestTracker,
-  loopdeskDemo,
-];
+  'zoho-desk': zohoDesk,
+  rt: requestTracker,
+  demo: loopdeskDemo,
+};
+
+/**
+ * Every built-in adapter in the catalogue's order: host-matched ones first, since the
+ * path-matched ones (RT, demo) match on any origin and must not shadow a CRM whose host is known.
+ */
+export const builtInAdapters: readonly CrmAdapter[] = crmCatalogue.map(
+  (crm) => adaptersById[crm.id],
+);

@@ -1,5 +1,6 @@
 import type { CrmAdapter } from './types.ts';
 import { boundedId, makeRef, pathSegment, readPerson, requesterRef } from './read.ts';
+import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // The backend's demo CRM, served at /demo/... on whatever origin the backend runs.
 const CUSTOMER_PATH = /^\/demo\/customers\/([^/?#]{1,200})\/?$/;
@@ -15,10 +16,8 @@ const selectors = {
   },
 } as const;
 
-export const loopdeskDemo: CrmAdapter = {
-  id: 'demo',
-  label: 'LoopDesk demo CRM',
-  matchPatterns: [],
+export const loopdeskDemo: CrmAdapter<'demo'> = {
+  ...catalogueEntry('demo'),
   matches: (url) =>
     /^https?:$/.test(url.protocol) &&
     (CUSTOMER_PATH.test(url.pathname) || TICKET_PATH.test(url.pathname)),

@@ -9,6 +9,7 @@ import {
   requesterRef,
   splitNameAndEmail,
 } from './read.ts';
+import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Request Tracker 5. RT is installed on any origin, often under a web path such as /rt, so it
 // is matched by path alone. On a ticket the owner is rendered with the same markup as the
@@ -28,10 +29,8 @@ function numericId(url: URL): string | undefined {
   return id && NUMERIC_ID.test(id) ? id : undefined;
 }
 
-export const requestTracker: CrmAdapter = {
-  id: 'rt',
-  label: 'Request Tracker 5',
-  matchPatterns: [],
+export const requestTracker: CrmAdapter<'rt'> = {
+  ...catalogueEntry('rt'),
   matches: (url) => TICKET_PATH.test(url.pathname) || USER_PATH.test(url.pathname),
   detect(url, doc) {
     const id = numericId(url);

@@ -8,6 +8,7 @@ import {
   makeRef,
   pathSegment,
 } from './read.ts';
+import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Salesforce Lightning. Record pages: /lightning/r/<SObject>/<Id>/view. In console apps the URL
 // path is the focused subtab and `?ws=` the enclosing workspace tab. LWC renders the record in
@@ -106,10 +107,8 @@ function workspaceRecord(url: URL): RecordAddress | null {
   return workspace ? parseRecordPath(workspace.split('?')[0] ?? '') : null;
 }
 
-export const salesforce: CrmAdapter = {
-  id: 'salesforce',
-  label: 'Salesforce Lightning',
-  matchPatterns: ['https://*.lightning.force.com/*', 'https://*.my.salesforce.com/*'],
+export const salesforce: CrmAdapter<'salesforce'> = {
+  ...catalogueEntry('salesforce'),
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const path = pathSegment(url.pathname);

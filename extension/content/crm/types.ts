@@ -3,9 +3,9 @@ import type { CustomerRef } from '../../../src/contract/customer-ref.ts';
 export type { CustomerRef };
 
 /** One CRM the content script knows how to read. Adapters are pure: URL and DOM in, ref out. */
-export interface CrmAdapter {
-  /** Stable id, also the `crm` field of the refs it produces. */
-  readonly id: string;
+export interface CrmAdapter<Id extends string = string> {
+  /** Stable id, also the `crm` field of the refs it produces (built-ins: the catalogue's id). */
+  readonly id: Id;
   readonly label: string;
   /** Chrome match patterns of the CRM's hosts; empty for adapters matched by path on any origin. */
   readonly matchPatterns: readonly string[];

@@ -1,13 +1,13 @@
 import type { CrmAdapter } from './types.ts';
 import { first, makeRef, readPerson, requesterRef } from './read.ts';
+import { catalogueEntry, zohoDeskDomains } from '../../shared/crm-catalogue.ts';
 
 // Zoho Desk on its regional domains: /agent/<portal>/<department>/tickets/details/<id> and
 // /agent/<portal>/<department>/contacts/details/<id>. The ticket's contact is in the
 // ticket's left property panel.
-// The same regions as manifest.json's optional_host_permissions.
-const DOMAINS = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'ca'];
+// The regions are the catalogue's (and manifest.json's optional_host_permissions).
 const HOST = new RegExp(
-  `^desk\\.zoho\\.(?:${DOMAINS.map((d) => d.replace('.', '\\.')).join('|')})$`,
+  `^desk\\.zoho\\.(?:${zohoDeskDomains.map((d) => d.replace('.', '\\.')).join('|')})$`,
   'i',
 );
 const DETAILS_PATH =
@@ -20,10 +20,8 @@ const selectors = {
   phone: ['[data-id="contactPhone"]', 'a[href^="tel:"]'],
 } as const;
 
-export const zohoDesk: CrmAdapter = {
-  id: 'zoho-desk',
-  label: 'Zoho Desk',
-  matchPatterns: DOMAINS.map((domain) => `https://desk.zoho.${domain}/*`),
+export const zohoDesk: CrmAdapter<'zoho-desk'> = {
+  ...catalogueEntry('zoho-desk'),
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const match = DETAILS_PATH.exec(url.pathname);

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { configStorageKey, readConfig } from './config.ts';
+
+const storageWith = (value: unknown) => ({
+  get: async () => ({ [configStorageKey]: value }),
+});
+
+describe('readConfig', () => {
+  it('reads CRMs enabled under an earlier version’s ids as today’s ids', async () => {
+    const config = await readConfig(
+      storageWith({
+        backendUrl: 'http://127.0.0.1:8787',
+        enabledCrms: ['zoho', 'loopdesk-demo', 'zendesk', 'demo'],
+        selfHostedOrigins: { 'loopdesk-demo': 'http://127.0.0.1:8787' },
+      }) as never,
+    );
+    expect(config.enabledCrms).toEqual(['zoho-desk', 'demo', 'zendesk']);
+    expect(config.selfHostedOrigins).toEqual({ demo: 'http://127.0.0.1:8787' });
+  });
+
+  it('falls back to defaults for a damaged value', async () => {
+    const config = await readConfig(storageWith({ enabledCrms: 'all' }) as never);
+    expect(config.enabledCrms).toEqual([]);
+    expect(config.backendUrl).toBeNull();
+  });
+});
