@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.ts (or those named on the command line) in its own process, prints
-// their figures as they come, and rewrites BENCHMARKS.md with the figures, machine and date.
+// their figures as they come, and writes each one's section of BENCHMARKS.md (machine, date, load).
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,10 @@ const figureLine = /^([a-z][\w.-]*)((?:\s+[\w.%-]+=\S+)+)\s*$/i;
 function runOne(file) {
   return new Promise((resolve) => {
     const started = Date.now();
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(benchDir, file)], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -39,7 +43,7 @@ function runOne(file) {
       }
     });
     child.on('close', (code) =>
-      resolve({ file, code, figures, seconds: (Date.now() - started) / 1000 }),
+      resolve({ file, code, figures, load, seconds: (Date.now() - started) / 1000 }),
     );
   });
 }
@@ -52,25 +56,46 @@ for (const file of files) {
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
-const lines = [
-  '# Benchmarks',
-  '',
-  `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
-  '',
-  `Machine: ${machine}.`,
-  '',
-  'Figures are medians (and spreads) over repeated runs as each benchmark prints them; goals are',
-  "the issues' targets. Re-run `npm run bench` to refresh this file.",
-  '',
-];
-for (const result of results) {
-  lines.push(`## ${result.file}`, '');
+const benchmarksPath = path.join(repoRoot, 'BENCHMARKS.md');
+
+/** Sections of an existing BENCHMARKS.md by bench file, so a partial run keeps the others. */
+function previousSections() {
+  if (!existsSync(benchmarksPath)) return new Map();
+  const sections = new Map();
+  const text = readFileSync(benchmarksPath, 'utf8');
+  for (const part of text.split(/^## /m).slice(1)) {
+    const name = part.slice(0, part.indexOf('\n')).trim();
+    sections.set(name, `## ${part.trimEnd()}\n`);
+  }
+  return sections;
+}
+
+function section(result) {
+  const lines = [`## ${result.file}`, ''];
+  lines.push(
+    `Run ${new Date().toISOString()} on ${machine}; load average before the run ${result.load}.`,
+    '',
+  );
   if (result.code !== 0)
     lines.push(`Exited with code ${result.code}; figures below may be partial.`, '');
   lines.push('| metric | figures |', '| --- | --- |');
   for (const { metric, values } of result.figures) lines.push(`| ${metric} | ${values} |`);
   lines.push('', `Wall time: ${result.seconds.toFixed(1)} s.`, '');
+  return lines.join('\n');
 }
-if (wanted.length === 0) writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), lines.join('\n'));
-else console.log('\n(BENCHMARKS.md is only rewritten by a full run.)');
+
+const sections = previousSections();
+for (const result of results) sections.set(result.file, section(result));
+const header = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (all benchmarks) or `npm run bench -- <name>` (one, replacing its',
+  'section). Each benchmark prints its own figures: medians and spreads over repeated runs, and',
+  'the goal from its issue. Timings on a shared 2-core machine vary: compare ratios within a run.',
+  '',
+];
+writeFileSync(
+  benchmarksPath,
+  [...header, ...[...sections.keys()].sort().map((name) => sections.get(name))].join('\n'),
+);
 process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
