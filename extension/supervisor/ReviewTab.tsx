@@ -112,18 +112,21 @@ function ActiveToggle({
           body: { active },
         },
       ),
+    // Keep the pending state until the refetched catalogue has the change.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['catalogue'] }),
   });
+  // Shows the requested state while the change is saved; a failed save falls back to stored.
+  const active = toggle.isPending ? toggle.variables : treatment.active;
   return (
     <label className="toggle">
       <input
         type="checkbox"
-        checked={treatment.active}
+        checked={active}
         disabled={toggle.isPending}
         onChange={(e) => toggle.mutate(e.target.checked)}
         aria-label={`${treatment.name} active`}
       />
-      {treatment.active ? 'on' : 'off'}
+      {active ? 'on' : 'off'}
       {toggle.error && <span role="alert"> {toggle.error.message}</span>}
     </label>
   );
@@ -159,7 +162,11 @@ function RulesTable({ client }: { client: SupervisorClient }) {
             <label className="toggle">
               <input
                 type="checkbox"
-                checked={r.active}
+                checked={
+                  toggle.isPending && toggle.variables.id === r.id
+                    ? toggle.variables.active
+                    : r.active
+                }
                 aria-label={`Rule ${r.name} active`}
                 onChange={(e) => toggle.mutate({ id: r.id, active: e.target.checked })}
               />
