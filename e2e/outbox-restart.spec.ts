@@ -34,11 +34,7 @@ test('an outcome recorded with the backend down survives a browser restart and i
   const seeded = await seedFromFixtures(backend, fixtures);
   const customer = seeded.get('zendesk.user.html');
   const token = await backend.createToken('e2e-restart-agent');
-  const supervisor =
-    (await backend.cli('token', 'create', '--role', 'supervisor', '--name', 'lead'))
-      .trim()
-      .split('\n')
-      .at(-1) ?? '';
+  const supervisor = await backend.createToken('lead', 'supervisor');
 
   ext = await launchWithExtension(dist, [], { keepProfile: true });
   profileDir = ext.profileDir;

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { Backend, freePort } from './support/backend.ts';
 import {
   buildExtensionForTests,
@@ -13,7 +13,9 @@ import {
 } from './support/extension.ts';
 import {
   ambiguousFixture,
+  nbaTarget,
   seedFromFixtures,
+  seedNextBestActions,
   spaTarget,
   unknownFixture,
   type SeededCustomer,
@@ -45,12 +47,10 @@ test.beforeAll(async () => {
   backend = new Backend(await freePort());
   await backend.start();
   seeded = await seedFromFixtures(backend, fixtures);
-  token = await backend.createToken('e2e-agent');
-  supervisorToken =
-    (await backend.cli('token', 'create', '--role', 'supervisor', '--name', 'e2e-lead'))
-      .trim()
-      .split('\n')
-      .at(-1) ?? '';
+  await seedNextBestActions(backend);
+  // The one CLI call of this suite: `token create` hands over to the running server.
+  token = await backend.createTokenThroughCli('e2e-agent');
+  supervisorToken = await backend.createToken('e2e-lead', 'supervisor');
   ext = await launchWithExtension(dist);
   await serveFixtures(ext.context, fixtures);
   await configureThroughOptions(ext, {
@@ -206,11 +206,31 @@ test('the options page passes an axe-core check', async () => {
   await options.close();
 });
 
-test('outcomes recorded while the backend is down are delivered once when it is back', async () => {
+/** Presses Tab until the target has the focus: the CSR's way through the panel. */
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let presses = 0; presses < 80; presses += 1) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target.toString()}`);
+}
+
+interface NoteRow {
+  decisionId: string;
+  treatmentKey: string | null;
+  result: string;
+  note: string;
+}
+
+test('outcomes of real next-best-actions recorded by keyboard, one with the backend down, are stored once', async () => {
   test.setTimeout(180_000);
-  const { crm, panel } = await openCrm(fixtureUrl('zendesk.user.html'));
   const customer = seeded.get('zendesk.user.html');
+  const { crm, panel } = await openCrm(fixtureUrl('zendesk.user.html'));
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
+  // The engine's suggestion, with the line on why, for this customer's stored attributes.
+  const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
+  await expect(action).toHaveCount(1);
+  await expect(action).toContainText(nbaTarget.reason);
   const decisions = await backend.get(
     `/v1/decisions?customerId=${customer?.customerId}`,
     supervisorToken,
@@ -218,28 +238,43 @@ test('outcomes recorded while the backend is down are delivered once when it is 
   const decisionId = (decisions.body as { id: string }[])[0]?.id ?? '';
   expect(decisionId).not.toBe('');
 
+  const form = panel.getByRole('form', { name: `Outcome for ${nbaTarget.treatmentName}` });
+  const radios = form.getByRole('radio');
+  const note = form.getByRole('textbox', { name: /Note to the analytics team/ });
+  const submit = form.getByRole('button', { name: 'Record outcome' });
+  const recorded = panel.getByRole('status', {
+    name: `Recorded outcomes for ${nbaTarget.treatmentName}`,
+  });
+
+  // Accepted, with a note: Tab into the choices, arrow to "Accepted", Enter on the button.
+  await panel.locator('body').focus();
+  await tabTo(panel, radios.first());
+  await panel.keyboard.press('ArrowDown');
+  await expect(form.getByRole('radio', { name: 'Accepted' })).toBeChecked();
+  await tabTo(panel, note);
+  await panel.keyboard.type('Happy to pay for priority support.');
+  await tabTo(panel, submit);
+  await panel.keyboard.press('Enter');
+  await expect(recorded.locator('[data-outbox-status="sent"]')).toHaveText('Accepted: sent');
+
+  // Declined with a reason and a note while the backend is down: the outbox keeps it.
   await backend.stop();
-  // Through the worker's outbox, exactly as the panel's outcome form hands them over.
-  const record = (result: string, reason?: string) =>
-    panel.evaluate(
-      async ([decision, result, reason]) => {
-        const answer = await chrome.runtime.sendMessage({
-          type: 'record-outcome',
-          outcome: {
-            decisionId: decision,
-            result,
-            ...(reason ? { reason } : {}),
-            occurredAt: new Date().toISOString(),
-          },
-        });
-        return answer as { ok: boolean; value: { status: string; idempotencyKey: string } };
-      },
-      [decisionId, result, reason] as const,
-    );
-  const offered = await record('offered');
-  const declined = await record('declined', 'too_expensive');
-  expect(offered.value.status).toBe('pending');
-  expect(declined.value.status).toBe('pending');
+  await tabTo(panel, radios.first());
+  await panel.keyboard.press('ArrowDown');
+  await panel.keyboard.press('ArrowDown');
+  await expect(form.getByRole('radio', { name: 'Declined' })).toBeChecked();
+  await expect(submit).toBeDisabled();
+  const reason = form.getByRole('combobox', { name: /Reason/ });
+  await tabTo(panel, reason);
+  await panel.keyboard.press('ArrowDown');
+  await panel.keyboard.press('ArrowDown');
+  await expect(reason).toHaveValue('too_expensive');
+  await tabTo(panel, note);
+  await panel.keyboard.type('Would take it at half the price.');
+  await tabTo(panel, submit);
+  await panel.keyboard.press('Space');
+  await expect(recorded.locator('li').last()).toHaveText(/^Declined: (sending…|pending)/);
+  await expect(recorded.locator('li').last()).toHaveAttribute('data-outbox-status', 'pending');
 
   // The panel keeps what it showed, marked stale, and offers a retry.
   await crm.reload();
@@ -249,33 +284,39 @@ test('outcomes recorded while the backend is down are delivered once when it is 
   });
 
   await backend.start();
-  await panel.getByRole('button', { name: 'Retry' }).click();
+  const retry = panel.getByRole('button', { name: 'Retry' });
+  await tabTo(panel, retry);
+  await panel.keyboard.press('Enter');
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
-  const sentStatuses = async () => {
+  const statuses = async () => {
     const answer = (await panel.evaluate(() =>
       chrome.runtime.sendMessage({ type: 'get-outbox', decisionIds: undefined }),
-    )) as {
-      value: { idempotencyKey: string; status: string }[];
-    };
-    return answer.value
-      .filter((e) =>
-        [offered.value.idempotencyKey, declined.value.idempotencyKey].includes(e.idempotencyKey),
-      )
-      .map((e) => e.status);
+    )) as { value: { outcome: { decisionId: string }; status: string }[] };
+    return answer.value.filter((e) => e.outcome.decisionId === decisionId).map((e) => e.status);
   };
-  await expect.poll(sentStatuses, { timeout: 30_000 }).toEqual(['sent', 'sent']);
+  await expect.poll(statuses, { timeout: 30_000 }).toEqual(['sent', 'sent']);
 
-  // Each outcome stored once, although the outbox tried each of them several times.
-  const after = await backend.get(
-    `/v1/decisions?customerId=${customer?.customerId}`,
-    supervisorToken,
-  );
+  // Each outcome stored once, with its reason and its note, although the outbox tried the
+  // decline several times.
   const outcomes = (
-    after.body as { id: string; outcomes: { result: string; reason: string | null }[] }[]
+    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, supervisorToken))
+      .body as { id: string; outcomes: { id: string; result: string; reason: string | null }[] }[]
   ).find((d) => d.id === decisionId)?.outcomes;
   expect(outcomes?.map((o) => [o.result, o.reason]).sort()).toEqual([
+    ['accepted', null],
     ['declined', 'too_expensive'],
-    ['offered', null],
+  ]);
+  const notes = await backend.get('/v1/supervisor/notes?limit=500', backend.adminToken);
+  expect(notes.status).toBe(200);
+  const allNotes = notes.body as NoteRow[];
+  expect(
+    allNotes
+      .filter((row) => row.decisionId === decisionId)
+      .map((row) => [row.treatmentKey, row.result, row.note])
+      .sort(),
+  ).toEqual([
+    [nbaTarget.treatmentId, 'accepted', 'Happy to pay for priority support.'],
+    [nbaTarget.treatmentId, 'declined', 'Would take it at half the price.'],
   ]);
   await crm.close();
   await panel.close();

@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,39 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The real backend, driven through its CLI, with its own data folder and port. */
+export type Role = 'csr' | 'supervisor' | 'admin';
+
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Every CLI process loads the whole backend through tsx (several seconds on a busy machine),
+ * and a fresh embedded database runs initdb and all migrations. So the e2e migrates one data
+ * folder once per test worker with `loopdesk migrate` and copies it for each backend.
+ */
+const templateDataDir = join(tmpdir(), `loopdesk-e2e-template-${process.pid}`, 'data');
+let templateReady: Promise<void> | undefined;
+
+function migratedTemplate(): Promise<void> {
+  templateReady ??= (async () => {
+    if (existsSync(join(templateDataDir, 'pgdata'))) return;
+    await run(process.execPath, [cli, 'migrate'], {
+      env: { ...process.env, LOOPDESK_DATA_DIR: templateDataDir },
+      cwd: repoRoot,
+    });
+    process.once('exit', () =>
+      rmSync(join(templateDataDir, '..'), { recursive: true, force: true }),
+    );
+  })();
+  return templateReady;
+}
+
+/**
+ * The real backend, started through its CLI with its own data folder and port, seeded through
+ * its admin API with the admin token `serve` writes to `server.json`.
+ */
 export class Backend {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   private process: ChildProcess | null = null;
@@ -36,13 +68,22 @@ export class Backend {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  private get dbDir(): string {
+    return join(this.dataDir, 'data');
+  }
+
   private env() {
-    return { ...process.env, LOOPDESK_DATA_DIR: join(this.dataDir, 'data') };
+    return { ...process.env, LOOPDESK_DATA_DIR: this.dbDir };
   }
 
   async start(options: { seedDemo?: boolean } = {}): Promise<void> {
+    if (!existsSync(join(this.dbDir, 'pgdata'))) {
+      await migratedTemplate();
+      cpSync(templateDataDir, this.dbDir, { recursive: true });
+    }
     const args = [cli, 'serve', '--port', String(this.port), '--host', '127.0.0.1'];
     if (options.seedDemo) args.push('--seed-demo');
+    this.output = '';
     const child = spawn(process.execPath, args, {
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +92,7 @@ export class Backend {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`backend did not start:\n${this.output}`)),
-        90_000,
+        120_000,
       );
       const onData = (chunk: Buffer) => {
         this.output += chunk.toString();
@@ -78,6 +119,7 @@ export class Backend {
     await exited;
   }
 
+  /** Runs one `loopdesk` CLI command against this backend's data folder (slow: a process each). */
   async cli(...args: string[]): Promise<string> {
     const { stdout } = await run(process.execPath, [cli, ...args], {
       env: this.env(),
@@ -86,19 +128,70 @@ export class Backend {
     return stdout;
   }
 
+  /** The admin token the running server wrote for the CLI (`server.json`). */
+  get adminToken(): string {
+    const info = JSON.parse(readFileSync(join(this.dbDir, 'server.json'), 'utf8')) as {
+      cliToken: string;
+    };
+    return info.cliToken;
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<ApiAnswer<T>> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': contentType }),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json().catch(() => null)) as T };
+  }
+
+  /** An admin call that must succeed; a refusal fails the test with the server's problem. */
+  async admin<T = unknown>(method: string, path: string, body?: unknown, contentType?: string) {
+    const answer = await this.request<T>(method, path, this.adminToken, body, contentType);
+    if (answer.status >= 300) {
+      throw new Error(
+        `${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+      );
+    }
+    return answer.body;
+  }
+
+  /** Imports CSV rows through POST /v1/imports/:kind (all or nothing). */
   async importCsv(
-    kind: 'customers' | 'identities',
+    kind: 'customers' | 'identities' | 'transactions' | 'contacts',
     header: string,
     rows: string[][],
   ): Promise<void> {
-    const file = join(this.dataDir, `${kind}.csv`);
-    const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-    writeFileSync(file, [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n');
-    await this.cli('import', kind, file);
+    await this.admin('POST', `/v1/imports/${kind}`, csv(header, rows), 'text/csv');
   }
 
-  async createToken(agent: string): Promise<string> {
-    const output = (await this.cli('token', 'create', '--role', 'csr', '--name', agent))
+  /** The same import through the CLI, which hands the file to the running server. */
+  async importCsvThroughCli(
+    kind: 'customers' | 'identities',
+    header: string,
+    rows: string[][],
+  ): Promise<string> {
+    const file = join(this.dataDir, `${kind}.csv`);
+    writeFileSync(file, csv(header, rows));
+    return this.cli('import', kind, file);
+  }
+
+  async createToken(agent: string, role: Role = 'csr'): Promise<string> {
+    return (await this.admin<{ token: string }>('POST', '/v1/tokens', { role, name: agent })).token;
+  }
+
+  /** `loopdesk token create`, kept so the CLI's path through the running server stays tested. */
+  async createTokenThroughCli(agent: string, role: Role = 'csr'): Promise<string> {
+    const output = (await this.cli('token', 'create', '--role', role, '--name', agent))
       .trim()
       .split('\n');
     const token = output.at(-1)?.trim();
@@ -106,15 +199,17 @@ export class Backend {
     return token;
   }
 
-  async get(path: string, token: string): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.url}${path}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return { status: response.status, body: await response.json().catch(() => null) };
+  async get(path: string, token: string): Promise<ApiAnswer> {
+    return this.request('GET', path, token);
   }
 
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+function csv(header: string, rows: string[][]): string {
+  const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
 }

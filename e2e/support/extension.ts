@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requestTrackerOrigin } from './request-tracker.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
@@ -14,7 +15,12 @@ const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
  * resolves true at once. Built once per test worker into a temporary folder.
  */
 /** Self-hosted CRM origins the tests serve pages at (Request Tracker fixtures, a rule-adapter CRM). */
-export const selfHostedTestOrigins = ['https://rt.example.com/*', 'https://crm.example.net/*'];
+export const selfHostedTestOrigins = [
+  'https://rt.example.com/*',
+  'https://crm.example.net/*',
+  // The real Request Tracker that .ci/start-rt.sh runs (e2e/request-tracker.spec.ts).
+  `${requestTrackerOrigin()}/*`,
+];
 
 export function buildExtensionForTests(): string {
   const outDir = join(tmpdir(), `loopdesk-dist-e2e-${process.pid}`);

@@ -39,7 +39,7 @@ export async function seedFromFixtures(
     const customerId = existing ?? `E2E-${String(++n).padStart(3, '0')}`;
     const name = ref.displayName ?? `E2E Customer ${n}`;
     if (!existing) {
-      customers.push([customerId, name, ref.email ?? '']);
+      customers.push([customerId, name, ref.email ?? '', nbaTarget.plan]);
       if (ref.email) byEmail.set(ref.email, customerId);
     }
     if (ref.recordId)
@@ -51,8 +51,8 @@ export async function seedFromFixtures(
     });
   }
   const ambiguous = fixtures.find((f) => f.fixture === ambiguousFixture)?.expectedRef;
-  customers.push(['E2E-AMB-1', 'Robin Twin', 'robin.twin@example.com']);
-  customers.push(['E2E-AMB-2', 'Robin Twine', 'robin.twine@example.com']);
+  customers.push(['E2E-AMB-1', 'Robin Twin', 'robin.twin@example.com', '']);
+  customers.push(['E2E-AMB-2', 'Robin Twine', 'robin.twine@example.com', '']);
   identities.push([
     'E2E-AMB-1',
     'record',
@@ -67,10 +67,47 @@ export async function seedFromFixtures(
     ambiguous?.crm ?? '',
     ambiguous?.objectType ?? '',
   ]);
-  customers.push(['E2E-SPA', spaTarget.name, spaTarget.email]);
+  customers.push(['E2E-SPA', spaTarget.name, spaTarget.email, '']);
   identities.push(['E2E-SPA', 'record', spaTarget.recordId, 'salesforce', 'Contact']);
 
-  await backend.importCsv('customers', 'customer_id,name,email', customers);
+  await backend.importCsv('customers', 'customer_id,name,email,plan', customers);
   await backend.importCsv('identities', 'customer_id,kind,value,crm,object_type', identities);
   return byFixture;
+}
+
+/** The e2e's own next-best-action: offered to every fixture customer on the basic plan. */
+export const nbaTarget = {
+  plan: 'basic',
+  treatmentId: 'e2e-premium-upgrade',
+  treatmentName: 'Premium plan upgrade',
+  ruleName: 'On the basic plan',
+  /** The engine's reason line names the matched condition and the expected acceptance. */
+  reason: /plan: basic: about \d+% expected to accept/,
+};
+
+/**
+ * Stores one treatment and its eligibility rule through the admin API (PUT, as an admin would),
+ * with no control group so every decision shows its suggestion.
+ */
+export async function seedNextBestActions(backend: Backend): Promise<void> {
+  await backend.admin('PUT', `/v1/treatments/${nbaTarget.treatmentId}`, {
+    id: nbaTarget.treatmentId,
+    kind: 'up-sell',
+    name: nbaTarget.treatmentName,
+    script: 'You use the basic plan a lot; premium adds priority support for a small step up.',
+    businessValue: 300,
+    lever: 1,
+    active: true,
+    cooldownDays: 0,
+    maxContactsPer30Days: null,
+    prior: { propensity: 0.3, evidenceWeight: 10 },
+  });
+  await backend.admin('PUT', '/v1/rules/e2e-basic-plan', {
+    id: 'e2e-basic-plan',
+    treatmentId: nbaTarget.treatmentId,
+    name: nbaTarget.ruleName,
+    active: true,
+    conditions: [{ field: 'attribute', name: 'plan', equals: nbaTarget.plan }],
+  });
+  await backend.admin('PUT', '/v1/settings/nba', { controlShare: 0 });
 }

@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { Backend, freePort } from './support/backend.ts';
+import {
+  buildExtensionForTests,
+  configureThroughOptions,
+  launchWithExtension,
+  openPanelFor,
+  tabIdOf,
+  type LoadedExtension,
+} from './support/extension.ts';
+import { readRequestTrackerInfo } from './support/request-tracker.ts';
+import { nbaTarget, seedNextBestActions } from './support/seed.ts';
+
+// A helpdesk no one on the team wrote: Request Tracker 5 from Debian, started by .ci/start-rt.sh
+// with a requester and a ticket made through its REST API. Nothing here is a recorded page.
+const rt = readRequestTrackerInfo();
+const rtLabel = 'Request Tracker 5 (self-hosted)';
+
+let backend: Backend | undefined;
+let ext: LoadedExtension | undefined;
+
+test.afterAll(async () => {
+  await ext?.close();
+  await backend?.dispose();
+});
+
+test('the real RT ticket page shows its requester’s insights in the panel', async () => {
+  if ('missing' in rt) {
+    if (process.env.CI === 'true') throw new Error(`No Request Tracker to test: ${rt.missing}`);
+    test.skip(true, `No Request Tracker to test against: ${rt.missing}`);
+    return;
+  }
+  test.setTimeout(240_000);
+  const { info } = rt;
+  const dist = buildExtensionForTests();
+  backend = new Backend(await freePort());
+  await backend.start();
+  await backend.importCsv('customers', 'customer_id,name,email,phone,since,plan', [
+    ['E2E-RT-1', info.requester.name, info.requester.email, '', '2019-03-01', nbaTarget.plan],
+  ]);
+  await backend.importCsv('transactions', 'customer_id,occurred_at,amount,order_id', [
+    ['E2E-RT-1', '2025-06-02T10:00:00Z', '120.00', 'RT-ORD-1'],
+    ['E2E-RT-1', '2025-09-14T10:00:00Z', '80.50', 'RT-ORD-2'],
+  ]);
+  await seedNextBestActions(backend);
+  const token = await backend.createToken('e2e-rt-agent');
+
+  ext = await launchWithExtension(dist);
+  const rtOrigin = new URL(info.baseUrl).origin;
+  await configureThroughOptions(ext, {
+    backendUrl: backend.url,
+    token,
+    crms: [rtLabel],
+    selfHosted: { [rtLabel]: rtOrigin },
+  });
+
+  // Log in through RT's own form, as the CSR does every morning.
+  const page = await ext.context.newPage();
+  await page.goto(`${info.baseUrl}/`);
+  const login = page.locator('#login');
+  await login.locator('input[name="user"]').fill(info.user);
+  await login.locator('input[name="pass"]').fill(info.password);
+  await Promise.all([page.waitForLoadState('load'), login.locator('input[type="submit"]').click()]);
+  await expect(page.locator('#login')).toHaveCount(0);
+
+  await page.goto(`${info.baseUrl}/Ticket/Display.html?id=${info.ticketId}`);
+  await expect(page.locator('.ticket-info-people .requestors')).toContainText(info.requester.email);
+  const panel = await openPanelFor(ext, await tabIdOf(ext, page));
+  await expect(panel.getByRole('heading', { level: 1 })).toHaveText(info.requester.name);
+  await expect(panel.getByTestId('identity')).toContainText(info.requester.email);
+  await expect(panel.getByTestId('segment')).not.toBeEmpty();
+  await expect(panel.getByTestId('value')).not.toBeEmpty();
+  await expect(panel.getByRole('heading', { name: 'Next best actions' })).toBeVisible();
+  const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
+  await expect(action).toContainText(nbaTarget.reason);
+  await expect(
+    action.getByRole('form', { name: `Outcome for ${nbaTarget.treatmentName}` }),
+  ).toBeVisible();
+});
