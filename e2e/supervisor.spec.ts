@@ -66,11 +66,12 @@ test.beforeAll(async () => {
   const dist = buildExtensionForTests();
   backend = new Backend(await freePort());
   await backend.start({ seedDemo: true });
-  adminToken = (
-    JSON.parse(readFileSync(join(backend.dataDir, 'data', 'server.json'), 'utf8')) as {
-      token: string;
-    }
-  ).token;
+  const serverInfo = JSON.parse(
+    readFileSync(join(backend.dataDir, 'data', 'server.json'), 'utf8'),
+  ) as { cliToken: string; url: string };
+  expect(serverInfo.url).toBe(backend.url);
+  adminToken = serverInfo.cliToken;
+  expect((await api('GET', '/v1/whoami', adminToken)).body).toMatchObject({ role: 'admin' });
   const tokenFor = async (role: string, name: string) =>
     ((await api('POST', '/v1/tokens', adminToken, { role, name })).body as { token: string }).token;
   csrToken = await tokenFor('csr', csr);
@@ -80,7 +81,7 @@ test.beforeAll(async () => {
     supervisor: 'e2e-lead',
     teams: ['Support', 'Retention'],
   });
-  expect(teams.status).toBe(200);
+  expect(teams, JSON.stringify(teams.body)).toMatchObject({ status: 200 });
   // No control group for this test, so every decision shows its suggestions.
   await api('PUT', '/v1/settings/nba', adminToken, { controlShare: 0 });
 

@@ -100,11 +100,17 @@ export function offerStatusCte(params: Params, period: Period): string {
     GROUP BY o.decision_id, o.treatment_key)`;
 }
 
-/** A treatment's kind: the catalogue's, else what the decision stored. */
-export const treatmentKindJoin = (decisionId: string, treatmentKey: string) => `
-  LEFT JOIN treatments tr ON tr.key = ${treatmentKey}
-  LEFT JOIN decision_suggestions dk ON dk.decision_id = ${decisionId} AND dk.treatment_key = ${treatmentKey}`;
-export const treatmentKind = 'COALESCE(tr.kind, dk.kind)';
+/** Joins the catalogue (tr) for a treatment's kind. */
+export const treatmentKindJoin = (treatmentKey: string) =>
+  `LEFT JOIN treatments tr ON tr.key = ${treatmentKey}`;
+
+/**
+ * A treatment's kind: the catalogue's, else what the decision stored. COALESCE stops at the
+ * catalogue's kind, so the per-row lookup runs only for treatments missing from it.
+ */
+export const treatmentKind = (decisionId: string, treatmentKey: string) =>
+  `COALESCE(tr.kind, (SELECT dk.kind FROM decision_suggestions dk
+     WHERE dk.decision_id = ${decisionId} AND dk.treatment_key = ${treatmentKey}))`;
 
 /** At risk when the latest scores at or before the decision put churn in the medium or high band. */
 export function atRiskAt(customerId: string, time: string): string {

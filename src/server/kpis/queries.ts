@@ -80,10 +80,10 @@ export const serviceToSales: ShareQuery = async (db, filter) => {
       SELECT DISTINCT sc.id
       FROM decisions d
       JOIN outcomes o ON o.decision_id = d.id AND o.result = 'accepted'
-      ${treatmentKindJoin('o.decision_id', 'o.treatment_key')}
+      ${treatmentKindJoin('o.treatment_key')}
       JOIN contacts sc ON sc.customer_id = d.customer_id
         AND sc.started_at BETWEEN d.created_at - interval '4 hours' AND d.created_at + interval '1 hour'
-      WHERE ${treatmentKind} IN ('cross-sell', 'up-sell')
+      WHERE ${treatmentKind('o.decision_id', 'o.treatment_key')} IN ('cross-sell', 'up-sell')
         AND d.created_at >= ${p.add(filter.period.from)}::timestamptz - interval '1 hour'
         AND d.created_at < ${p.add(filter.period.to)}::timestamptz + interval '4 hours')
     SELECT ${c.group} AS grp, count(cv.id)::int AS num, count(*)::int AS den
@@ -116,8 +116,8 @@ export const crossUpSellRatio: ShareQuery = (db, filter) => {
     `WITH ${cte}
      SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
      FROM offer_status f JOIN decisions dd ON dd.id = f.decision_id ${d.joins}
-     ${treatmentKindJoin('f.decision_id', 'f.treatment_key')}
-     WHERE f.offered AND ${treatmentKind} IN ('cross-sell', 'up-sell') AND ${d.where} GROUP BY 1`,
+     ${treatmentKindJoin('f.treatment_key')}
+     WHERE f.offered AND ${treatmentKind('f.decision_id', 'f.treatment_key')} IN ('cross-sell', 'up-sell') AND ${d.where} GROUP BY 1`,
     p,
   );
 };
@@ -137,8 +137,8 @@ export const defectionSaves: ShareQuery = (db, filter) => {
        count(DISTINCT dd.customer_id) FILTER (WHERE f.accepted AND ${stillActive})::int AS num,
        count(DISTINCT dd.customer_id)::int AS den
      FROM offer_status f JOIN decisions dd ON dd.id = f.decision_id ${d.joins}
-     ${treatmentKindJoin('f.decision_id', 'f.treatment_key')}
-     WHERE f.offered AND ${treatmentKind} = 'retention'
+     ${treatmentKindJoin('f.treatment_key')}
+     WHERE f.offered AND ${treatmentKind('f.decision_id', 'f.treatment_key')} = 'retention'
        AND dd.created_at <= now() - interval '90 days'
        AND ${atRiskAt('dd.customer_id', 'dd.created_at')}
        AND ${d.where} GROUP BY 1`,
