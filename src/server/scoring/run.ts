@@ -27,7 +27,7 @@ export interface ScoringRunOptions extends ClvOptions {
   /**
    * The value models are fitted on all customers up to this many, else on a seeded random sample
    * of this size (the likelihood costs O(customers) per optimiser step; the scores still cover
-   * everyone). Default 50,000.
+   * everyone). Default 20,000.
    */
   fitSampleSize?: number;
   currency?: string;
@@ -61,7 +61,7 @@ export interface ScoringRunResult {
   };
 }
 
-export const defaultFitSampleSize = 50_000;
+export const defaultFitSampleSize = 20_000;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function checkAsOf(asOf: string): string {
