@@ -172,6 +172,13 @@ test('a supervisor reviews, filters, drills in, turns a treatment off, and sees 
   await page.getByRole('tab', { name: 'KPIs' }).click();
   const csat = page.locator('[data-kpi="csat"]');
   await expect(csat).toHaveAttribute('title', /rated 4 or 5/);
+  // Wait for both charts' data: the tables under them list agents and weeks.
+  await expect(
+    page.getByRole('table', { name: /KPIs by agent/ }).getByRole('button', { name: csr }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'KPIs by week' }).locator('tbody tr').first(),
+  ).toBeVisible();
   const charts = page.getByTestId('kpi-charts');
   await expect(charts.locator('.recharts-surface').first()).toBeVisible();
   await charts.screenshot({ path: testInfo.outputPath('kpi-charts.png') });

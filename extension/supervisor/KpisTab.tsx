@@ -200,28 +200,36 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
           </ResponsiveContainer>
         </figure>
       </div>
-      <DataTable
-        caption={`KPIs by ${compareBy} (click a name for the decisions behind it)`}
-        csvName={`kpis-by-${compareBy}`}
-        columns={columns}
-        rows={compared.data?.rows ?? []}
-        rowKey={(r) => r.group ?? '(none)'}
-      />
-      <DataTable
-        caption="KPIs by week"
-        csvName="kpis-by-week"
-        columns={columns.map((c, i) =>
-          i === 0
-            ? {
-                ...c,
-                label: 'week',
-                onCellClick: (r: KpiRow) => setDrill(drillFor('week', r.group)),
-              }
-            : c,
-        )}
-        rows={weekly.data?.rows ?? []}
-        rowKey={(r) => r.group ?? '(none)'}
-      />
+      {compared.data ? (
+        <DataTable
+          caption={`KPIs by ${compareBy} (click a name for the decisions behind it)`}
+          csvName={`kpis-by-${compareBy}`}
+          columns={columns}
+          rows={compared.data.rows}
+          rowKey={(r) => r.group ?? '(none)'}
+        />
+      ) : (
+        <p>Loading KPIs by {compareBy}…</p>
+      )}
+      {weekly.data ? (
+        <DataTable
+          caption="KPIs by week"
+          csvName="kpis-by-week"
+          columns={columns.map((c, i) =>
+            i === 0
+              ? {
+                  ...c,
+                  label: 'week',
+                  onCellClick: (r: KpiRow) => setDrill(drillFor('week', r.group)),
+                }
+              : c,
+          )}
+          rows={weekly.data.rows}
+          rowKey={(r) => r.group ?? '(none)'}
+        />
+      ) : (
+        <p>Loading KPIs by week…</p>
+      )}
     </>
   );
 }
