@@ -14,7 +14,7 @@ import { modelsOverview } from './models-store.ts';
 import { runScoring, type ScoringRunResult } from './run.ts';
 
 const cdnow = findDataset('cdnow/CDNOW_sample.txt');
-if (!cdnow.path && datasetsRequired) throw new Error(cdnow.reason);
+if (!cdnow.path && datasetsRequired) throw new Error(cdnow.reason ?? 'CDNOW missing');
 if (!cdnow.path) console.warn(`CDNOW scoring acceptance skipped: ${cdnow.reason}`);
 
 /** Within `share` (e.g. 0.005 for 0.5 %) of the published value. */
