@@ -41,7 +41,8 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
   beforeAll(async () => {
     db = await target.open();
     await seedKpiFixture(db);
-  });
+    // A loaded machine can take a while to start PGlite and migrate.
+  }, 180_000);
   afterAll(async () => db?.close());
 
   it('CSAT: surveyed contacts rated 4-5 (c1 5, c2 2, c3 4, c5 3, c6 4: 3 of 5)', async () => {

@@ -35,7 +35,8 @@ describe.each(testDatabases())('supervisor API on $name', (target) => {
     db = await target.open();
     ({ app, auth } = await appWithTokens(db));
     await seedKpiFixture(db);
-  });
+    // A loaded machine can take a while to start PGlite and migrate.
+  }, 180_000);
   afterAll(async () => {
     await app?.close();
     await db?.close();
