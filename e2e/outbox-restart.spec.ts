@@ -1,8 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { Backend, freePort } from './support/backend.ts';
+import { expect, test } from './support/fixtures.ts';
 import {
-  buildExtensionForTests,
   configureThroughOptions,
   crmFixtures,
   launchWithExtension,
@@ -16,21 +14,19 @@ import { seedFromFixtures } from './support/seed.ts';
 const fixtures = crmFixtures();
 const zendeskUser = fixtures.find((f) => f.fixture === 'zendesk.user.html');
 
-let backend: Backend;
 let ext: LoadedExtension | undefined;
 let profileDir: string | undefined;
 
 test.afterAll(async () => {
   await ext?.close();
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  await backend?.dispose();
 });
 
-test('an outcome recorded with the backend down survives a browser restart and is stored once', async () => {
+test('an outcome recorded with the backend down survives a browser restart and is stored once', async ({
+  backend,
+  extensionDist: dist,
+}) => {
   test.setTimeout(300_000);
-  const dist = buildExtensionForTests();
-  backend = new Backend(await freePort());
-  await backend.start();
   const seeded = await seedFromFixtures(backend, fixtures);
   const customer = seeded.get('zendesk.user.html');
   const token = await backend.createToken('e2e-restart-agent');

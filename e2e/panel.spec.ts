@@ -1,7 +1,7 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { Backend, freePort } from './support/backend.ts';
+import type { Locator, Page } from '@playwright/test';
+import type { Backend } from './support/backend.ts';
+import { expect, test } from './support/fixtures.ts';
 import {
-  buildExtensionForTests,
   configureThroughOptions,
   crmFixtures,
   launchWithExtension,
@@ -41,17 +41,15 @@ let seeded: Map<string, SeededCustomer>;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ backend: shared, extensionDist }) => {
   test.setTimeout(240_000);
-  const dist = buildExtensionForTests();
-  backend = new Backend(await freePort());
-  await backend.start();
+  backend = shared;
   seeded = await seedFromFixtures(backend, fixtures);
   await seedNextBestActions(backend);
   // The one CLI call of this suite: `token create` hands over to the running server.
   token = await backend.createTokenThroughCli('e2e-agent');
   supervisorToken = await backend.createToken('e2e-lead', 'supervisor');
-  ext = await launchWithExtension(dist);
+  ext = await launchWithExtension(extensionDist);
   await serveFixtures(ext.context, fixtures);
   await configureThroughOptions(ext, {
     backendUrl: backend.url,
@@ -63,7 +61,6 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await ext?.close();
-  await backend?.dispose();
 });
 
 async function openCrm(url: string): Promise<{ crm: Page; panel: Page }> {

@@ -1,9 +1,9 @@
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Backend, freePort } from './support/backend.ts';
+import type { Backend } from './support/backend.ts';
+import { expect, test } from './support/fixtures.ts';
 import {
-  buildExtensionForTests,
   configureThroughOptions,
   crmFixtures,
   launchWithExtension,
@@ -27,11 +27,9 @@ let seeded: Map<string, SeededCustomer>;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ backend: shared, extensionDist: dist }) => {
   test.setTimeout(240_000);
-  const dist = buildExtensionForTests();
-  backend = new Backend(await freePort());
-  await backend.start();
+  backend = shared;
   seeded = await seedFromFixtures(backend, fixtures);
   const token = await backend.createToken('e2e-panel-agent');
   ext = await launchWithExtension(dist, [
@@ -52,7 +50,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await cdp?.close();
   await ext?.close();
-  await backend?.dispose();
 });
 
 async function findSidePanel(): Promise<Page> {

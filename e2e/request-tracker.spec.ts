@@ -1,7 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { Backend, freePort } from './support/backend.ts';
+import { expect, test } from './support/fixtures.ts';
 import {
-  buildExtensionForTests,
   configureThroughOptions,
   launchWithExtension,
   openPanelFor,
@@ -16,15 +14,16 @@ import { nbaTarget, seedNextBestActions } from './support/seed.ts';
 const rt = readRequestTrackerInfo();
 const rtLabel = 'Request Tracker 5 (self-hosted)';
 
-let backend: Backend | undefined;
 let ext: LoadedExtension | undefined;
 
 test.afterAll(async () => {
   await ext?.close();
-  await backend?.dispose();
 });
 
-test('the real RT ticket page shows its requester’s insights in the panel', async () => {
+test('the real RT ticket page shows its requester’s insights in the panel', async ({
+  backend,
+  extensionDist: dist,
+}) => {
   if ('missing' in rt) {
     if (process.env.CI === 'true') throw new Error(`No Request Tracker to test: ${rt.missing}`);
     test.skip(true, `No Request Tracker to test against: ${rt.missing}`);
@@ -32,9 +31,6 @@ test('the real RT ticket page shows its requester’s insights in the panel', as
   }
   test.setTimeout(240_000);
   const { info } = rt;
-  const dist = buildExtensionForTests();
-  backend = new Backend(await freePort());
-  await backend.start();
   await backend.importCsv('customers', 'customer_id,name,email,phone,since,plan', [
     ['E2E-RT-1', info.requester.name, info.requester.email, '', '2019-03-01', nbaTarget.plan],
   ]);

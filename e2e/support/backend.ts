@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,28 +32,6 @@ export interface ApiAnswer<T = unknown> {
 }
 
 /**
- * Every CLI process loads the whole backend through tsx (several seconds on a busy machine),
- * and a fresh embedded database runs initdb and all migrations. So the e2e migrates one data
- * folder once per test worker with `loopdesk migrate` and copies it for each backend.
- */
-const templateDataDir = join(tmpdir(), `loopdesk-e2e-template-${process.pid}`, 'data');
-let templateReady: Promise<void> | undefined;
-
-function migratedTemplate(): Promise<void> {
-  templateReady ??= (async () => {
-    if (existsSync(join(templateDataDir, 'pgdata'))) return;
-    await run(process.execPath, [cli, 'migrate'], {
-      env: { ...process.env, LOOPDESK_DATA_DIR: templateDataDir },
-      cwd: repoRoot,
-    });
-    process.once('exit', () =>
-      rmSync(join(templateDataDir, '..'), { recursive: true, force: true }),
-    );
-  })();
-  return templateReady;
-}
-
-/**
  * The real backend, started through its CLI with its own data folder and port, seeded through
  * its admin API with the admin token `serve` writes to `server.json`.
  */
@@ -77,10 +55,6 @@ export class Backend {
   }
 
   async start(options: { seedDemo?: boolean } = {}): Promise<void> {
-    if (!existsSync(join(this.dbDir, 'pgdata'))) {
-      await migratedTemplate();
-      cpSync(templateDataDir, this.dbDir, { recursive: true });
-    }
     const args = [cli, 'serve', '--port', String(this.port), '--host', '127.0.0.1'];
     if (options.seedDemo) args.push('--seed-demo');
     this.output = '';
