@@ -1,7 +1,31 @@
 import type { CrmAdapter, CustomerRef } from './crm/types.ts';
 import type { Message } from '../messaging/protocol.ts';
+import { contentWorkMeasure } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
+
+/**
+ * Benchmark builds only (VITE_LOOPDESK_CONTENT_TIMING=1 at build time): every callback the
+ * detector runs on the page's main thread is recorded as a User Timing measure, which the page's
+ * performance timeline shows to bench/extension-content-cost.bench.ts. In other builds the
+ * flag is a constant false and the minifier drops the wrapper.
+ */
+const recordTiming = import.meta.env.VITE_LOOPDESK_CONTENT_TIMING === '1';
+
+function timed<Args extends unknown[]>(
+  label: string,
+  callback: (...args: Args) => void,
+): (...args: Args) => void {
+  if (!recordTiming) return callback;
+  return (...args) => {
+    const start = performance.now();
+    try {
+      callback(...args);
+    } finally {
+      performance.measure(contentWorkMeasure, { start, end: performance.now(), detail: label });
+    }
+  };
+}
 const MAIN_REGION = 'main, [role="main"]';
 
 export interface DetectorOptions {
@@ -63,7 +87,7 @@ export function startDetector(options: DetectorOptions): Detector {
   let observedTitle: Element | null = null;
   let observedMain: Element | null = null;
 
-  const observer = new MutationObserver(() => schedule());
+  const observer = new MutationObserver(timed('mutation', () => schedule()));
 
   function observeRegions() {
     const title = doc.querySelector('title');
@@ -80,7 +104,8 @@ export function startDetector(options: DetectorOptions): Detector {
     if (main) observer.observe(main, { childList: true, subtree: true });
   }
 
-  function report(ref: CustomerRef | null, key: string) {
+  // Nested inside 'check': its share of the check's time (the benchmark does not add it again).
+  const report = timed('report', (ref: CustomerRef | null, key: string) => {
     const message: Message<'customer-detected'> = {
       type: 'customer-detected',
       ref,
@@ -100,9 +125,9 @@ export function startDetector(options: DetectorOptions): Detector {
     } catch (error) {
       fail(error);
     }
-  }
+  });
 
-  function check() {
+  const check = timed('check', () => {
     if (stopped) return;
     timer = undefined;
     let url: URL;
@@ -118,21 +143,22 @@ export function startDetector(options: DetectorOptions): Detector {
     if (key === lastKey) return;
     lastKey = key;
     report(ref, key);
-  }
+  });
 
   function schedule() {
     if (stopped || timer !== undefined) return;
     timer = setTimeout(check, CHECK_DELAY_MS);
   }
+  const onNavigation = timed('navigation', schedule);
 
-  const onPageShow = (event: PageTransitionEvent) => {
+  const onPageShow = timed('pageshow', (event: PageTransitionEvent) => {
     // Back/forward cache restore: the worker may have dropped this tab's customer meanwhile.
     if (event.persisted) lastKey = undefined;
     schedule();
-  };
+  });
   const navigation = (win as Window & { navigation?: EventTarget }).navigation;
-  navigation?.addEventListener('navigatesuccess', schedule);
-  win.addEventListener('popstate', schedule);
+  navigation?.addEventListener('navigatesuccess', onNavigation);
+  win.addEventListener('popstate', onNavigation);
   win.addEventListener('pageshow', onPageShow);
 
   function stop() {
@@ -140,8 +166,8 @@ export function startDetector(options: DetectorOptions): Detector {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
     observer.disconnect();
-    navigation?.removeEventListener('navigatesuccess', schedule);
-    win.removeEventListener('popstate', schedule);
+    navigation?.removeEventListener('navigatesuccess', onNavigation);
+    win.removeEventListener('popstate', onNavigation);
     win.removeEventListener('pageshow', onPageShow);
   }
 

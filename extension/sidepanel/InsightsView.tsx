@@ -1,14 +1,28 @@
+import { useLayoutEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { Insights } from '../../src/contract/insights.ts';
 import type { PanelApi } from './api.ts';
 import { money, percent, tenure, when, words } from './format.ts';
 import { OutcomeForm } from './OutcomeForm.tsx';
+import { insightsShownMark } from '../shared/timing-marks.ts';
 
 function identityLine(customerRef: CustomerRef | null, insights: Insights): string {
   if (customerRef?.recordId)
     return `${customerRef.crm} ${customerRef.objectType} ${customerRef.recordId}`;
   return insights.customer.email ?? insights.customer.phone ?? `customer ${insights.customer.id}`;
+}
+
+/**
+ * Marks the moment a customer's insights are in the DOM (a User Timing mark, read by
+ * bench/extension-time-to-insight.bench.ts); the panel's behaviour does not depend on it.
+ */
+function markInsightsShown(customerId: string, decisionId: string): void {
+  try {
+    performance.mark(insightsShownMark, { detail: { customerId, decisionId } });
+  } catch {
+    // User Timing unavailable: nothing to mark
+  }
 }
 
 /** The customer's insights; every value is rendered as text, never as HTML. */
@@ -27,8 +41,9 @@ export function InsightsView({
     queryKey: ['outbox', decision.id],
     queryFn: () => api.getOutbox([decision.id]),
   });
+  useLayoutEffect(() => markInsightsShown(customer.id, decision.id), [customer.id, decision.id]);
   return (
-    <article aria-labelledby="customer-name">
+    <article aria-labelledby="customer-name" data-insights-shown={customer.id}>
       <h1 id="customer-name">{customer.name ?? customer.email ?? 'Unnamed customer'}</h1>
       <p className="calm" data-testid="identity">
         {identityLine(customerRef, insights)}

@@ -1,0 +1,195 @@
+/**
+ * Time to insight (issue 2): from a navigation in the CRM tab to the side panel showing that
+ * customer's insights, in real Chromium with the built extension and the real backend on this
+ * machine (loopback only).
+ * The CRM is the bundled demo CRM (`serve --seed-demo`, 2,000 generated customers), whose
+ * "Next customer" link navigates in place (fetch, swap <main>, pushState). The clock starts when
+ * the page changes its URL (history.pushState, hooked in the page) and stops at the panel's
+ * `loopdesk:insights-shown` mark for that customer (set when the insights are in the DOM); both
+ * are read as performance.timeOrigin + startTime, one machine clock.
+ * Uncached: each navigation goes to a customer the panel has not shown. Cached: walking back
+ * ("Previous customer") over the same customers, which the panel's query cache holds.
+ * Beside them: the bare HTTP round trip of the same GET /v1/insights (Node fetch, keep-alive,
+ * same token), so the extension's own share shows as a ratio.
+ * Goal: p95 < 100 ms uncached, < 30 ms cached.
+ *   npx tsx bench/extension-time-to-insight.bench.ts   (BENCH_NAVIGATIONS, default 50)
+ */
+import type { Page } from '@playwright/test';
+import { Backend, freePort } from '../e2e/support/backend.ts';
+import {
+  buildExtensionForTests,
+  configureThroughOptions,
+  launchWithExtension,
+  openPanelFor,
+  tabIdOf,
+  type LoadedExtension,
+} from '../e2e/support/extension.ts';
+import { insightsShownMark } from '../extension/shared/timing-marks.ts';
+import { median, note, percentile, printFigure } from './lib/stats.ts';
+
+const NAVIGATIONS = Number(process.env.BENCH_NAVIGATIONS ?? 50);
+const WARMUP = 5;
+const DEMO_CRM_LABEL = 'LoopDesk demo CRM';
+
+function summary(samples: number[]): { p50_ms: number; p95_ms: number; max_ms: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50_ms: median(samples),
+    p95_ms: percentile(sorted, 0.95),
+    max_ms: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+/** Records, in the CRM page's main world, the epoch time of every URL change it makes. */
+async function hookNavigations(crm: Page): Promise<void> {
+  await crm.addInitScript(() => {
+    const times: number[] = [];
+    (window as unknown as { __benchNavigations: number[] }).__benchNavigations = times;
+    const push = history.pushState.bind(history);
+    history.pushState = (...args: Parameters<History['pushState']>) => {
+      times.push(performance.timeOrigin + performance.now());
+      push(...args);
+    };
+  });
+}
+
+function customerIdOf(href: string): string {
+  return decodeURIComponent(href.split('/').filter(Boolean).at(-1) ?? '');
+}
+
+async function navigationCount(crm: Page): Promise<number> {
+  return crm.evaluate(
+    () => (window as unknown as { __benchNavigations: number[] }).__benchNavigations.length,
+  );
+}
+
+/** Clicks a demo-CRM link and returns ms from its URL change to the panel's insights mark. */
+async function navigateAndTime(
+  crm: Page,
+  panel: Page,
+  link: 'Next customer' | 'Previous customer',
+): Promise<{ ms: number; customerId: string }> {
+  const anchor = crm.getByRole('link', { name: link, exact: true });
+  const customerId = customerIdOf((await anchor.getAttribute('href')) ?? '');
+  const before = await navigationCount(crm);
+  await anchor.click();
+  await crm.waitForFunction(
+    (count) =>
+      (window as unknown as { __benchNavigations: number[] }).__benchNavigations.length > count,
+    before,
+    { polling: 5 },
+  );
+  const navigatedAt = await crm.evaluate(
+    () => (window as unknown as { __benchNavigations: number[] }).__benchNavigations.at(-1) ?? 0,
+  );
+  const shownAt = await panel.waitForFunction(
+    ([mark, id, after]) => {
+      const entry = performance
+        .getEntriesByName(mark as string, 'mark')
+        .find(
+          (e) =>
+            (e as PerformanceMark).detail?.customerId === id &&
+            performance.timeOrigin + e.startTime >= (after as number),
+        );
+      return entry ? performance.timeOrigin + entry.startTime : null;
+    },
+    [insightsShownMark, customerId, navigatedAt] as const,
+    { timeout: 10_000, polling: 5 },
+  );
+  return { ms: ((await shownAt.jsonValue()) as number) - navigatedAt, customerId };
+}
+
+async function timeHttp(backend: Backend, token: string, customerIds: string[]): Promise<number[]> {
+  const samples: number[] = [];
+  for (const [index, id] of [...customerIds.slice(0, WARMUP), ...customerIds].entries()) {
+    const url = `${backend.url}/v1/insights?crm=demo&type=customer&id=${encodeURIComponent(id)}`;
+    const started = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    await response.json();
+    const elapsed = performance.now() - started;
+    if (!response.ok) throw new Error(`insights for ${id}: HTTP ${response.status}`);
+    if (index >= WARMUP) samples.push(elapsed);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  note('building the extension, starting the backend with the demo data and Chromium…');
+  delete process.env.VITE_LOOPDESK_CONTENT_TIMING;
+  const dist = buildExtensionForTests();
+  const backend = new Backend(await freePort());
+  let ext: LoadedExtension | undefined;
+  try {
+    await backend.start({ seedDemo: true });
+    const token = await backend.createToken('bench-agent');
+    ext = await launchWithExtension(dist);
+    await configureThroughOptions(ext, {
+      backendUrl: backend.url,
+      token,
+      crms: [DEMO_CRM_LABEL],
+      selfHosted: { [DEMO_CRM_LABEL]: backend.url },
+    });
+
+    const crm = await ext.context.newPage();
+    await hookNavigations(crm);
+    await crm.goto(`${backend.url}/demo`);
+    const first = await crm.locator('a[href^="/demo/customers/"]').first().getAttribute('href');
+    await crm.goto(`${backend.url}${first}`);
+    const panel = await openPanelFor(ext, await tabIdOf(ext, crm));
+    await panel
+      .locator(`article[data-insights-shown="${customerIdOf(first ?? '')}"]`)
+      .waitFor({ timeout: 30_000 });
+
+    note(`${NAVIGATIONS + WARMUP} navigations to customers not shown before…`);
+    const uncached: number[] = [];
+    const visited: string[] = [];
+    for (let i = 0; i < NAVIGATIONS + WARMUP; i++) {
+      const { ms, customerId } = await navigateAndTime(crm, panel, 'Next customer');
+      visited.push(customerId);
+      if (i >= WARMUP) uncached.push(ms);
+      if (i % 20 === 0) note(`  ${i}: ${ms.toFixed(1)} ms`);
+    }
+    note(`${NAVIGATIONS} navigations back over the same customers (panel cache)…`);
+    const cached: number[] = [];
+    for (let i = 0; i < NAVIGATIONS; i++) {
+      cached.push((await navigateAndTime(crm, panel, 'Previous customer')).ms);
+      if (i % 20 === 0) note(`  ${i}: ${cached.at(-1)!.toFixed(1)} ms`);
+    }
+
+    note('bare HTTP round trips of the same insights requests…');
+    const http = await timeHttp(backend, token, visited.slice(WARMUP));
+
+    const uncachedFigures = summary(uncached);
+    const cachedFigures = summary(cached);
+    const httpFigures = summary(http);
+    printFigure('extension.time_to_insight.uncached', {
+      navigations: uncached.length,
+      ...uncachedFigures,
+      goal_p95_ms: 100,
+    });
+    printFigure('extension.time_to_insight.cached', {
+      navigations: cached.length,
+      ...cachedFigures,
+      goal_p95_ms: 30,
+    });
+    printFigure('extension.time_to_insight.bare_http', {
+      requests: http.length,
+      ...httpFigures,
+    });
+    printFigure('extension.time_to_insight.overhead', {
+      uncached_over_http_p50: uncachedFigures.p50_ms / httpFigures.p50_ms,
+      uncached_over_http_p95: uncachedFigures.p95_ms / httpFigures.p95_ms,
+      uncached_minus_http_p50_ms: uncachedFigures.p50_ms - httpFigures.p50_ms,
+    });
+  } finally {
+    await ext?.close();
+    await backend.dispose();
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error('extension-time-to-insight: gave up after 5 minutes');
+  process.exit(1);
+}, 5 * 60_000);
+watchdog.unref();
+await main();
