@@ -17,7 +17,6 @@ import {
 import { byteCounter, type ImportFormat } from './import/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 import { registerScoringCommands } from './scoring/cli-commands.ts';
-import { closeOnSignals, startServer } from './serve.ts';
 
 /** A failure the user can act on: printed as one line, exit code 1, no stack. */
 class CliError extends Error {}
@@ -163,6 +162,8 @@ export function buildCli(): Command {
     .option('--seed-demo', 'load the generated demo data set into an empty database', false)
     .action(async (options: { port: number; host: string; seedDemo: boolean }) => {
       const config = readConfig();
+      // Loaded here so that the other commands start without compiling the whole app.
+      const { closeOnSignals, startServer } = await import('./serve.ts');
       const server = await startServer({ config, ...options });
       closeOnSignals(server);
       if (server.seed?.seeded) {
