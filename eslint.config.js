@@ -5,7 +5,7 @@ import globals from 'globals';
 
 // Contexts meet only through messaging: each extension context may import the shared
 // protocol (extension/messaging) and the API contract (src/contract), never another context.
-const contexts = ['background', 'content', 'sidepanel', 'options'];
+const contexts = ['background', 'content', 'sidepanel', 'options', 'supervisor'];
 const contextBoundaries = contexts.map((context) => ({
   files: [`extension/${context}/**/*.{ts,tsx}`],
   rules: {

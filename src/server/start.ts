@@ -39,6 +39,11 @@ try {
   const server = await startServer({ config, port, host: 'localhost', seedDemo: true });
   closeOnSignals(server);
   const tokens = await demoTokens(server.db, path.join(config.dataDir, 'start-tokens.json'));
+  // The demo supervisor oversees every demo team, so the workspace shows data at once.
+  await server.db.query(
+    `INSERT INTO supervisor_teams (supervisor, team_id)
+     SELECT 'Demo Supervisor', id FROM teams ON CONFLICT DO NOTHING`,
+  );
   const dist = path.resolve('dist');
   process.stdout.write(`
 LoopDesk is running.
