@@ -69,15 +69,22 @@ async function navigateAndTime(
   panel: Page,
   link: 'Next customer' | 'Previous customer',
 ): Promise<{ ms: number; customerId: string }> {
-  const anchor = crm.getByRole('link', { name: link, exact: true });
-  const customerId = customerIdOf((await anchor.getAttribute('href')) ?? '');
   const before = await navigationCount(crm);
-  await anchor.click();
+  // Clicked inside the page: Playwright's actionability checks would add seconds per step.
+  const href = await crm.evaluate((name) => {
+    const anchor = [...document.querySelectorAll<HTMLAnchorElement>('a[data-spa]')].find(
+      (a) => a.textContent?.trim() === name,
+    );
+    anchor?.click();
+    return anchor?.getAttribute('href') ?? null;
+  }, link);
+  if (!href) throw new Error(`no "${link}" link on ${crm.url()}`);
+  const customerId = customerIdOf(href);
   await crm.waitForFunction(
     (count) =>
       (window as unknown as { __benchNavigations: number[] }).__benchNavigations.length > count,
     before,
-    { polling: 5 },
+    { polling: 5, timeout: 5_000 },
   );
   const navigatedAt = await crm.evaluate(
     () => (window as unknown as { __benchNavigations: number[] }).__benchNavigations.at(-1) ?? 0,
@@ -94,7 +101,7 @@ async function navigateAndTime(
       return entry ? performance.timeOrigin + entry.startTime : null;
     },
     [insightsShownMark, customerId, navigatedAt] as const,
-    { timeout: 10_000, polling: 5 },
+    { timeout: 5_000, polling: 5 },
   );
   return { ms: ((await shownAt.jsonValue()) as number) - navigatedAt, customerId };
 }
@@ -140,46 +147,53 @@ async function main(): Promise<void> {
       .locator(`article[data-insights-shown="${customerIdOf(first ?? '')}"]`)
       .waitFor({ timeout: 30_000 });
 
+    // Each pass stops early (and says so) rather than overrun the bench's 5-minute bound.
+    const passDeadline = (seconds: number) => Date.now() + seconds * 1000;
     note(`${NAVIGATIONS + WARMUP} navigations to customers not shown before…`);
     const uncached: number[] = [];
     const visited: string[] = [];
-    for (let i = 0; i < NAVIGATIONS + WARMUP; i++) {
+    let deadline = passDeadline(70);
+    for (let i = 0; i < NAVIGATIONS + WARMUP && Date.now() < deadline; i++) {
       const { ms, customerId } = await navigateAndTime(crm, panel, 'Next customer');
       visited.push(customerId);
       if (i >= WARMUP) uncached.push(ms);
       if (i % 20 === 0) note(`  ${i}: ${ms.toFixed(1)} ms`);
     }
-    note(`${NAVIGATIONS} navigations back over the same customers (panel cache)…`);
-    const cached: number[] = [];
-    for (let i = 0; i < NAVIGATIONS; i++) {
-      cached.push((await navigateAndTime(crm, panel, 'Previous customer')).ms);
-      if (i % 20 === 0) note(`  ${i}: ${cached.at(-1)!.toFixed(1)} ms`);
-    }
-
-    note('bare HTTP round trips of the same insights requests…');
-    const http = await timeHttp(backend, token, visited.slice(WARMUP));
-
     const uncachedFigures = summary(uncached);
-    const cachedFigures = summary(cached);
-    const httpFigures = summary(http);
     printFigure('extension.time_to_insight.uncached', {
       navigations: uncached.length,
       ...uncachedFigures,
       goal_p95_ms: 100,
     });
-    printFigure('extension.time_to_insight.cached', {
-      navigations: cached.length,
-      ...cachedFigures,
-      goal_p95_ms: 30,
-    });
+
+    note('bare HTTP round trips of the same insights requests…');
+    const httpFigures = summary(await timeHttp(backend, token, visited.slice(WARMUP)));
     printFigure('extension.time_to_insight.bare_http', {
-      requests: http.length,
+      requests: visited.length - WARMUP,
       ...httpFigures,
     });
     printFigure('extension.time_to_insight.overhead', {
       uncached_over_http_p50: uncachedFigures.p50_ms / httpFigures.p50_ms,
       uncached_over_http_p95: uncachedFigures.p95_ms / httpFigures.p95_ms,
       uncached_minus_http_p50_ms: uncachedFigures.p50_ms - httpFigures.p50_ms,
+    });
+
+    note(`navigations back over the same customers (panel cache)…`);
+    const cached: number[] = [];
+    deadline = passDeadline(50);
+    for (let i = 0; i < visited.length - 1 && i < NAVIGATIONS && Date.now() < deadline; i++) {
+      try {
+        cached.push((await navigateAndTime(crm, panel, 'Previous customer')).ms);
+      } catch (error) {
+        note(`  cached navigation ${i} failed: ${String(error).split('\n')[0]}`);
+        break;
+      }
+      if (i % 20 === 0) note(`  ${i}: ${cached.at(-1)!.toFixed(1)} ms`);
+    }
+    printFigure('extension.time_to_insight.cached', {
+      navigations: cached.length,
+      ...summary(cached),
+      goal_p95_ms: 30,
     });
   } finally {
     await ext?.close();
