@@ -28,6 +28,15 @@ describe('side panel states', () => {
     expect(fake.state.optionsOpened).toBe(1);
   });
 
+  it('opens the supervisor workspace from the footer', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Ana Lima');
+    expect(fake.state.supervisorOpened).toBe(0);
+    await click(buttonNamed(rendered, 'Supervisor workspace'));
+    expect(fake.state.supervisorOpened).toBe(1);
+  });
+
   it('stays calm on a page with no customer', async () => {
     const fake = fakeApi();
     fake.state.customers.set(7, null);

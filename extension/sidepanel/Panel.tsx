@@ -234,5 +234,14 @@ export function Panel({ api }: { api: PanelApi }) {
         </Calm>
       );
   }
-  return <main data-tab-id={tabId ?? ''}>{content}</main>;
+  return (
+    <>
+      <main data-tab-id={tabId ?? ''}>{content}</main>
+      <footer className="panel-footer">
+        <button type="button" className="link" onClick={() => api.openSupervisorWorkspace()}>
+          Supervisor workspace
+        </button>
+      </footer>
+    </>
+  );
 }

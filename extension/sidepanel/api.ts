@@ -23,6 +23,8 @@ export interface PanelApi {
   flushOutbox(): Promise<OutboxEntryView[]>;
   onOutboxChanged(listener: () => void): () => void;
   openOptions(): void;
+  /** The full-page supervisor workspace (its API refuses CSR tokens with a clear message). */
+  openSupervisorWorkspace(): void;
 }
 
 /** What the page showed, as an insights query; null when it identifies nobody. */
@@ -83,5 +85,7 @@ export function chromePanelApi(location: Location = window.location): PanelApi {
     flushOutbox: () => sendMessage('flush-outbox', {}),
     onOutboxChanged: (listener) => listenToBroadcasts({ 'outbox-changed': () => listener() }),
     openOptions: () => void chrome.runtime.openOptionsPage(),
+    openSupervisorWorkspace: () =>
+      void chrome.tabs.create({ url: chrome.runtime.getURL('extension/supervisor/index.html') }),
   };
 }

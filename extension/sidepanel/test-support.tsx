@@ -89,6 +89,7 @@ export function fakeApi() {
     insightsCalls: [] as unknown[],
     flushes: 0,
     optionsOpened: 0,
+    supervisorOpened: 0,
   };
   let followTab: (tabId: number | null) => void = () => {};
   let tabChanged: (tabId: number, customer: TabCustomer | null) => void = () => {};
@@ -140,6 +141,9 @@ export function fakeApi() {
     },
     openOptions: () => {
       state.optionsOpened++;
+    },
+    openSupervisorWorkspace: () => {
+      state.supervisorOpened++;
     },
   };
   return {
