@@ -1,3 +1,4 @@
+import { segmentNames } from '../src/contract/insights.ts';
 import { expect, test } from './support/fixtures.ts';
 import {
   configureThroughOptions,
@@ -42,6 +43,8 @@ test('the real RT ticket page shows its requester’s insights in the panel', as
     ['E2E-RT-1', '2025-09-14T10:00:00Z', '80.50', 'RT-ORD-2'],
   ]);
   await seedNextBestActions(backend);
+  // Score everyone now, as the nightly `loopdesk score` would, so the panel shows real scores.
+  await backend.admin('POST', '/v1/scoring/runs', {});
   const token = await backend.createToken('e2e-rt-agent');
 
   ext = await launchWithExtension(dist);
@@ -67,12 +70,15 @@ test('the real RT ticket page shows its requester’s insights in the panel', as
   const panel = await openPanelFor(ext, await tabIdOf(ext, page));
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(info.requester.name);
   await expect(panel.getByTestId('identity')).toContainText(info.requester.email);
-  await expect(panel.getByTestId('segment')).not.toBeEmpty();
-  await expect(panel.getByTestId('value')).not.toBeEmpty();
+  await expect(panel.getByTestId('segment')).toContainText(new RegExp(segmentNames.join('|')));
+  await expect(panel.getByTestId('value')).toContainText(/CLV, (Bronze|Silver|Gold|Platinum) tier/);
   await expect(panel.getByRole('heading', { name: 'Next best actions' })).toBeVisible();
   const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
   await expect(action).toContainText(nbaTarget.reason);
   await expect(
     action.getByRole('form', { name: `Outcome for ${nbaTarget.treatmentName}` }),
   ).toBeVisible();
+  // Kept as a test artifact: what a CSR sees beside a real RT ticket (the README's screenshot).
+  await panel.setViewportSize({ width: 420, height: 1000 });
+  await panel.screenshot({ path: test.info().outputPath('panel-rt-ticket.png'), fullPage: true });
 });

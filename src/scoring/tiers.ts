@@ -30,6 +30,9 @@ export function valueTierThresholds(
 }
 
 export function valueTier(clv: number, thresholds: ValueTierThresholds): ValueTier {
+  // No expected value is never a top tier, even when most customers tie at zero and the
+  // quantile thresholds collapse onto it.
+  if (!(clv > 0)) return 'bronze';
   if (clv >= thresholds.platinum) return 'platinum';
   if (clv >= thresholds.gold) return 'gold';
   if (clv >= thresholds.silver) return 'silver';

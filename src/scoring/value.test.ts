@@ -176,4 +176,10 @@ describe('scoreCustomers', () => {
     expect(models.gammaGamma).toBeNull();
     expect(models.asOf).toBe('1997-09-30');
   });
+
+  test('puts customers with no expected value in the bronze tier even when thresholds collapse', () => {
+    const thresholds = valueTierThresholds([0, 0, 0, 0, 0, 0, 0, 0, 0, 12]);
+    expect(valueTier(0, thresholds)).toBe('bronze');
+    expect(valueTier(12, thresholds)).toBe('platinum');
+  });
 });
