@@ -96,6 +96,35 @@ describe('startDetector', () => {
     expect(send.mock.calls[1]?.[0].url).toBe('http://localhost:3000/demo/customers/C2');
   });
 
+  it('reports a record named in the new URL the moment the navigation lands', () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    start();
+    history.pushState(null, '', '/demo/customers/C2');
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    // No timer has run: the record id came from the URL, so it is reported at once.
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+  });
+
+  it('waits for the page before reporting a customer read from a DOM that may be stale', async () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    document.body.innerHTML =
+      '<main data-demo-page="ticket" data-ticket-id="101"><section class="requester">' +
+      '<span data-field="email">old@example.com</span></section></main>';
+    history.replaceState(null, '', '/demo/tickets/101');
+    start();
+    history.pushState(null, '', '/demo/tickets/102');
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    // The requester still on the page belongs to the previous ticket: nothing yet.
+    expect(sentRefs().map((ref) => ref?.email)).toEqual(['old@example.com']);
+    document.body.innerHTML =
+      '<main data-demo-page="ticket" data-ticket-id="102"><section class="requester">' +
+      '<span data-field="email">new@example.com</span></section></main>';
+    await settle();
+    expect(sentRefs().map((ref) => ref?.email)).toEqual(['old@example.com', 'new@example.com']);
+  });
+
   it('follows popstate (back/forward)', async () => {
     start();
     history.pushState(null, '', '/demo/customers/C3');

@@ -68,6 +68,17 @@ export function detectCustomer(
   return null;
 }
 
+/** True when the record id can be read in the URL itself (path, query or encoded parameter). */
+export function recordIdInUrl(recordId: string, url: URL): boolean {
+  let href = url.href;
+  try {
+    href = decodeURIComponent(href);
+  } catch {
+    // A malformed escape: compare against the raw URL.
+  }
+  return href.toLowerCase().includes(recordId.toLowerCase());
+}
+
 function isContextInvalidated(error: unknown): boolean {
   return /context invalidated/i.test(String((error as Error | undefined)?.message ?? error));
 }
@@ -127,9 +138,12 @@ export function startDetector(options: DetectorOptions): Detector {
     }
   });
 
-  const check = timed('check', () => {
-    if (stopped) return;
-    timer = undefined;
+  /**
+   * Detects and reports a change. With `urlConfirmedOnly`, used the moment a navigation lands,
+   * it reports only a customer whose record id is in the new URL: the DOM may still show the
+   * previous record, so anything read from the page waits for the delayed check.
+   */
+  function detectAndReport(urlConfirmedOnly: boolean) {
     let url: URL;
     try {
       url = new URL(win.location.href);
@@ -139,17 +153,28 @@ export function startDetector(options: DetectorOptions): Detector {
     const ref = detectCustomer(options.adapters(), url, doc);
     observeRegions();
     if (ref === undefined) return;
+    if (urlConfirmedOnly && !(ref?.recordId && recordIdInUrl(ref.recordId, url))) return;
     const key = JSON.stringify(ref);
     if (key === lastKey) return;
     lastKey = key;
     report(ref, key);
+  }
+
+  const check = timed('check', () => {
+    if (stopped) return;
+    timer = undefined;
+    detectAndReport(false);
   });
 
   function schedule() {
     if (stopped || timer !== undefined) return;
     timer = setTimeout(check, CHECK_DELAY_MS);
   }
-  const onNavigation = timed('navigation', schedule);
+  const onNavigation = timed('navigation', () => {
+    if (stopped) return;
+    detectAndReport(true);
+    schedule();
+  });
 
   const onPageShow = timed('pageshow', (event: PageTransitionEvent) => {
     // Back/forward cache restore: the worker may have dropped this tab's customer meanwhile.
