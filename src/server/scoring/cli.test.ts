@@ -1,29 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoopdesk as loopdesk } from '../testing/cli-process.ts';
 import { datasetsRequired, findDataset } from '../../../bench/scoring-datasets.ts';
 
-const bin = path.resolve(import.meta.dirname, '../../../bin/loopdesk.mjs');
 const telco = findDataset('telco-churn/train.csv');
 if (!telco.path && datasetsRequired) throw new Error(telco.reason ?? 'Telco missing');
 if (!telco.path) console.warn(`churn CLI tests skipped: ${telco.reason}`);
-
-function loopdesk(dataDir: string, args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // Each command is a fresh Node process opening PGlite: slow on a busy machine.
 describe.runIf(telco.path)('loopdesk churn and models commands', { timeout: 300_000 }, () => {
