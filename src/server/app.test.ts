@@ -29,7 +29,12 @@ describe.each(testDatabases())('API on $name', (target) => {
     await importText(
       db,
       'identities',
-      'customer_id,kind,value,crm,object_type\nC1,record,001ABC,Salesforce,Account\n',
+      [
+        'customer_id,kind,value,crm,object_type',
+        'C1,record,001ABC,Salesforce,Account',
+        // A report export's 15-character form of the id the Lightning URL shows as 0035g00000KlMnOAAV.
+        'C1,record,0035g00000KlMnO,Salesforce,Contact',
+      ].join('\n'),
     );
     await importText(db, 'transactions', 'customer_id,occurred_at,amount\nC1,2024-01-10,20\n');
   });
@@ -70,6 +75,17 @@ describe.each(testDatabases())('API on $name', (target) => {
     ).toContain('email');
     const docs = await app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
+  });
+
+  it('finds a Salesforce record imported with its 15-character id by any form of its 18-character id', async () => {
+    for (const id of ['0035g00000KlMnOAAV', '0035G00000KLMNOAAV', '0035g00000KlMnO']) {
+      const response = await insights(`crm=salesforce&type=contact&id=${id}`);
+      expect(response.statusCode, id).toBe(200);
+      expect(insightsSchema.parse(response.json()).customer.id).toBe('C1');
+    }
+    expect((await insights('crm=salesforce&type=contact&id=0035g00000klmnoAAA')).statusCode).toBe(
+      404,
+    );
   });
 
   it('resolves a CRM record to the whole payload, valid against the contract, and stores the decision', async () => {

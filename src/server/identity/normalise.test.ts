@@ -18,6 +18,10 @@ describe('identity normalisation', () => {
     expect(normalisePhone('020 7946 0958', 'GB')).toBe('+442079460958');
   });
 
+  it('stores a Salesforce record id in its 18-character form whichever form came in', () => {
+    expect(normaliseRecordId(' 0015g00000AbCdE ', 'salesforce')).toBe('0015g00000AbCdEAAV');
+  });
+
   it('refuses what is not a phone number', () => {
     expect(normalisePhone('call me maybe', 'US')).toBeNull();
     expect(normalisePhone('123', 'US')).toBeNull();
@@ -25,6 +29,9 @@ describe('identity normalisation', () => {
 
   it('matches CRM names case-insensitively but keeps record ids as the CRM wrote them', () => {
     expect(normaliseCrmName(' Salesforce ')).toBe('salesforce');
-    expect(normaliseRecordId(' 001Ab00000XyZ ')).toBe('001Ab00000XyZ');
+    expect(normaliseRecordId(' 001Ab00000XyZ ', 'zendesk')).toBe('001Ab00000XyZ');
+    expect(normaliseRecordId(' 001Ab00000XyZ ', 'zendesk')).not.toBe(
+      normaliseRecordId('001ab00000xyz', 'zendesk'),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { canonicalRecordId } from './record-ids.ts';
 
 export type IdentityKind = 'record' | 'email' | 'phone';
 
@@ -27,7 +28,11 @@ export function normaliseCrmName(raw: string): string {
   return raw.trim().toLowerCase();
 }
 
-/** Record ids are the CRM's own and may be case-sensitive (Salesforce), so only trimmed. */
-export function normaliseRecordId(raw: string): string {
-  return raw.trim();
+/**
+ * Record ids are the CRM's own and may be case-sensitive (Salesforce), so they are only trimmed,
+ * apart from CRMs that write one record's id in several forms (see record-ids.ts). `crm` is the
+ * normalised CRM name.
+ */
+export function normaliseRecordId(raw: string, crm: string): string {
+  return canonicalRecordId(crm, raw.trim());
 }

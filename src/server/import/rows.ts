@@ -193,7 +193,7 @@ export function rowSchemas(settings: RowSettings) {
         }
         value = phone;
       } else {
-        value = normaliseRecordId(row.value);
+        value = normaliseRecordId(row.value, normaliseCrmName(row.crm!));
       }
       const isRecord = row.kind === 'record';
       return {

@@ -33,7 +33,7 @@ export async function resolveCustomer(
 ): Promise<Resolution> {
   const crm = query.crm && query.id ? normaliseCrmName(query.crm) : null;
   const objectType = crm && query.type ? normaliseCrmName(query.type) : null;
-  const recordId = crm && query.id ? normaliseRecordId(query.id) : null;
+  const recordId = crm && query.id ? normaliseRecordId(query.id, crm) : null;
   const email = query.email ? normaliseEmail(query.email) : null;
   const phone = query.phone ? normalisePhone(query.phone, phoneRegion) : null;
   if (!recordId && !email && !phone) {
