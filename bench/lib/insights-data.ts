@@ -4,9 +4,12 @@ import type { Queryable } from '../../src/server/db/db.ts';
 export const benchCrm = 'salesforce';
 export const benchObjectType = 'contact';
 
-/** The CRM record id of generated customer n (1-based). */
+/**
+ * The CRM record id of generated customer n (1-based), in Salesforce's 18-character form as
+ * identities store it: the 15 characters are digits, so the case checksum is 'AAA'.
+ */
 export function recordIdOf(n: number): string {
-  return `003${String(n).padStart(12, '0')}`;
+  return `003${String(n).padStart(12, '0')}AAA`;
 }
 
 const sqlList = (values: readonly string[]) =>
@@ -26,7 +29,7 @@ export async function generateCustomers(db: Queryable, customers: number): Promi
     FROM generate_series(1, ${customers}) g;
     INSERT INTO identities (customer_id, kind, crm, object_type, value)
     SELECT id, 'record', '${benchCrm}', '${benchObjectType}',
-      '003' || lpad(substr(customer_id, 2), 12, '0') FROM customers;
+      '003' || lpad(substr(customer_id, 2), 12, '0') || 'AAA' FROM customers;
     INSERT INTO identities (customer_id, kind, value) SELECT id, 'email', email FROM customers;
     INSERT INTO identities (customer_id, kind, value) SELECT id, 'phone', phone FROM customers;
     INSERT INTO score_snapshots (customer_id, segment, recency_score, frequency_score,

@@ -14,7 +14,11 @@ import { benchDatabaseUrl } from './postgres.ts';
 
 async function openBenchDb(): Promise<Db> {
   if (process.env.BENCH_DB === 'pglite') return openPglite(process.env.BENCH_PGLITE_DIR!);
-  return openPostgres(benchDatabaseUrl, { schema: process.env.BENCH_SCHEMA! });
+  // The pool size the server would use (LOOPDESK_PG_POOL_SIZE), so runs can compare sizes.
+  return openPostgres(benchDatabaseUrl, {
+    schema: process.env.BENCH_SCHEMA!,
+    max: readConfig(process.env).pgPoolSize,
+  });
 }
 
 const db = await openBenchDb();

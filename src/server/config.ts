@@ -17,7 +17,11 @@ export interface ServerConfig {
    * database (a local trial), off by default on PostgreSQL (production); LOOPDESK_DEMO_CRM=1|0 decides.
    */
   demoCrm: boolean;
+  /** Connections in the PostgreSQL pool (LOOPDESK_PG_POOL_SIZE, default 10). */
+  pgPoolSize: number;
 }
+
+export const defaultPgPoolSize = 10;
 
 export const extensionOrigin = 'chrome-extension://kcnllmemnaglhjkdheagojnldmcafcmh';
 
@@ -26,6 +30,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (!Number.isFinite(rateLimit) || rateLimit <= 0) {
     throw new Error(
       `LOOPDESK_RATE_LIMIT must be a positive number, got "${env.LOOPDESK_RATE_LIMIT}"`,
+    );
+  }
+  const poolSize = Number(env.LOOPDESK_PG_POOL_SIZE ?? defaultPgPoolSize);
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new Error(
+      `LOOPDESK_PG_POOL_SIZE must be a whole number of connections, at least 1, got "${env.LOOPDESK_PG_POOL_SIZE}"`,
     );
   }
   return {
@@ -41,5 +51,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demoCrm: env.LOOPDESK_DEMO_CRM
       ? ['1', 'true', 'yes', 'on'].includes(env.LOOPDESK_DEMO_CRM.toLowerCase())
       : !env.DATABASE_URL,
+    pgPoolSize: poolSize,
   };
 }

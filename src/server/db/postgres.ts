@@ -1,10 +1,18 @@
 import pg from 'pg';
+import { defaultPgPoolSize } from '../config.ts';
 import type { Db, Queryable } from './db.ts';
+import { StatementNames } from './statement-names.ts';
 
 export interface PostgresOptions {
   /** Schema to put first on the search_path of every connection (tests use one per file). */
   schema?: string;
+  /** Connections in the pool (LOOPDESK_PG_POOL_SIZE); 10 by default. */
   max?: number;
+  /**
+   * Prepare statements the pool runs repeatedly (default true): see StatementNames. Only
+   * parameterised statements outside transactions are prepared.
+   */
+  prepare?: boolean;
 }
 
 export async function openPostgres(
@@ -13,14 +21,18 @@ export async function openPostgres(
 ): Promise<Db> {
   const pool = new pg.Pool({
     connectionString,
-    max: options.max ?? 10,
+    max: options.max ?? defaultPgPoolSize,
     ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
   });
   // Fail at start with the driver's message rather than on the first request.
   const probe = await pool.connect();
   probe.release();
+  const names = options.prepare === false ? null : new StatementNames();
   const query: Queryable['query'] = async <T>(sql: string, params: unknown[] = []) => {
-    const result = await pool.query(sql, params);
+    const name = params.length > 0 ? names?.nameFor(sql) : undefined;
+    const result = name
+      ? await pool.query({ name, text: sql, values: params })
+      : await pool.query(sql, params);
     return { rows: result.rows as T[] };
   };
   return {

@@ -8,7 +8,7 @@ export type CustomerProfile = Omit<Insights, 'nextBestActions' | 'decision' | 'r
   attributes: Record<string, unknown>;
 };
 
-type ProfileRow = {
+export type ProfileRow = {
   customer_id: string;
   name: string | null;
   email: string | null;
@@ -59,14 +59,11 @@ export const recentContactLimit = 5;
 const iso = (value: string | Date) => new Date(value).toISOString();
 const dayMs = 86_400_000;
 
-/** One query: customer, identities, latest score snapshot and the last contacts. */
-export async function loadCustomerProfile(
-  db: Queryable,
-  customerKey: string,
-  now = new Date(),
-): Promise<CustomerProfile | null> {
-  const { rows } = await db.query<ProfileRow>(
-    `SELECT c.customer_id, c.name, c.email, c.phone, c.attributes,
+/**
+ * The profile's columns for the customers row aliased `c`: identities, latest score snapshot and
+ * the last contacts as JSON, so one row carries the whole profile.
+ */
+export const profileColumnsSql = `c.customer_id, c.name, c.email, c.phone, c.attributes,
        LEAST(c.since, (SELECT min(t.occurred_at)::date FROM transactions t WHERE t.customer_id = c.id))::text AS since,
        (SELECT COALESCE(json_agg(json_build_object('kind', i.kind, 'crm', i.crm,
            'objectType', i.object_type, 'value', i.value) ORDER BY i.id), '[]'::json)
@@ -82,12 +79,24 @@ export async function loadCustomerProfile(
             a.name AS agent
           FROM contacts x LEFT JOIN agents a ON a.id = x.agent_id
           WHERE x.customer_id = c.id ORDER BY x.started_at DESC LIMIT ${recentContactLimit}) k
-       ) AS contacts
-     FROM customers c WHERE c.id = $1`,
+       ) AS contacts`;
+
+/** One query: customer, identities, latest score snapshot and the last contacts. */
+export async function loadCustomerProfile(
+  db: Queryable,
+  customerKey: string,
+  now = new Date(),
+): Promise<CustomerProfile | null> {
+  const { rows } = await db.query<ProfileRow>(
+    `SELECT ${profileColumnsSql} FROM customers c WHERE c.id = $1`,
     [customerKey],
   );
   const row = rows[0];
-  if (!row) return null;
+  return row ? profileFromRow(row, customerKey, now) : null;
+}
+
+/** The profile from a row of `profileColumnsSql`. */
+export function profileFromRow(row: ProfileRow, customerKey: string, now: Date): CustomerProfile {
   const since = row.since ? new Date(`${String(row.since).slice(0, 10)}T00:00:00Z`) : null;
   const score = row.score;
   return {

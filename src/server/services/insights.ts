@@ -1,59 +1,62 @@
 import type { Insights, InsightsQuery } from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
 import { ambiguousCustomer, HttpProblem } from '../http/problem.ts';
-import { loadCustomerProfile } from './customer-profile.ts';
+import { lookupCustomerProfile } from './customer-lookup.ts';
 import type { DecisionMaker } from './decide.ts';
-import { resolveCustomer } from './resolve-customer.ts';
+import { DecisionWriter } from './decision-writer.ts';
 
 export interface InsightsDeps {
   db: Db;
   decide: DecisionMaker;
   phoneRegion: string;
+  /** Where decisions are stored; one per database, shared by every request (group commit). */
+  decisions?: DecisionWriter;
+}
+
+const writers = new WeakMap<Db, DecisionWriter>();
+
+function decisionWriterOf(deps: InsightsDeps): DecisionWriter {
+  if (deps.decisions) return deps.decisions;
+  let writer = writers.get(deps.db);
+  if (!writer) {
+    writer = new DecisionWriter(deps.db);
+    writers.set(deps.db, writer);
+  }
+  return writer;
 }
 
 /**
  * The panel's whole payload from what the page showed. Every answer is a decision: it is
- * stored (with its audit entry, in the same statement) so outcomes can attach to it.
+ * stored with its audit entry (in one statement, possibly with other requests' decisions)
+ * before the answer leaves, so outcomes can attach to it.
  */
 export async function getInsights(
   deps: InsightsDeps,
   query: InsightsQuery,
   agent: string,
 ): Promise<Insights> {
-  const resolution = await resolveCustomer(deps.db, query, deps.phoneRegion);
+  const resolution = await lookupCustomerProfile(deps.db, query, deps.phoneRegion);
   if (resolution.status === 'unknown') {
     throw new HttpProblem(404, 'Unknown customer', resolution.detail);
   }
   if (resolution.status === 'ambiguous') throw ambiguousCustomer(resolution.candidates);
-  const profile = await loadCustomerProfile(deps.db, resolution.customerKey);
-  if (!profile) throw new HttpProblem(404, 'Unknown customer', 'The customer was just removed.');
+  const { profile } = resolution;
   const context = query.context ?? null;
   const plan = await deps.decide(deps.db, { profile, agent, context });
-  const { rows } = await deps.db.query<{ id: string }>(
-    `WITH decision AS (
-       INSERT INTO decisions (customer_id, agent, context, control_group, no_action_reason,
-         suggestions, routing, rule_version, model_versions, segment, no_action_code)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12) RETURNING id
-     ), logged AS (
-       INSERT INTO audit_log (actor, action, target, details)
-       SELECT $2, 'decision.create', id::text, $10 FROM decision
-     )
-     SELECT id::text AS id FROM decision`,
-    [
-      profile.customerKey,
-      agent,
-      context,
-      plan.controlGroup,
-      plan.noActionReason,
-      JSON.stringify(plan.suggestions),
-      JSON.stringify(plan.routing),
-      plan.ruleVersion,
-      JSON.stringify(plan.modelVersions),
-      JSON.stringify({ customerId: profile.customer.id, context }),
-      plan.segment ?? null,
-      plan.noActionCode ?? null,
-    ],
-  );
+  const decisionId = await decisionWriterOf(deps).write({
+    customerKey: profile.customerKey,
+    agent,
+    context,
+    controlGroup: plan.controlGroup,
+    noActionReason: plan.noActionReason,
+    noActionCode: plan.noActionCode ?? null,
+    segment: plan.segment ?? null,
+    suggestions: JSON.stringify(plan.suggestions),
+    routing: JSON.stringify(plan.routing),
+    modelVersions: JSON.stringify(plan.modelVersions),
+    ruleVersion: plan.ruleVersion,
+    auditDetails: JSON.stringify({ customerId: profile.customer.id, context }),
+  });
   return {
     customer: profile.customer,
     segment: profile.segment,
@@ -61,7 +64,7 @@ export async function getInsights(
     churn: profile.churn,
     nextBestActions: plan.nextBestActions,
     decision: {
-      id: rows[0]!.id,
+      id: decisionId,
       controlGroup: plan.controlGroup,
       noActionReason: plan.noActionReason,
     },
