@@ -2,8 +2,10 @@
  * KPI queries at scale on PostgreSQL: 10,000,000 contacts and 1,000,000 outcomes generated in
  * SQL in schema kpi_bench of KPI_BENCH_URL (default the local loopdesk_bench database), then
  * each KPI query timed (median of 5 runs) for a 30-day period, overall and by week, agent, team
- * and segment. The data is kept and reused while the generator version matches
- * (KPI_BENCH_REGENERATE=1 forces a rebuild). Prints `kpi.<name>[.by_<group>] median_ms=...`.
+ * and segment, then the treatment review and the coaching report. The data is kept and reused
+ * while the generator version matches (KPI_BENCH_REGENERATE=1 forces a rebuild); kept data is
+ * brought up to date by running the pending migrations on it (their time is printed as
+ * `kpi.upgrade`). Prints `kpi.<name>[.by_<group>] median_ms=...`.
  */
 import pg from 'pg';
 import type { KpiGrouping } from '../src/contract/supervisor.ts';
@@ -12,6 +14,7 @@ import { migrate } from '../src/server/db/migrate.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
 import type { KpiFilter } from '../src/server/kpis/filters.ts';
 import { shareQueries, uplift } from '../src/server/kpis/queries.ts';
+import { coachingReport } from '../src/server/supervisor/coaching.ts';
 import { reviewTreatments } from '../src/server/supervisor/treatment-review.ts';
 
 const url =
@@ -163,8 +166,16 @@ async function prepared(): Promise<Db> {
   }
   await admin.end();
   const db = await openPostgres(url, { schema, max: 2 });
+  // On kept data this upgrades it in place (new tables are filled from what is there).
+  const migrateStarted = performance.now();
+  const applied = await migrate(db);
+  if (applied.length > 0) {
+    const seconds = (performance.now() - migrateStarted) / 1000;
+    console.log(
+      `kpi.upgrade migrations=${applied.join('+')} seconds=${seconds.toFixed(1)} on=${fresh ? 'empty' : 'kept_data'}`,
+    );
+  }
   if (fresh) {
-    await migrate(db);
     await db.exec(
       `CREATE TABLE bench_meta (version text, complete boolean NOT NULL DEFAULT false);
        INSERT INTO bench_meta (version) VALUES ('${generatorVersion}')`,
@@ -221,7 +232,13 @@ try {
     }
   }
   const reviewMs = await median(() => reviewTreatments(db, { period, teamIds: null }));
+  results.push(['treatment_review', reviewMs]);
   console.log(`kpi.treatment_review median_ms=${reviewMs.toFixed(1)}`);
+  const coachingMs = await median(() =>
+    coachingReport(db, { period, teamIds: null }, { minCount: 30, margin: 0.05 }),
+  );
+  results.push(['coaching', coachingMs]);
+  console.log(`kpi.coaching median_ms=${coachingMs.toFixed(1)}`);
   const over = results.filter(([, ms]) => ms >= 500).map(([name]) => name);
   console.log(
     `kpi.summary over_500ms=${over.length} of=${results.length} skipped=${skipped.length}`,

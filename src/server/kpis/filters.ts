@@ -1,5 +1,5 @@
 import type { KpiGrouping } from '../../contract/supervisor.ts';
-import { Params, segmentOf, weekOf, type Period } from '../supervisor/sql.ts';
+import { Params, segmentJoin, weekOf, type Period } from '../supervisor/sql.ts';
 
 /** What every KPI query is narrowed by. */
 export interface KpiFilter {
@@ -18,6 +18,16 @@ interface Columns {
   time: string;
 }
 
+/** The customer's current segment, from the customer_segments join (alias cs). */
+const currentSegment = 'cs.segment';
+
+/** Whether the query needs the customer's current segment (grouped or narrowed by it). */
+export const needsSegment = (filter: KpiFilter) => filter.groupBy === 'segment' || !!filter.segment;
+
+/** The segment join when the filter needs it, else nothing (it costs a lookup per row). */
+export const segmentJoinFor = (filter: KpiFilter, customerId: string) =>
+  needsSegment(filter) ? segmentJoin(customerId) : '';
+
 export function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): string {
   switch (groupBy) {
     case 'agent':
@@ -25,7 +35,7 @@ export function groupExpression(groupBy: KpiGrouping | undefined, columns: Colum
     case 'team':
       return columns.teamName;
     case 'segment':
-      return segmentOf(columns.customerId);
+      return currentSegment;
     case 'week':
       return weekOf(columns.time);
     default:
@@ -37,17 +47,16 @@ export function groupExpression(groupBy: KpiGrouping | undefined, columns: Colum
 export function scopeConditions(
   params: Params,
   filter: KpiFilter,
-  columns: Pick<Columns, 'teamId' | 'customerId'>,
+  columns: Pick<Columns, 'teamId'>,
 ): string {
   let sql = '';
   if (filter.teamIds !== null)
     sql += ` AND ${columns.teamId} = ANY(${params.add(filter.teamIds)}::bigint[])`;
-  if (filter.segment)
-    sql += ` AND ${segmentOf(columns.customerId)} = ${params.add(filter.segment)}`;
+  if (filter.segment) sql += ` AND ${currentSegment} = ${params.add(filter.segment)}`;
   return sql;
 }
 
-/** Contacts in the period, with their agent (a) and team (t). */
+/** Contacts in the period, with their agent (a), team (t) and, when needed, segment (cs). */
 export function contactsInPeriod(params: Params, filter: KpiFilter) {
   const columns: Columns = {
     agentName: 'a.name',
@@ -57,14 +66,15 @@ export function contactsInPeriod(params: Params, filter: KpiFilter) {
     time: 'c.started_at',
   };
   const from = `contacts c LEFT JOIN agents a ON a.id = c.agent_id
-    LEFT JOIN teams t ON t.id = COALESCE(c.team_id, a.team_id)`;
+    LEFT JOIN teams t ON t.id = COALESCE(c.team_id, a.team_id)
+    ${segmentJoinFor(filter, 'c.customer_id')}`;
   const where = `c.started_at >= ${params.add(filter.period.from)} AND c.started_at < ${params.add(filter.period.to)}${scopeConditions(params, filter, columns)}`;
   return { from, where, group: groupExpression(filter.groupBy, columns) };
 }
 
 /**
- * Rows of `table alias` carrying agent (name), customer_id and created_at (decisions or
- * decision_suggestions) in the period, with agent (a) and team (t).
+ * Rows of `table alias` carrying agent (name), customer_id and created_at (decision_suggestions,
+ * offer_status) in the period, with agent (a), team (t) and, when needed, segment (cs).
  */
 export function decisionsInPeriod(params: Params, filter: KpiFilter, alias: string) {
   const columns: Columns = {
@@ -74,43 +84,29 @@ export function decisionsInPeriod(params: Params, filter: KpiFilter, alias: stri
     customerId: `${alias}.customer_id`,
     time: `${alias}.created_at`,
   };
-  const joins = `LEFT JOIN agents a ON a.name = ${alias}.agent LEFT JOIN teams t ON t.id = a.team_id`;
+  const joins = `LEFT JOIN agents a ON a.name = ${alias}.agent LEFT JOIN teams t ON t.id = a.team_id
+    ${segmentJoinFor(filter, `${alias}.customer_id`)}`;
   const where = `${alias}.created_at >= ${params.add(filter.period.from)} AND ${alias}.created_at < ${params.add(filter.period.to)}${scopeConditions(params, filter, columns)}`;
   return { joins, where, group: groupExpression(filter.groupBy, columns) };
 }
 
 /**
- * One row per decision and treatment with outcomes recorded, for decisions in the period:
- * offered when any outcome says offered, accepted or declined; declined only if never accepted.
+ * Joins offer_status (f, one row per decision and treatment with outcomes, kept by trigger from
+ * outcomes: migration 040) to shown suggestions (ds) of decisions in the period. The period on f
+ * repeats the one on ds (f copies the decision's time) so only that range of f is read.
  */
-export function offerStatusCte(params: Params, period: Period): string {
-  return `offer_status AS (
-    SELECT o.decision_id, o.treatment_key,
-      bool_or(o.result IN ('offered', 'accepted', 'declined')) AS offered,
-      bool_or(o.result = 'accepted') AS accepted,
-      bool_or(o.result = 'declined') AND NOT bool_or(o.result = 'accepted') AS declined,
-      bool_or(o.result = 'not_offered') AND NOT bool_or(o.result IN ('offered', 'accepted', 'declined')) AS not_offered,
-      (array_agg(o.reason ORDER BY o.occurred_at DESC) FILTER (WHERE o.result = 'declined'))[1] AS decline_reason,
-      (array_agg(o.note ORDER BY o.occurred_at DESC) FILTER (WHERE o.note IS NOT NULL))[1] AS note,
-      min(o.occurred_at) FILTER (WHERE o.result = 'accepted') AS accepted_at,
-      max(o.occurred_at) AS last_at
-    FROM decisions od JOIN outcomes o ON o.decision_id = od.id
-    WHERE od.created_at >= ${params.add(period.from)} AND od.created_at < ${params.add(period.to)}
-      AND o.treatment_key IS NOT NULL
-    GROUP BY o.decision_id, o.treatment_key)`;
+export function offerStatusJoin(params: Params, period: Period): string {
+  return `LEFT JOIN offer_status f ON f.decision_id = ds.decision_id
+    AND f.treatment_key = ds.treatment_key
+    AND f.created_at >= ${params.add(period.from)} AND f.created_at < ${params.add(period.to)}`;
 }
 
 /** Joins the catalogue (tr) for a treatment's kind. */
 export const treatmentKindJoin = (treatmentKey: string) =>
   `LEFT JOIN treatments tr ON tr.key = ${treatmentKey}`;
 
-/**
- * A treatment's kind: the catalogue's, else what the decision stored. COALESCE stops at the
- * catalogue's kind, so the per-row lookup runs only for treatments missing from it.
- */
-export const treatmentKind = (decisionId: string, treatmentKey: string) =>
-  `COALESCE(tr.kind, (SELECT dk.kind FROM decision_suggestions dk
-     WHERE dk.decision_id = ${decisionId} AND dk.treatment_key = ${treatmentKey}))`;
+/** A treatment's kind: the catalogue's, else the one the decision stored with the suggestion. */
+export const treatmentKind = (suggestedKind: string) => `COALESCE(tr.kind, ${suggestedKind})`;
 
 /** At risk when the latest scores at or before the decision put churn in the medium or high band. */
 export function atRiskAt(customerId: string, time: string): string {

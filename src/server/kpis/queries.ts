@@ -6,7 +6,7 @@ import {
   atRiskAt,
   contactsInPeriod,
   decisionsInPeriod,
-  offerStatusCte,
+  offerStatusJoin,
   treatmentKind,
   treatmentKindJoin,
   type KpiFilter,
@@ -73,19 +73,21 @@ const serviceContact = `(c.reason IS NULL OR c.reason NOT ILIKE '%sale%')`;
 export const serviceToSales: ShareQuery = async (db, filter) => {
   const p = new Params();
   const c = contactsInPeriod(p, filter);
-  // Start from accepted sales offers (few) and find their contact, rather than probing for an
-  // offer behind every contact (many).
+  const from = p.add(filter.period.from);
+  const to = p.add(filter.period.to);
+  // Accepted sales offers (few) from 1 hour before the period to 4 hours after it, matched to
+  // the period's contacts of the same customer that started 4 hours before to 1 hour after.
   const sql = `
-    WITH converted AS (
+    WITH sales AS (
+      SELECT f.customer_id, f.created_at FROM offer_status f ${treatmentKindJoin('f.treatment_key')}
+      WHERE f.accepted AND ${treatmentKind('f.suggested_kind')} IN ('cross-sell', 'up-sell')
+        AND f.created_at >= ${from}::timestamptz - interval '1 hour'
+        AND f.created_at < ${to}::timestamptz + interval '4 hours'),
+    converted AS (
       SELECT DISTINCT sc.id
-      FROM decisions d
-      JOIN outcomes o ON o.decision_id = d.id AND o.result = 'accepted'
-      ${treatmentKindJoin('o.treatment_key')}
-      JOIN contacts sc ON sc.customer_id = d.customer_id
-        AND sc.started_at BETWEEN d.created_at - interval '4 hours' AND d.created_at + interval '1 hour'
-      WHERE ${treatmentKind('o.decision_id', 'o.treatment_key')} IN ('cross-sell', 'up-sell')
-        AND d.created_at >= ${p.add(filter.period.from)}::timestamptz - interval '1 hour'
-        AND d.created_at < ${p.add(filter.period.to)}::timestamptz + interval '4 hours')
+      FROM sales s JOIN contacts sc ON sc.customer_id = s.customer_id
+        AND sc.started_at BETWEEN s.created_at - interval '4 hours' AND s.created_at + interval '1 hour'
+      WHERE sc.started_at >= ${from} AND sc.started_at < ${to})
     SELECT ${c.group} AS grp, count(cv.id)::int AS num, count(*)::int AS den
     FROM ${c.from} LEFT JOIN converted cv ON cv.id = c.id
     WHERE ${c.where} AND ${serviceContact} GROUP BY 1`;
@@ -94,14 +96,11 @@ export const serviceToSales: ShareQuery = async (db, filter) => {
 
 export const offerRate: ShareQuery = (db, filter) => {
   const p = new Params();
-  const cte = offerStatusCte(p, filter.period);
   const d = decisionsInPeriod(p, filter, 'ds');
   return shares(
     db,
-    `WITH ${cte}
-     SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.offered)::int AS num, count(*)::int AS den
-     FROM decision_suggestions ds ${d.joins}
-     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
+    `SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.offered)::int AS num, count(*)::int AS den
+     FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, filter.period)}
      WHERE NOT ds.control_group AND ${d.where} GROUP BY 1`,
     p,
   );
@@ -109,44 +108,42 @@ export const offerRate: ShareQuery = (db, filter) => {
 
 export const crossUpSellRatio: ShareQuery = (db, filter) => {
   const p = new Params();
-  const cte = offerStatusCte(p, filter.period);
-  const d = decisionsInPeriod(p, filter, 'dd');
+  const d = decisionsInPeriod(p, filter, 'f');
   return shares(
     db,
-    `WITH ${cte}
-     SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
-     FROM offer_status f JOIN decisions dd ON dd.id = f.decision_id ${d.joins}
-     ${treatmentKindJoin('f.treatment_key')}
-     WHERE f.offered AND ${treatmentKind('f.decision_id', 'f.treatment_key')} IN ('cross-sell', 'up-sell') AND ${d.where} GROUP BY 1`,
+    `SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
+     FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
+     WHERE f.offered AND ${treatmentKind('f.suggested_kind')} IN ('cross-sell', 'up-sell')
+       AND ${d.where} GROUP BY 1`,
     p,
   );
 };
 
 export const defectionSaves: ShareQuery = (db, filter) => {
   const p = new Params();
-  const cte = offerStatusCte(p, filter.period);
-  const d = decisionsInPeriod(p, filter, 'dd');
-  const stillActive = `(EXISTS (SELECT 1 FROM transactions x WHERE x.customer_id = dd.customer_id
+  const d = decisionsInPeriod(p, filter, 'f');
+  const stillActive = `(EXISTS (SELECT 1 FROM transactions x WHERE x.customer_id = f.customer_id
         AND x.occurred_at >= f.accepted_at + interval '90 days')
-      OR EXISTS (SELECT 1 FROM contacts y WHERE y.customer_id = dd.customer_id
+      OR EXISTS (SELECT 1 FROM contacts y WHERE y.customer_id = f.customer_id
         AND y.started_at >= f.accepted_at + interval '90 days'))`;
   return shares(
     db,
-    `WITH ${cte}
-     SELECT ${d.group} AS grp,
-       count(DISTINCT dd.customer_id) FILTER (WHERE f.accepted AND ${stillActive})::int AS num,
-       count(DISTINCT dd.customer_id)::int AS den
-     FROM offer_status f JOIN decisions dd ON dd.id = f.decision_id ${d.joins}
-     ${treatmentKindJoin('f.treatment_key')}
-     WHERE f.offered AND ${treatmentKind('f.decision_id', 'f.treatment_key')} = 'retention'
-       AND dd.created_at <= now() - interval '90 days'
-       AND ${atRiskAt('dd.customer_id', 'dd.created_at')}
+    `SELECT ${d.group} AS grp,
+       count(DISTINCT f.customer_id) FILTER (WHERE f.accepted AND ${stillActive})::int AS num,
+       count(DISTINCT f.customer_id)::int AS den
+     FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
+     WHERE f.offered AND ${treatmentKind('f.suggested_kind')} = 'retention'
+       AND f.created_at <= now() - interval '90 days'
+       AND ${atRiskAt('f.customer_id', 'f.created_at')}
        AND ${d.where} GROUP BY 1`,
     p,
   );
 };
 
-/** Conversion = a purchase within 30 days after the decision; decisions 30+ days old only. */
+/**
+ * Conversion = a purchase within 30 days after the decision (decision_purchases, kept by
+ * trigger: migration 040); decisions 30+ days old with shown (or withheld) suggestions only.
+ */
 export async function uplift(db: Queryable, filter: KpiFilter): Promise<UpliftRow[]> {
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'dd');
@@ -158,12 +155,14 @@ export async function uplift(db: Queryable, filter: KpiFilter): Promise<UpliftRo
     cs: number;
   }>(
     `WITH measured AS (
-       SELECT ${d.group} AS grp, dd.control_group,
-         EXISTS (SELECT 1 FROM transactions x WHERE x.customer_id = dd.customer_id
-           AND x.occurred_at > dd.created_at AND x.occurred_at <= dd.created_at + interval '30 days') AS converted
-       FROM decisions dd ${d.joins}
-       WHERE ${d.where} AND dd.created_at <= now() - interval '30 days'
-         AND EXISTS (SELECT 1 FROM decision_suggestions ds WHERE ds.decision_id = dd.id))
+       SELECT ${d.group} AS grp, dd.control_group, dp.decision_id IS NOT NULL AS converted
+       FROM (SELECT DISTINCT ds.decision_id, ds.control_group, ds.agent, ds.customer_id, ds.created_at
+             FROM decision_suggestions ds
+             WHERE ds.created_at >= ${p.add(filter.period.from)} AND ds.created_at < ${p.add(filter.period.to)}
+               AND ds.created_at <= now() - interval '30 days') dd
+       ${d.joins}
+       LEFT JOIN decision_purchases dp ON dp.decision_id = dd.decision_id
+       WHERE ${d.where})
      SELECT grp,
        count(*) FILTER (WHERE NOT control_group)::int AS tn,
        count(*) FILTER (WHERE NOT control_group AND converted)::int AS ts,

@@ -2,8 +2,8 @@ import type { CoachingAgent, CoachingMetric } from '../../contract/supervisor.ts
 import { audit } from '../audit.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { atRiskAt, offerStatusCte, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params, segmentOf } from './sql.ts';
+import { atRiskAt, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
+import { iso, Params, segmentJoin } from './sql.ts';
 
 /** Counts behind each coaching rate for one agent (or team) on one segment. */
 interface Counts {
@@ -62,8 +62,10 @@ export async function coachingReport(
     );
   })();
 
+  // Offer status comes from offer_status (kept by trigger, migration 040); the at-risk lookup
+  // runs only for offered retention suggestions.
   const offersP = new Params();
-  const cte = offerStatusCte(offersP, filter.period);
+  const offerJoin = offerStatusJoin(offersP, filter.period);
   const from = offersP.add(filter.period.from);
   const to = offersP.add(filter.period.to);
   const offers = await db.query<{
@@ -76,19 +78,22 @@ export async function coachingReport(
     save_offers: number;
     saves: number;
   }>(
-    `WITH ${cte}
-     SELECT ds.agent, t.name AS team, ${segmentOf('ds.customer_id')} AS segment,
-       count(*)::int AS suggested,
-       count(*) FILTER (WHERE f.offered)::int AS offered,
-       count(*) FILTER (WHERE f.accepted)::int AS accepted,
-       count(*) FILTER (WHERE f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
-         AND ${atRiskAt('ds.customer_id', 'ds.created_at')})::int AS save_offers,
-       count(*) FILTER (WHERE f.accepted AND COALESCE(tr.kind, ds.kind) = 'retention'
-         AND ${atRiskAt('ds.customer_id', 'ds.created_at')})::int AS saves
-     FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent JOIN teams t ON t.id = a.team_id
-     LEFT JOIN treatments tr ON tr.key = ds.treatment_key
-     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
-     WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
+    `SELECT agent, team, segment, count(*)::int AS suggested,
+       count(*) FILTER (WHERE offered)::int AS offered,
+       count(*) FILTER (WHERE accepted)::int AS accepted,
+       count(*) FILTER (WHERE save_offer)::int AS save_offers,
+       count(*) FILTER (WHERE save_offer AND accepted)::int AS saves
+     FROM (
+       SELECT ds.agent, t.name AS team, cs.segment, COALESCE(f.offered, false) AS offered,
+         COALESCE(f.accepted, false) AS accepted,
+         CASE WHEN f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
+           THEN ${atRiskAt('ds.customer_id', 'ds.created_at')} ELSE false END AS save_offer
+       FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent JOIN teams t ON t.id = a.team_id
+       LEFT JOIN treatments tr ON tr.key = ds.treatment_key
+       ${segmentJoin('ds.customer_id')}
+       ${offerJoin}
+       WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
+     ) s
      GROUP BY 1, 2, 3`,
     offersP.values,
   );
@@ -101,29 +106,29 @@ export async function coachingReport(
     contacts: number;
     resolved: number;
   }>(
-    `SELECT a.name AS agent, t.name AS team, ${segmentOf('c.customer_id')} AS segment,
+    `SELECT a.name AS agent, t.name AS team, cs.segment,
        count(*)::int AS contacts,
        count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
          OR c.next_contact_at > c.started_at + interval '7 days'))::int AS resolved
      FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
+     ${segmentJoin('c.customer_id')}
      WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
      GROUP BY 1, 2, 3`,
     contactsP.values,
   );
 
   const skipP = new Params();
-  const skipCte = offerStatusCte(skipP, filter.period);
+  const skipJoin = offerStatusJoin(skipP, filter.period);
   const skipped = await db.query<{
     agent: string;
     treatment_key: string;
     suggested: number;
     not_offered: number;
   }>(
-    `WITH ${skipCte}
-     SELECT ds.agent, ds.treatment_key, count(*)::int AS suggested,
+    `SELECT ds.agent, ds.treatment_key, count(*)::int AS suggested,
        count(*) FILTER (WHERE NOT COALESCE(f.offered, false))::int AS not_offered
      FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
-     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
+     ${skipJoin}
      WHERE NOT ds.control_group AND ds.created_at >= ${skipP.add(filter.period.from)}
        AND ds.created_at < ${skipP.add(filter.period.to)}${teamCondition(skipP)}
      GROUP BY 1, 2 HAVING count(*) FILTER (WHERE NOT COALESCE(f.offered, false)) > 0

@@ -1,7 +1,12 @@
 import type { DecisionDrillQuery, DecisionDrillRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { decisionsInPeriod, offerStatusCte, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params, segmentOf } from './sql.ts';
+import {
+  decisionsInPeriod,
+  needsSegment,
+  offerStatusJoin,
+  type KpiFilter,
+} from '../kpis/filters.ts';
+import { iso, Params, segmentJoin } from './sql.ts';
 
 const resultConditions: Record<NonNullable<DecisionDrillQuery['result']>, string> = {
   suggested: 'NOT ds.control_group',
@@ -18,8 +23,10 @@ export async function drillDecisions(
   query: Pick<DecisionDrillQuery, 'treatment' | 'result' | 'agent' | 'reason' | 'limit'>,
 ): Promise<DecisionDrillRow[]> {
   const p = new Params();
-  const cte = offerStatusCte(p, filter.period);
   const d = decisionsInPeriod(p, filter, 'ds');
+  const offers = offerStatusJoin(p, filter.period);
+  // The row shows the segment; decisionsInPeriod joins it (cs) only when filtering by it.
+  const segment = needsSegment(filter) ? '' : segmentJoin('ds.customer_id');
   let where = d.where;
   if (query.treatment) where += ` AND ds.treatment_key = ${p.add(query.treatment)}`;
   if (query.agent) where += ` AND ds.agent = ${p.add(query.agent)}`;
@@ -39,15 +46,14 @@ export async function drillDecisions(
     note: string | null;
     last_at: Date | string | null;
   }>(
-    `WITH ${cte}
-     SELECT ds.decision_id::text, cu.customer_id, cu.name AS customer_name,
-       ${segmentOf('ds.customer_id')} AS segment, ds.agent, ds.created_at, ds.control_group,
+    `SELECT ds.decision_id::text, cu.customer_id, cu.name AS customer_name,
+       cs.segment, ds.agent, ds.created_at, ds.control_group,
        ds.treatment_key,
        CASE WHEN f.accepted THEN 'accepted' WHEN f.declined THEN 'declined'
             WHEN f.offered THEN 'offered' WHEN f.not_offered THEN 'not_offered' END AS result,
        f.decline_reason AS reason, f.note, f.last_at
-     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins}
-     LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
+     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins} ${segment}
+     ${offers}
      WHERE ${where}
      ORDER BY ds.created_at DESC, ds.decision_id, ds.rank LIMIT ${p.add(query.limit ?? 200)}`,
     p.values,

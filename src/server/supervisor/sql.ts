@@ -31,10 +31,12 @@ export function parsePeriod(input: { from: string; to: string }): Period {
   return { from, to };
 }
 
-/** The customer's segment from their latest score snapshot. */
-export function segmentOf(customerIdColumn: string): string {
-  return `(SELECT s.segment FROM score_snapshots s WHERE s.customer_id = ${customerIdColumn}
-           ORDER BY s.computed_at DESC LIMIT 1)`;
+/**
+ * Joins the customer's current segment (cs.segment): the one of their latest score snapshot,
+ * kept by trigger in customer_segments (migration 040).
+ */
+export function segmentJoin(customerIdColumn: string): string {
+  return `LEFT JOIN customer_segments cs ON cs.customer_id = ${customerIdColumn}`;
 }
 
 /** Monday of the UTC week, as YYYY-MM-DD. */

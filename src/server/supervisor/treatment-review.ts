@@ -1,6 +1,6 @@
 import type { TreatmentReviewRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { decisionsInPeriod, offerStatusCte, type KpiFilter } from '../kpis/filters.ts';
+import { decisionsInPeriod, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
 import { Params } from './sql.ts';
 import { share, upliftOf, wilsonInterval } from './stats.ts';
 
@@ -39,19 +39,16 @@ export async function reviewTreatments(
   filter: KpiFilter,
 ): Promise<TreatmentReviewRow[]> {
   const p = new Params();
-  const cte = offerStatusCte(p, filter.period);
   const d = decisionsInPeriod(p, filter, 'ds');
-  const base = `FROM decision_suggestions ds ${d.joins}
-    LEFT JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
-    WHERE ${d.where}`;
+  // Offer status and purchases come from the tables migration 040 keeps by trigger.
   const { rows } = await db.query<ReviewCounts>(
-    `WITH ${cte},
-     measured AS (
+    `WITH measured AS (
        SELECT ds.treatment_key, ds.control_group, f.offered, f.accepted, f.declined,
          ds.created_at <= now() - interval '30 days' AS matured,
-         EXISTS (SELECT 1 FROM transactions x WHERE x.customer_id = ds.customer_id
-           AND x.occurred_at > ds.created_at AND x.occurred_at <= ds.created_at + interval '30 days') AS converted
-       ${base})
+         dp.decision_id IS NOT NULL AS converted
+       FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, filter.period)}
+       LEFT JOIN decision_purchases dp ON dp.decision_id = ds.decision_id
+       WHERE ${d.where})
      SELECT m.treatment_key, tr.name, tr.kind, tr.active, tr.business_value::float8 AS business_value,
        count(*) FILTER (WHERE NOT m.control_group)::int AS suggested,
        count(*) FILTER (WHERE NOT m.control_group AND m.offered)::int AS offered,
@@ -68,14 +65,14 @@ export async function reviewTreatments(
   );
 
   const rp = new Params();
-  const rcte = offerStatusCte(rp, filter.period);
   const rd = decisionsInPeriod(rp, filter, 'ds');
   const reasons = await db.query<{ treatment_key: string; reason: string | null; n: number }>(
-    `WITH ${rcte}
-     SELECT ds.treatment_key, f.decline_reason AS reason, count(*)::int AS n
+    `SELECT ds.treatment_key, f.decline_reason AS reason, count(*)::int AS n
      FROM decision_suggestions ds ${rd.joins}
      JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
-     WHERE ${rd.where} AND NOT ds.control_group AND f.declined GROUP BY 1, 2`,
+     WHERE ${rd.where} AND NOT ds.control_group AND f.declined
+       AND f.created_at >= ${rp.add(filter.period.from)} AND f.created_at < ${rp.add(filter.period.to)}
+     GROUP BY 1, 2`,
     rp.values,
   );
 
