@@ -113,3 +113,26 @@ export function atRiskAt(customerId: string, time: string): string {
   return `(SELECT s.churn_band FROM score_snapshots s WHERE s.customer_id = ${customerId}
             AND s.computed_at <= ${time} ORDER BY s.computed_at DESC LIMIT 1) IN ('medium', 'high')`;
 }
+
+/**
+ * For a share query that needs the segment: `inner` (built for the filter without its segment
+ * parts) counts per group and customer (columns grp, customer_id, num, den); the segment is then
+ * looked up once per customer rather than once per row.
+ */
+export function sharesPerCustomerSegment(
+  params: Params,
+  filter: KpiFilter,
+  inner: (filter: KpiFilter) => string,
+): string {
+  const withoutSegment: KpiFilter = {
+    ...filter,
+    segment: undefined,
+    groupBy: filter.groupBy === 'segment' ? undefined : filter.groupBy,
+  };
+  const innerSql = inner(withoutSegment);
+  const narrow = filter.segment ? ` AND cs.segment = ${params.add(filter.segment)}` : '';
+  return `SELECT ${filter.groupBy === 'segment' ? 'cs.segment' : 'x.grp'} AS grp,
+      sum(x.num)::int AS num, sum(x.den)::int AS den
+    FROM (${innerSql}) x ${segmentJoin('x.customer_id')}
+    WHERE true${narrow} GROUP BY 1`;
+}

@@ -6,7 +6,9 @@ import {
   atRiskAt,
   contactsInPeriod,
   decisionsInPeriod,
+  needsSegment,
   offerStatusJoin,
+  sharesPerCustomerSegment,
   treatmentKind,
   treatmentKindJoin,
   type KpiFilter,
@@ -75,48 +77,57 @@ export const serviceToSales: ShareQuery = async (db, filter) => {
   const c = contactsInPeriod(p, filter);
   const from = p.add(filter.period.from);
   const to = p.add(filter.period.to);
-  // Accepted sales offers (few) from 1 hour before the period to 4 hours after it, matched to
-  // the period's contacts of the same customer that started 4 hours before to 1 hour after.
+  // Accepted sales offers (few), from 1 hour before the period to 4 hours after it, by customer;
+  // each contact of the period is then matched to its customer's list in one hash join, which
+  // keeps the contacts on their covering index (a contact's conversion depends only on its
+  // customer and start time).
   const sql = `
     WITH sales AS (
-      SELECT f.customer_id, f.created_at FROM offer_status f ${treatmentKindJoin('f.treatment_key')}
+      SELECT f.customer_id, array_agg(f.created_at) AS decided_at
+      FROM offer_status f ${treatmentKindJoin('f.treatment_key')}
       WHERE f.accepted AND ${treatmentKind('f.suggested_kind')} IN ('cross-sell', 'up-sell')
         AND f.created_at >= ${from}::timestamptz - interval '1 hour'
-        AND f.created_at < ${to}::timestamptz + interval '4 hours'),
-    converted AS (
-      SELECT DISTINCT sc.id
-      FROM sales s JOIN contacts sc ON sc.customer_id = s.customer_id
-        AND sc.started_at BETWEEN s.created_at - interval '4 hours' AND s.created_at + interval '1 hour'
-      WHERE sc.started_at >= ${from} AND sc.started_at < ${to})
-    SELECT ${c.group} AS grp, count(cv.id)::int AS num, count(*)::int AS den
-    FROM ${c.from} LEFT JOIN converted cv ON cv.id = c.id
+        AND f.created_at < ${to}::timestamptz + interval '4 hours'
+      GROUP BY f.customer_id)
+    SELECT ${c.group} AS grp,
+      count(*) FILTER (WHERE sales.customer_id IS NOT NULL AND EXISTS (
+        SELECT 1 FROM unnest(sales.decided_at) AS d (at)
+        WHERE c.started_at BETWEEN d.at - interval '4 hours' AND d.at + interval '1 hour'))::int AS num,
+      count(*)::int AS den
+    FROM ${c.from} LEFT JOIN sales ON sales.customer_id = c.customer_id
     WHERE ${c.where} AND ${serviceContact} GROUP BY 1`;
   return shares(db, sql, p);
 };
 
 export const offerRate: ShareQuery = (db, filter) => {
   const p = new Params();
-  const d = decisionsInPeriod(p, filter, 'ds');
-  return shares(
-    db,
-    `SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.offered)::int AS num, count(*)::int AS den
-     FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, filter.period)}
-     WHERE NOT ds.control_group AND ${d.where} GROUP BY 1`,
-    p,
-  );
+  const counts = (f: KpiFilter, perCustomer: boolean) => {
+    const d = decisionsInPeriod(p, f, 'ds');
+    return `SELECT ${d.group} AS grp${perCustomer ? ', ds.customer_id' : ''},
+       count(*) FILTER (WHERE f.offered)::int AS num, count(*)::int AS den
+     FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, f.period)}
+     WHERE NOT ds.control_group AND ${d.where} GROUP BY 1${perCustomer ? ', 2' : ''}`;
+  };
+  const sql = needsSegment(filter)
+    ? sharesPerCustomerSegment(p, filter, (f) => counts(f, true))
+    : counts(filter, false);
+  return shares(db, sql, p);
 };
 
 export const crossUpSellRatio: ShareQuery = (db, filter) => {
   const p = new Params();
-  const d = decisionsInPeriod(p, filter, 'f');
-  return shares(
-    db,
-    `SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
+  const counts = (f: KpiFilter, perCustomer: boolean) => {
+    const d = decisionsInPeriod(p, f, 'f');
+    return `SELECT ${d.group} AS grp${perCustomer ? ', f.customer_id' : ''},
+       count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
      FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
      WHERE f.offered AND ${treatmentKind('f.suggested_kind')} IN ('cross-sell', 'up-sell')
-       AND ${d.where} GROUP BY 1`,
-    p,
-  );
+       AND ${d.where} GROUP BY 1${perCustomer ? ', 2' : ''}`;
+  };
+  const sql = needsSegment(filter)
+    ? sharesPerCustomerSegment(p, filter, (f) => counts(f, true))
+    : counts(filter, false);
+  return shares(db, sql, p);
 };
 
 export const defectionSaves: ShareQuery = (db, filter) => {
@@ -134,7 +145,8 @@ export const defectionSaves: ShareQuery = (db, filter) => {
      FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
      WHERE f.offered AND ${treatmentKind('f.suggested_kind')} = 'retention'
        AND f.created_at <= now() - interval '90 days'
-       AND ${atRiskAt('f.customer_id', 'f.created_at')}
+       AND CASE WHEN ${treatmentKind('f.suggested_kind')} = 'retention'
+         THEN ${atRiskAt('f.customer_id', 'f.created_at')} END
        AND ${d.where} GROUP BY 1`,
     p,
   );

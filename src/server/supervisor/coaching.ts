@@ -63,7 +63,7 @@ export async function coachingReport(
   })();
 
   // Offer status comes from offer_status (kept by trigger, migration 040); the at-risk lookup
-  // runs only for offered retention suggestions.
+  // runs only for offered retention suggestions, and the segment once per agent and customer.
   const offersP = new Params();
   const offerJoin = offerStatusJoin(offersP, filter.period);
   const from = offersP.add(filter.period.from);
@@ -78,22 +78,28 @@ export async function coachingReport(
     save_offers: number;
     saves: number;
   }>(
-    `SELECT agent, team, segment, count(*)::int AS suggested,
-       count(*) FILTER (WHERE offered)::int AS offered,
-       count(*) FILTER (WHERE accepted)::int AS accepted,
-       count(*) FILTER (WHERE save_offer)::int AS save_offers,
-       count(*) FILTER (WHERE save_offer AND accepted)::int AS saves
+    `SELECT x.agent, x.team, cs.segment, sum(x.suggested)::int AS suggested,
+       sum(x.offered)::int AS offered, sum(x.accepted)::int AS accepted,
+       sum(x.save_offers)::int AS save_offers, sum(x.saves)::int AS saves
      FROM (
-       SELECT ds.agent, t.name AS team, cs.segment, COALESCE(f.offered, false) AS offered,
-         COALESCE(f.accepted, false) AS accepted,
-         CASE WHEN f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
-           THEN ${atRiskAt('ds.customer_id', 'ds.created_at')} ELSE false END AS save_offer
-       FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent JOIN teams t ON t.id = a.team_id
-       LEFT JOIN treatments tr ON tr.key = ds.treatment_key
-       ${segmentJoin('ds.customer_id')}
-       ${offerJoin}
-       WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
-     ) s
+       SELECT agent, team, customer_id, count(*) AS suggested,
+         count(*) FILTER (WHERE offered) AS offered,
+         count(*) FILTER (WHERE accepted) AS accepted,
+         count(*) FILTER (WHERE save_offer) AS save_offers,
+         count(*) FILTER (WHERE save_offer AND accepted) AS saves
+       FROM (
+         SELECT ds.agent, t.name AS team, ds.customer_id, COALESCE(f.offered, false) AS offered,
+           COALESCE(f.accepted, false) AS accepted,
+           CASE WHEN f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
+             THEN ${atRiskAt('ds.customer_id', 'ds.created_at')} ELSE false END AS save_offer
+         FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
+         JOIN teams t ON t.id = a.team_id
+         LEFT JOIN treatments tr ON tr.key = ds.treatment_key
+         ${offerJoin}
+         WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
+       ) s
+       GROUP BY 1, 2, 3
+     ) x ${segmentJoin('x.customer_id')}
      GROUP BY 1, 2, 3`,
     offersP.values,
   );
@@ -106,13 +112,16 @@ export async function coachingReport(
     contacts: number;
     resolved: number;
   }>(
-    `SELECT a.name AS agent, t.name AS team, cs.segment,
-       count(*)::int AS contacts,
-       count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
-         OR c.next_contact_at > c.started_at + interval '7 days'))::int AS resolved
-     FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
-     ${segmentJoin('c.customer_id')}
-     WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
+    `SELECT x.agent, x.team, cs.segment, sum(x.contacts)::int AS contacts,
+       sum(x.resolved)::int AS resolved
+     FROM (
+       SELECT a.name AS agent, t.name AS team, c.customer_id, count(*) AS contacts,
+         count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
+           OR c.next_contact_at > c.started_at + interval '7 days')) AS resolved
+       FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
+       WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
+       GROUP BY 1, 2, 3
+     ) x ${segmentJoin('x.customer_id')}
      GROUP BY 1, 2, 3`,
     contactsP.values,
   );

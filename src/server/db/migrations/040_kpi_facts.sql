@@ -160,7 +160,9 @@ FROM (
   FROM outcomes o WHERE o.treatment_key IS NOT NULL
   GROUP BY o.decision_id, o.treatment_key) f
 JOIN decisions d ON d.id = f.decision_id
-LEFT JOIN decision_suggestions dk ON dk.decision_id = f.decision_id AND dk.treatment_key = f.treatment_key;
+LEFT JOIN decision_suggestions dk ON dk.decision_id = f.decision_id AND dk.treatment_key = f.treatment_key
+-- In time order, as live rows arrive: a period's rows then sit on few pages.
+ORDER BY d.created_at;
 
 -- 3. Decisions after which the customer bought within 30 days (the uplift conversion).
 CREATE TABLE decision_purchases (
@@ -269,7 +271,8 @@ FOR EACH ROW EXECUTE FUNCTION decision_suggestions_trigger();
 INSERT INTO decision_purchases (decision_id, created_at)
 SELECT DISTINCT d.id, d.created_at
 FROM decisions d JOIN transactions x ON x.customer_id = d.customer_id
-  AND x.occurred_at > d.created_at AND x.occurred_at <= d.created_at + interval '30 days';
+  AND x.occurred_at > d.created_at AND x.occurred_at <= d.created_at + interval '30 days'
+ORDER BY d.created_at;
 
 -- Shown suggestions read by period with their decision's columns, without the heap.
 CREATE INDEX decision_suggestions_time_kpi ON decision_suggestions (created_at)
