@@ -24,7 +24,7 @@ import {
   tabIdOf,
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
-import { insightsShownMark } from '../extension/shared/timing-marks.ts';
+import { customerPathMarks, insightsShownMark } from '../extension/shared/timing-marks.ts';
 import { median, note, percentile, printFigure } from './lib/stats.ts';
 
 const NAVIGATIONS = Number(process.env.BENCH_NAVIGATIONS ?? 50);
@@ -63,12 +63,80 @@ async function navigationCount(crm: Page): Promise<number> {
   );
 }
 
+/** Where one navigation's time went: ms from the previous stage to each stage. */
+interface Stages {
+  toWorker: number;
+  workerStore: number;
+  pushToPanel: number;
+  panelRender: number;
+}
+
+/** Epoch time of the first mark `name` for `url` at or after `after`, in this context. */
+function markTime(name: string, url: string, after: number): number | null {
+  const entry = performance
+    .getEntriesByName(name, 'mark')
+    .find(
+      (e) => (e as PerformanceMark).detail === url && performance.timeOrigin + e.startTime >= after,
+    );
+  return entry ? performance.timeOrigin + entry.startTime : null;
+}
+
+async function stagesOf(
+  ext: LoadedExtension,
+  panel: Page,
+  url: string,
+  navigatedAt: number,
+  shownAt: number,
+): Promise<Stages | null> {
+  const [received, pushed] = await ext.worker.evaluate(
+    ([find, names, target, after]) => {
+      const at = new Function(`return (${find as string})`)() as typeof markTime;
+      return (names as readonly string[]).map((name) =>
+        at(name, target as string, after as number),
+      );
+    },
+    [
+      markTime.toString(),
+      [customerPathMarks.workerReceived, customerPathMarks.workerPushed],
+      url,
+      navigatedAt,
+    ] as const,
+  );
+  const inPanel = await panel.evaluate(
+    ([find, name, target, after]) =>
+      (new Function(`return (${find as string})`)() as typeof markTime)(
+        name as string,
+        target as string,
+        after as number,
+      ),
+    [markTime.toString(), customerPathMarks.panelReceived, url, navigatedAt] as const,
+  );
+  if (received == null || pushed == null || inPanel == null) return null;
+  return {
+    toWorker: received - navigatedAt,
+    workerStore: pushed - received,
+    pushToPanel: inPanel - pushed,
+    panelRender: shownAt - inPanel,
+  };
+}
+
+function printStages(metric: string, stages: Stages[]): void {
+  printFigure(metric, {
+    navigations: stages.length,
+    navigation_to_worker_p50_ms: median(stages.map((s) => s.toWorker)),
+    worker_store_p50_ms: median(stages.map((s) => s.workerStore)),
+    push_to_panel_p50_ms: median(stages.map((s) => s.pushToPanel)),
+    panel_to_shown_p50_ms: median(stages.map((s) => s.panelRender)),
+  });
+}
+
 /** Clicks a demo-CRM link and returns ms from its URL change to the panel's insights mark. */
 async function navigateAndTime(
+  ext: LoadedExtension,
   crm: Page,
   panel: Page,
   link: 'Next customer' | 'Previous customer',
-): Promise<{ ms: number; customerId: string }> {
+): Promise<{ ms: number; customerId: string; stages: Stages | null }> {
   const before = await navigationCount(crm);
   // Clicked inside the page: Playwright's actionability checks would add seconds per step.
   const href = await crm.evaluate((name) => {
@@ -103,7 +171,10 @@ async function navigateAndTime(
     [insightsShownMark, customerId, navigatedAt] as const,
     { timeout: 5_000, polling: 5 },
   );
-  return { ms: ((await shownAt.jsonValue()) as number) - navigatedAt, customerId };
+  const shown = (await shownAt.jsonValue()) as number;
+  // Read after the clock stopped, so the breakdown costs the measured path nothing.
+  const stages = await stagesOf(ext, panel, crm.url(), navigatedAt, shown);
+  return { ms: shown - navigatedAt, customerId, stages };
 }
 
 async function timeHttp(backend: Backend, token: string, customerIds: string[]): Promise<number[]> {
@@ -151,12 +222,14 @@ async function main(): Promise<void> {
     const passDeadline = (seconds: number) => Date.now() + seconds * 1000;
     note(`${NAVIGATIONS + WARMUP} navigations to customers not shown before…`);
     const uncached: number[] = [];
+    const uncachedStages: Stages[] = [];
     const visited: string[] = [];
     let deadline = passDeadline(70);
     for (let i = 0; i < NAVIGATIONS + WARMUP && Date.now() < deadline; i++) {
-      const { ms, customerId } = await navigateAndTime(crm, panel, 'Next customer');
+      const { ms, customerId, stages } = await navigateAndTime(ext, crm, panel, 'Next customer');
       visited.push(customerId);
       if (i >= WARMUP) uncached.push(ms);
+      if (i >= WARMUP && stages) uncachedStages.push(stages);
       if (i % 20 === 0) note(`  ${i}: ${ms.toFixed(1)} ms`);
     }
     const uncachedFigures = summary(uncached);
@@ -165,6 +238,7 @@ async function main(): Promise<void> {
       ...uncachedFigures,
       goal_p95_ms: 100,
     });
+    printStages('extension.time_to_insight.uncached_stages', uncachedStages);
 
     note('bare HTTP round trips of the same insights requests…');
     const httpFigures = summary(await timeHttp(backend, token, visited.slice(WARMUP)));
@@ -180,10 +254,13 @@ async function main(): Promise<void> {
 
     note(`navigations back over the same customers (panel cache)…`);
     const cached: number[] = [];
+    const cachedStages: Stages[] = [];
     deadline = passDeadline(50);
     for (let i = 0; i < visited.length - 1 && i < NAVIGATIONS && Date.now() < deadline; i++) {
       try {
-        cached.push((await navigateAndTime(crm, panel, 'Previous customer')).ms);
+        const { ms, stages } = await navigateAndTime(ext, crm, panel, 'Previous customer');
+        cached.push(ms);
+        if (stages) cachedStages.push(stages);
       } catch (error) {
         note(`  cached navigation ${i} failed: ${String(error).split('\n')[0]}`);
         break;
@@ -195,6 +272,7 @@ async function main(): Promise<void> {
       ...summary(cached),
       goal_p95_ms: 30,
     });
+    printStages('extension.time_to_insight.cached_stages', cachedStages);
   } finally {
     await ext?.close();
     await backend.dispose();

@@ -1,17 +1,20 @@
 import { configStorageKey, readConfig, readRules } from '../messaging/config.ts';
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
+import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { fetchInsights } from './backend-client.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { toView } from './outbox.ts';
 import { backendAccess, outboxAlarm, workerOutbox } from './outbox-runtime.ts';
-import { forgetTab, getTabCustomer, setTabCustomer } from './tab-customers.ts';
+import { TabCustomers } from './tab-customers.ts';
 import { clearToken, readToken, restrictSessionStorage, writeToken } from './token-store.ts';
 
 // Named service-worker.ts, not index.ts: crxjs names chunks by file name, and a second
 // index.ts (the content script, imported with ?script) made the worker loader load the wrong one.
 // MV3 workers stop when idle: every listener is registered here at the top level, and all state
-// lives in storage.session / IndexedDB, never in module variables.
+// lives in storage.session / IndexedDB; module variables hold at most a copy of it (tab-customers.ts).
+
+const tabCustomers = new TabCustomers(chrome.storage.session);
 
 /** Registration follows config and grants; serialized so two changes never register twice. */
 async function resyncContentScripts(): Promise<void> {
@@ -41,10 +44,17 @@ chrome.runtime.onMessage.addListener(
       'customer-detected': async ({ ref, url }, sender) => {
         const tabId = sender.tab?.id;
         if (tabId === undefined) return;
-        const customer = await setTabCustomer(tabId, ref, url);
-        if (customer) await broadcast('tab-customer-changed', { tabId, customer });
+        markStage(customerPathMarks.workerReceived, url);
+        const change = await tabCustomers.set(tabId, ref, url);
+        if (!change) return;
+        // Pushed while it is being stored: the panel need not wait for storage.
+        markStage(customerPathMarks.workerPushed, url);
+        await Promise.all([
+          broadcast('tab-customer-changed', { tabId, customer: change.customer }),
+          change.stored,
+        ]);
       },
-      'get-tab-customer': ({ tabId }) => getTabCustomer(tabId),
+      'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
       'get-insights': async ({ query }) => {
         const access = await backendAccess();
         if (!access) return { kind: 'not-configured' };
@@ -102,15 +112,18 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
-  void forgetTab(tabId);
+  void tabCustomers.forget(tabId);
 });
 
-// A full page load starts from nothing; the content script (if the new page is a CRM) reports
-// again. Same-document (SPA) navigations do not pass through 'loading' and keep the customer.
-chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
+// A page load or an SPA navigation (Chrome reports both as 'loading'): a page on another origin
+// (or one this extension may not see) shows nothing stale; on the same origin the content script
+// reports what the page shows (tab-customers.ts).
+chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
   if (changeInfo.status !== 'loading') return;
   void (async () => {
-    if (await forgetTab(tabId)) await broadcast('tab-customer-changed', { tabId, customer: null });
+    if (await tabCustomers.leave(tabId, tab.url)) {
+      await broadcast('tab-customer-changed', { tabId, customer: null });
+    }
   })();
 });
 
