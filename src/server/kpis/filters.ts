@@ -1,5 +1,5 @@
 import type { KpiGrouping } from '../../contract/supervisor.ts';
-import { Params, segmentJoin, weekOf, type Period } from '../supervisor/sql.ts';
+import { Params, segmentJoin, segmentOf, weekOf, type Period } from '../supervisor/sql.ts';
 
 /** What every KPI query is narrowed by. */
 export interface KpiFilter {
@@ -130,9 +130,10 @@ export function sharesPerCustomerSegment(
     groupBy: filter.groupBy === 'segment' ? undefined : filter.groupBy,
   };
   const innerSql = inner(withoutSegment);
-  const narrow = filter.segment ? ` AND cs.segment = ${params.add(filter.segment)}` : '';
-  return `SELECT ${filter.groupBy === 'segment' ? 'cs.segment' : 'x.grp'} AS grp,
+  const segment = segmentOf('x.customer_id');
+  const narrow = filter.segment ? ` AND ${segment} = ${params.add(filter.segment)}` : '';
+  return `SELECT ${filter.groupBy === 'segment' ? segment : 'x.grp'} AS grp,
       sum(x.num)::int AS num, sum(x.den)::int AS den
-    FROM (${innerSql}) x ${segmentJoin('x.customer_id')}
+    FROM (${innerSql}) x
     WHERE true${narrow} GROUP BY 1`;
 }

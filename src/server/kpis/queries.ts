@@ -174,6 +174,7 @@ export async function uplift(db: Queryable, filter: KpiFilter): Promise<UpliftRo
                AND ds.created_at <= now() - interval '30 days') dd
        ${d.joins}
        LEFT JOIN decision_purchases dp ON dp.decision_id = dd.decision_id
+         AND dp.created_at >= ${p.add(filter.period.from)} AND dp.created_at < ${p.add(filter.period.to)}
        WHERE ${d.where})
      SELECT grp,
        count(*) FILTER (WHERE NOT control_group)::int AS tn,

@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { atRiskAt, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params, segmentJoin } from './sql.ts';
+import { iso, Params, segmentOf } from './sql.ts';
 
 /** Counts behind each coaching rate for one agent (or team) on one segment. */
 interface Counts {
@@ -53,7 +53,7 @@ export async function coachingReport(
   const teamCondition = (p: Params) =>
     filter.teamIds === null ? '' : ` AND a.team_id = ANY(${p.add(filter.teamIds)}::bigint[])`;
 
-  const agentsResult = await (async () => {
+  const agentsQuery = (async () => {
     const p = new Params();
     return db.query<{ agent: string; team: string }>(
       `SELECT a.name AS agent, t.name AS team FROM agents a JOIN teams t ON t.id = a.team_id
@@ -62,13 +62,14 @@ export async function coachingReport(
     );
   })();
 
-  // Offer status comes from offer_status (kept by trigger, migration 040); the at-risk lookup
-  // runs only for offered retention suggestions, and the segment once per agent and customer.
+  // Offer status comes from offer_status (kept by trigger, migration 040). The at-risk lookup
+  // runs only for the (few) offered retention suggestions, in a step of its own so the planner
+  // does not cost it for every row; the segment is looked up once per agent and customer.
   const offersP = new Params();
   const offerJoin = offerStatusJoin(offersP, filter.period);
   const from = offersP.add(filter.period.from);
   const to = offersP.add(filter.period.to);
-  const offers = await db.query<{
+  const offersQuery = db.query<{
     agent: string;
     team: string;
     segment: string | null;
@@ -78,41 +79,46 @@ export async function coachingReport(
     save_offers: number;
     saves: number;
   }>(
-    `SELECT x.agent, x.team, cs.segment, sum(x.suggested)::int AS suggested,
+    `WITH save_offers AS MATERIALIZED (
+       SELECT r.decision_id, r.treatment_key FROM (
+         SELECT f.decision_id, f.treatment_key, f.customer_id, f.created_at
+         FROM offer_status f LEFT JOIN treatments tr ON tr.key = f.treatment_key
+         WHERE f.offered AND NOT f.control_group AND COALESCE(tr.kind, f.suggested_kind) = 'retention'
+           AND f.created_at >= ${from} AND f.created_at < ${to}
+         OFFSET 0) r
+       WHERE ${atRiskAt('r.customer_id', 'r.created_at')})
+     SELECT x.agent, x.team, ${segmentOf('x.customer_id')} AS segment,
+       sum(x.suggested)::int AS suggested,
        sum(x.offered)::int AS offered, sum(x.accepted)::int AS accepted,
        sum(x.save_offers)::int AS save_offers, sum(x.saves)::int AS saves
      FROM (
-       SELECT agent, team, customer_id, count(*) AS suggested,
-         count(*) FILTER (WHERE offered) AS offered,
-         count(*) FILTER (WHERE accepted) AS accepted,
-         count(*) FILTER (WHERE save_offer) AS save_offers,
-         count(*) FILTER (WHERE save_offer AND accepted) AS saves
-       FROM (
-         SELECT ds.agent, t.name AS team, ds.customer_id, COALESCE(f.offered, false) AS offered,
-           COALESCE(f.accepted, false) AS accepted,
-           CASE WHEN f.offered AND COALESCE(tr.kind, ds.kind) = 'retention'
-             THEN ${atRiskAt('ds.customer_id', 'ds.created_at')} ELSE false END AS save_offer
-         FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
-         JOIN teams t ON t.id = a.team_id
-         LEFT JOIN treatments tr ON tr.key = ds.treatment_key
-         ${offerJoin}
-         WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
-       ) s
+       SELECT ds.agent, t.name AS team, ds.customer_id, count(*) AS suggested,
+         count(*) FILTER (WHERE f.offered) AS offered,
+         count(*) FILTER (WHERE f.accepted) AS accepted,
+         count(so.decision_id) AS save_offers,
+         count(so.decision_id) FILTER (WHERE f.accepted) AS saves
+       FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
+       JOIN teams t ON t.id = a.team_id
+       ${offerJoin}
+       LEFT JOIN save_offers so ON so.decision_id = ds.decision_id
+         AND so.treatment_key = ds.treatment_key
+       WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
        GROUP BY 1, 2, 3
-     ) x ${segmentJoin('x.customer_id')}
+     ) x
      GROUP BY 1, 2, 3`,
     offersP.values,
   );
 
   const contactsP = new Params();
-  const contacts = await db.query<{
+  const contactsQuery = db.query<{
     agent: string;
     team: string;
     segment: string | null;
     contacts: number;
     resolved: number;
   }>(
-    `SELECT x.agent, x.team, cs.segment, sum(x.contacts)::int AS contacts,
+    `SELECT x.agent, x.team, ${segmentOf('x.customer_id')} AS segment,
+       sum(x.contacts)::int AS contacts,
        sum(x.resolved)::int AS resolved
      FROM (
        SELECT a.name AS agent, t.name AS team, c.customer_id, count(*) AS contacts,
@@ -121,14 +127,14 @@ export async function coachingReport(
        FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
        WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
        GROUP BY 1, 2, 3
-     ) x ${segmentJoin('x.customer_id')}
+     ) x
      GROUP BY 1, 2, 3`,
     contactsP.values,
   );
 
   const skipP = new Params();
   const skipJoin = offerStatusJoin(skipP, filter.period);
-  const skipped = await db.query<{
+  const skippedQuery = db.query<{
     agent: string;
     treatment_key: string;
     suggested: number;
@@ -146,7 +152,7 @@ export async function coachingReport(
   );
 
   const notesP = new Params();
-  const notes = await db.query<{
+  const notesQuery = db.query<{
     id: string;
     agent: string;
     note: string;
@@ -158,6 +164,15 @@ export async function coachingReport(
      ORDER BY n.created_at DESC, n.id DESC`,
     notesP.values,
   );
+
+  // Independent queries: on PostgreSQL they run side by side on the pool.
+  const [agentsResult, offers, contacts, skipped, notes] = await Promise.all([
+    agentsQuery,
+    offersQuery,
+    contactsQuery,
+    skippedQuery,
+    notesQuery,
+  ]);
 
   // Counts by agent|segment and team|segment; the segment key '*' is every segment together.
   const byAgent = new Map<string, Counts>();

@@ -40,16 +40,20 @@ export async function reviewTreatments(
 ): Promise<TreatmentReviewRow[]> {
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'ds');
-  // Offer status and purchases come from the tables migration 040 keeps by trigger.
-  const { rows } = await db.query<ReviewCounts>(
+  // Offer status and purchases come from the tables migration 040 keeps by trigger. One pass:
+  // rows per treatment and, for declined offers, per reason; summed per treatment below.
+  const { rows } = await db.query<ReviewCounts & { declined_reason: string | null }>(
     `WITH measured AS (
        SELECT ds.treatment_key, ds.control_group, f.offered, f.accepted, f.declined,
+         CASE WHEN f.declined AND NOT ds.control_group THEN f.decline_reason END AS declined_reason,
          ds.created_at <= now() - interval '30 days' AS matured,
          dp.decision_id IS NOT NULL AS converted
        FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, filter.period)}
        LEFT JOIN decision_purchases dp ON dp.decision_id = ds.decision_id
+         AND dp.created_at >= ${p.add(filter.period.from)} AND dp.created_at < ${p.add(filter.period.to)}
        WHERE ${d.where})
-     SELECT m.treatment_key, tr.name, tr.kind, tr.active, tr.business_value::float8 AS business_value,
+     SELECT m.treatment_key, m.declined_reason, tr.name, tr.kind, tr.active,
+       tr.business_value::float8 AS business_value,
        count(*) FILTER (WHERE NOT m.control_group)::int AS suggested,
        count(*) FILTER (WHERE NOT m.control_group AND m.offered)::int AS offered,
        count(*) FILTER (WHERE NOT m.control_group AND m.accepted)::int AS accepted,
@@ -59,28 +63,30 @@ export async function reviewTreatments(
        count(*) FILTER (WHERE m.control_group AND m.matured)::int AS cn,
        count(*) FILTER (WHERE m.control_group AND m.matured AND m.converted)::int AS cs
      FROM measured m LEFT JOIN treatments tr ON tr.key = m.treatment_key
-     GROUP BY m.treatment_key, tr.name, tr.kind, tr.active, tr.business_value
+     GROUP BY m.treatment_key, m.declined_reason, tr.name, tr.kind, tr.active, tr.business_value
      ORDER BY m.treatment_key`,
     p.values,
   );
 
-  const rp = new Params();
-  const rd = decisionsInPeriod(rp, filter, 'ds');
-  const reasons = await db.query<{ treatment_key: string; reason: string | null; n: number }>(
-    `SELECT ds.treatment_key, f.decline_reason AS reason, count(*)::int AS n
-     FROM decision_suggestions ds ${rd.joins}
-     JOIN offer_status f ON f.decision_id = ds.decision_id AND f.treatment_key = ds.treatment_key
-     WHERE ${rd.where} AND NOT ds.control_group AND f.declined
-       AND f.created_at >= ${rp.add(filter.period.from)} AND f.created_at < ${rp.add(filter.period.to)}
-     GROUP BY 1, 2`,
-    rp.values,
-  );
-
-  return rows.map((row) => {
-    const declinedByReason: Record<string, number> = {};
-    for (const r of reasons.rows.filter((r) => r.treatment_key === row.treatment_key)) {
-      declinedByReason[r.reason ?? 'unspecified'] = r.n;
+  const counted = ['suggested', 'offered', 'accepted', 'declined', 'tn', 'ts', 'cn', 'cs'] as const;
+  const byTreatment = new Map<
+    string,
+    ReviewCounts & { declinedByReason: Record<string, number> }
+  >();
+  for (const { declined_reason: reason, ...part } of rows) {
+    let row = byTreatment.get(part.treatment_key);
+    if (!row) {
+      row = { ...part, declinedByReason: {} };
+      byTreatment.set(part.treatment_key, row);
+    } else {
+      for (const key of counted) row[key] += part[key];
     }
+    // Declined offers are grouped by their reason (null reason: 'unspecified').
+    if (part.declined > 0) row.declinedByReason[reason ?? 'unspecified'] = part.declined;
+  }
+
+  return [...byTreatment.values()].map((row) => {
+    const declinedByReason = row.declinedByReason;
     const lift = upliftOf({
       treatedN: row.tn,
       treatedSuccesses: row.ts,
