@@ -19,7 +19,14 @@ import { openPglite } from '../src/server/db/pglite.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
 import { customerCount, generateCustomers } from './lib/insights-data.ts';
 import { benchDatabaseUrl, dropSchema, freshSchema } from './lib/postgres.ts';
-import { firstJsonLine, runScript, sampleRss, startScript, stopChild } from './lib/processes.ts';
+import {
+  firstJsonLine,
+  runScript,
+  sampleCpu,
+  sampleRss,
+  startScript,
+  stopChild,
+} from './lib/processes.ts';
 import { note, printFigure } from './lib/stats.ts';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -40,6 +47,8 @@ interface LoadResult {
   non2xx?: number;
   errors?: number;
   timeouts?: number;
+  sentWithWarmup?: number;
+  cpuSeconds?: number;
 }
 
 const loadEnv = {
@@ -63,6 +72,30 @@ function printLoad(metric: string, result: LoadResult, rss?: { peakMiB: number; 
   });
 }
 
+/**
+ * CPU milliseconds per request (warm-up included) of the server, PostgreSQL, the load generator
+ * and everything else on the machine, and the share of the cores left idle: what bounds req/s.
+ */
+function printCpu(
+  metric: string,
+  result: LoadResult,
+  used: ReturnType<ReturnType<typeof sampleCpu>['stop']>,
+  withPostgres: boolean,
+) {
+  const sent = result.sentWithWarmup ?? 0;
+  const client = result.cpuSeconds ?? 0;
+  if (!sent) return;
+  const perRequest = (seconds: number) => Math.round((seconds / sent) * 1e6) / 1e3;
+  const postgres = withPostgres ? used.postgres : 0;
+  printFigure(metric, {
+    server_ms_per_req: perRequest(used.server),
+    ...(withPostgres ? { postgres_ms_per_req: perRequest(postgres) } : {}),
+    loadgen_ms_per_req: perRequest(client),
+    other_ms_per_req: perRequest(Math.max(0, used.busy - used.server - postgres - client)),
+    idle_pct: Math.round((100 * used.idle) / (used.busy + used.idle)),
+  });
+}
+
 /** Starts the server on `serverEnv`, loads each route in turn from a second process. */
 async function loadServer(
   label: string,
@@ -76,12 +109,15 @@ async function loadServer(
     const ready = await firstJsonLine<{ url: string; token: string; pid: number }>(server, 120_000);
     for (const route of routes) {
       const rss = sampleRss(ready.pid);
+      const cpu = sampleCpu(ready.pid);
       const result = await runScript<LoadResult>(
         'load-client.ts',
         { ...loadEnv, BENCH_URL: ready.url, BENCH_TOKEN: ready.token, BENCH_ROUTE: route },
         loadTimeoutMs,
       );
+      const used = cpu.stop();
       printLoad(`api.${route}.${label}`, result, rss.stop());
+      printCpu(`api.${route}.${label}.cpu`, result, used, label === 'postgres');
     }
   } finally {
     await stopChild(server);
@@ -116,12 +152,16 @@ async function postgres(): Promise<void> {
     'insights',
     'whoami',
   ]);
+  const bareCpu = sampleCpu(process.pid);
   const bare = await runScript<LoadResult>(
     'sql-load.ts',
     { ...loadEnv, BENCH_SCHEMA: schema },
     loadTimeoutMs,
   );
+  const bareUsed = bareCpu.stop();
   printLoad('api.bare_sql.postgres', bare);
+  // No server process here: the driver's side of the work is the load process's own CPU.
+  printCpu('api.bare_sql.postgres.cpu', bare, { ...bareUsed, server: 0 }, true);
 }
 
 async function pglite(): Promise<void> {

@@ -49,8 +49,10 @@ function run(seconds: number): Promise<autocannon.Result> {
   });
 }
 
-await run(Number(env('BENCH_WARMUP_S')));
+const cpuAtStart = process.cpuUsage();
+const warmup = await run(Number(env('BENCH_WARMUP_S')));
 const result = await run(Number(env('BENCH_DURATION_S')));
+const cpu = process.cpuUsage(cpuAtStart);
 process.stdout.write(
   `${JSON.stringify({
     requestsPerSecond: result.requests.average,
@@ -61,5 +63,8 @@ process.stdout.write(
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes: result.statusCodeStats,
+    // Every request sent, warm-up included, and the CPU seconds this process spent sending them.
+    sentWithWarmup: warmup.requests.total + result.requests.total,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   })}\n`,
 );

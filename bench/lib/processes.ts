@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,77 @@ export function sampleRss(pid: number, everyMs = 250) {
       const peak = Math.max(...samples);
       const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
       return { peakMiB: peak, meanMiB: mean, samples: samples.length };
+    },
+  };
+}
+
+const clockTicksPerSecond = 100;
+
+/** CPU seconds (user + system) a process has used so far, 0 when it is gone. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL server process on this machine, by pid. */
+function postgresCpuSeconds(): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    used.set(Number(entry), processCpuSeconds(Number(entry)));
+  }
+  return used;
+}
+
+/** CPU used between two readings by the processes alive at the second (new ones count whole). */
+function cpuBetween(start: Map<number, number>, end: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of end) total += Math.max(0, seconds - (start.get(pid) ?? 0));
+  return total;
+}
+
+/** Busy and total CPU seconds of the whole machine, all cores (/proc/stat). */
+function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3]! + ticks[4]!;
+  const total = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { busy: (total - idle) / clockTicksPerSecond, total: total / clockTicksPerSecond };
+}
+
+/**
+ * Where the machine's CPU went between start and stop, in CPU seconds: the server process,
+ * PostgreSQL (all its processes: other work on the database counts too), the whole machine busy
+ * (the load generator and other people's work included) and idle.
+ */
+export function sampleCpu(serverPid: number) {
+  const read = () => ({
+    server: processCpuSeconds(serverPid),
+    postgres: postgresCpuSeconds(),
+    machine: machineCpuSeconds(),
+  });
+  const start = read();
+  return {
+    stop() {
+      const end = read();
+      const busy = end.machine.busy - start.machine.busy;
+      return {
+        server: end.server - start.server,
+        postgres: cpuBetween(start.postgres, end.postgres),
+        busy,
+        idle: end.machine.total - start.machine.total - busy,
+      };
     },
   };
 }
