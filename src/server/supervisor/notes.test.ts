@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../db/db.ts';
+import { decisionUuid, seedKpiFixture } from '../kpis/fixture.ts';
+import { testDatabases } from '../testing/databases.ts';
+import { searchNotes } from './notes.ts';
+
+/*
+ * Notes in the KPI fixture: D2 (K1 Kim One, ann) "wants a cheaper plan", D3 (K2 Kit Two, bob)
+ * "happy with the second line", D4 (K3 Kai Three, cy) "50%_off would do it". Added here: two
+ * more on D1 (K1, ann) about discounts.
+ */
+describe.each(testDatabases())('CSR note search on $name', (target) => {
+  let db: Db;
+  const search = async (q: string) =>
+    (await searchNotes(db, { q, teamIds: null, limit: 50 })).map((n) => n.note);
+
+  beforeAll(async () => {
+    db = await target.open();
+    await seedKpiFixture(db);
+    const notes = [
+      ['n1', 'Asked about a discount for next year', '2025-03-03T10:09:00Z'],
+      [
+        'n2',
+        'Discounts, discounts: compared our discount with a rival discounted offer',
+        '2025-03-03T10:08:00Z',
+      ],
+    ];
+    for (const [key, note, at] of notes) {
+      await db.query(
+        `INSERT INTO outcomes (decision_id, treatment_key, agent, result, note, idempotency_key, occurred_at)
+         VALUES ($1, 'ret', 'ann', 'offered', $2, $3, $4)`,
+        [decisionUuid('D1'), note, key, at],
+      );
+    }
+  }, 180_000);
+  afterAll(async () => db?.close());
+
+  it('matches word forms and ranks the note most about it first, before newer ones', async () => {
+    // "discounts" stems to "discount": n2 says it four times, n1 (one minute newer) once.
+    expect(await search('discounts')).toEqual([
+      'Discounts, discounts: compared our discount with a rival discounted offer',
+      'Asked about a discount for next year',
+    ]);
+    // Stop words alone find nothing by full text, and no note contains the phrase literally.
+    expect(await search('the and of')).toEqual([]);
+  });
+
+  it('understands web-search syntax: phrases and exclusions', async () => {
+    expect(await search('"second line"')).toEqual(['happy with the second line']);
+    expect(await search('"line second"')).toEqual([]);
+    expect(await search('discount -rival')).toEqual(['Asked about a discount for next year']);
+  });
+
+  it("finds a customer's notes by their exact id", async () => {
+    const rows = await searchNotes(db, { q: 'K3', teamIds: null, limit: 50 });
+    expect(rows).toEqual([
+      expect.objectContaining({ customerId: 'K3', note: '50%_off would do it', agent: 'cy' }),
+    ]);
+  });
+
+  it('falls back to a literal substring when full text finds nothing', async () => {
+    // "cheap" is not a word of "wants a cheaper plan" to the stemmer, but is a substring.
+    expect(await search('cheap')).toEqual(['wants a cheaper plan']);
+    // Part of a customer's name, and characters the parser drops.
+    expect(await search('Kai Th')).toEqual(['50%_off would do it']);
+    expect(await search('%_off')).toEqual(['50%_off would do it']);
+    expect(await search('nothing like this')).toEqual([]);
+  });
+
+  it('keeps to the teams in scope', async () => {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id::text FROM teams WHERE name = 'Beta'`,
+    );
+    const beta = await searchNotes(db, { q: 'discount', teamIds: [rows[0]!.id], limit: 50 });
+    expect(beta).toEqual([]);
+  });
+});
