@@ -17,7 +17,7 @@ import path from 'node:path';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPglite } from '../src/server/db/pglite.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
-import { customerCount, generateCustomers } from './lib/insights-data.ts';
+import { customerCount, generateCustomers, holdsBenchRecordIds } from './lib/insights-data.ts';
 import { benchDatabaseUrl, dropSchema, freshSchema } from './lib/postgres.ts';
 import {
   firstJsonLine,
@@ -130,6 +130,7 @@ async function keptSchema(): Promise<boolean> {
   const db = await openPostgres(benchDatabaseUrl, { schema, max: 2 });
   try {
     if ((await customerCount(db).catch(() => 0)) !== CUSTOMERS) return false;
+    if (!(await holdsBenchRecordIds(db))) return false;
     await migrate(db);
     return true;
   } finally {
@@ -170,7 +171,8 @@ async function pglite(): Promise<void> {
   let reused = false;
   if (existsSync(pgliteDir)) {
     const db = await openPglite(pgliteDir);
-    reused = (await customerCount(db).catch(() => 0)) === CUSTOMERS;
+    reused =
+      (await customerCount(db).catch(() => 0)) === CUSTOMERS && (await holdsBenchRecordIds(db));
     await db.close();
     if (!reused) await rm(pgliteDir, { recursive: true, force: true });
   }

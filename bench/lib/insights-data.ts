@@ -53,3 +53,12 @@ export async function customerCount(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
   return rows[0]?.n ?? 0;
 }
+
+/** Whether kept data stores the record ids the load client asks for (their form has changed). */
+export async function holdsBenchRecordIds(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM identities WHERE kind = 'record' AND value = $1) AS found`,
+    [recordIdOf(1)],
+  );
+  return rows[0]?.found === true;
+}
