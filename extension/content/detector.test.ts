@@ -44,8 +44,6 @@ describe('detectCustomer', () => {
     const url = new URL('http://localhost:8787/demo/customers/C1');
     const throwingDetect: CrmAdapter = {
       id: 'broken',
-      label: 'Broken',
-      matchPatterns: [],
       matches: () => true,
       detect: () => {
         throw new TypeError('selector exploded');
@@ -155,8 +153,6 @@ describe('startDetector', () => {
     const detect = vi.fn(() => null);
     const counting: CrmAdapter = {
       id: 'c',
-      label: 'c',
-      matchPatterns: [],
       matches: () => true,
       detect,
     };
@@ -189,7 +185,7 @@ describe('startDetector', () => {
     send = vi.fn(() => Promise.reject(new Error('Extension context invalidated.')));
     const onInvalidated = vi.fn();
     const detect = vi.fn(() => null);
-    start([{ id: 'c', label: 'c', matchPatterns: [], matches: () => true, detect }], onInvalidated);
+    start([{ id: 'c', matches: () => true, detect }], onInvalidated);
     await settle();
     expect(onInvalidated).toHaveBeenCalledTimes(1);
     document.title = 'changed';

@@ -1,7 +1,6 @@
 import type { CrmAdapter } from './crm/types.ts';
 import {
   detectWithRule,
-  ruleMatchPattern,
   ruleMatchesOrigin,
   parseStoredRule,
   type RuleAdapterConfig,
@@ -13,8 +12,6 @@ export function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {
   const pattern = new RegExp(rule.urlPattern);
   return {
     id: rule.id,
-    label: rule.label,
-    matchPatterns: [ruleMatchPattern(rule)],
     matches: (url) => ruleMatchesOrigin(rule, url) && pattern.test(url.pathname + url.search),
     detect: (url, doc) => detectWithRule(rule, url, doc),
   };

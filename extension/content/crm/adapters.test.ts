@@ -9,6 +9,7 @@ import { freshdesk } from './freshdesk.ts';
 import { zohoDesk } from './zoho-desk.ts';
 import { requestTracker } from './request-tracker.ts';
 import { loopdeskDemo } from './loopdesk-demo.ts';
+import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 import { loadFixture } from './fixtures.test-support.ts';
 import { boundedEmail, boundedName, boundedPhone, splitNameAndEmail } from './read.ts';
 
@@ -271,7 +272,10 @@ describe('freshdesk and zoho desk', () => {
     expect(zohoDesk.matches(new URL('https://desk.zoho.example/agent/p/d/tickets/details/1'))).toBe(
       false,
     );
-    expect(zohoDesk.matchPatterns).toContain('https://desk.zoho.eu/*');
+    expect(catalogueEntry('zoho-desk').matchPatterns).toContain('https://desk.zoho.eu/*');
+    expect(zohoDesk.matches(new URL('https://desk.zoho.eu/agent/p/d/tickets/details/1'))).toBe(
+      true,
+    );
     const zd = (path: string) => new URL(`https://desk.zoho.in${path}`);
     expect(zohoDesk.detect(zd('/agent/acme/care/contacts/details/1780400'), emptyDoc())).toEqual({
       crm: 'zoho-desk',

@@ -1,6 +1,5 @@
 import type { CrmAdapter } from './types.ts';
 import { isHidden, makeRef, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Dynamics 365 (model-driven apps, Unified Interface). The record is in the query string:
 // main.aspx?appid=…&pagetype=entityrecord&etn=contact&id=%7B<guid>%7D. In multisession apps
@@ -30,7 +29,7 @@ function visibleForm(doc: Document): ParentNode {
 }
 
 export const dynamics: CrmAdapter<'dynamics'> = {
-  ...catalogueEntry('dynamics'),
+  id: 'dynamics',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     if (!/^\/main\.aspx$/i.test(url.pathname)) return null;

@@ -1,6 +1,5 @@
 import type { CrmAdapter } from './types.ts';
 import { boundedId, first, makeRef, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Freshdesk agent portal: /a/tickets/<id> shows the requester in the ticket's right sidebar.
 const HOST = /^[a-z0-9][a-z0-9-]*\.freshdesk\.com$/i;
@@ -15,7 +14,7 @@ const selectors = {
 } as const;
 
 export const freshdesk: CrmAdapter<'freshdesk'> = {
-  ...catalogueEntry('freshdesk'),
+  id: 'freshdesk',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const contactId = boundedId(CONTACT_PATH.exec(url.pathname)?.[1]);

@@ -1,6 +1,5 @@
 import type { CrmAdapter } from './types.ts';
 import { first, makeRef, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // HubSpot CRM on its regional hosts (app, app-eu1, app-na2, ...). Record pages name the object
 // type by id: 0-1 contact, 0-2 company, 0-5 ticket; older links use /contact/<id>. The ticket's
@@ -34,7 +33,7 @@ function recordAddress(path: string): { objectType: string; id: string } | null 
 }
 
 export const hubspot: CrmAdapter<'hubspot'> = {
-  ...catalogueEntry('hubspot'),
+  id: 'hubspot',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const record = recordAddress(url.pathname);

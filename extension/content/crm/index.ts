@@ -1,5 +1,5 @@
 import type { CrmAdapter } from './types.ts';
-import { crmCatalogue, type BuiltInCrmId } from '../../shared/crm-catalogue.ts';
+import type { BuiltInCrmId } from '../../shared/crm-catalogue.ts';
 import { salesforce } from './salesforce.ts';
 import { zendesk } from './zendesk.ts';
 import { hubspot } from './hubspot.ts';
@@ -29,9 +29,9 @@ export const adaptersById: { readonly [Id in BuiltInCrmId]: CrmAdapter<Id> } = {
 };
 
 /**
- * Every built-in adapter in the catalogue's order: host-matched ones first, since the
- * path-matched ones (RT, demo) match on any origin and must not shadow a CRM whose host is known.
+ * Every built-in adapter in the catalogue's order (adaptersById lists them so; a test pins it):
+ * host-matched ones first, since the path-matched ones (RT, demo) match on any origin and must
+ * not shadow a CRM whose host is known. The catalogue itself (labels, match patterns) stays out
+ * of the content script: only the options page and the worker need it.
  */
-export const builtInAdapters: readonly CrmAdapter[] = crmCatalogue.map(
-  (crm) => adaptersById[crm.id],
-);
+export const builtInAdapters: readonly CrmAdapter[] = Object.values(adaptersById);

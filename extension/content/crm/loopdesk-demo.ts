@@ -1,6 +1,5 @@
 import type { CrmAdapter } from './types.ts';
 import { boundedId, makeRef, pathSegment, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // The backend's demo CRM, served at /demo/... on whatever origin the backend runs.
 const CUSTOMER_PATH = /^\/demo\/customers\/([^/?#]{1,200})\/?$/;
@@ -17,7 +16,7 @@ const selectors = {
 } as const;
 
 export const loopdeskDemo: CrmAdapter<'demo'> = {
-  ...catalogueEntry('demo'),
+  id: 'demo',
   matches: (url) =>
     /^https?:$/.test(url.protocol) &&
     (CUSTOMER_PATH.test(url.pathname) || TICKET_PATH.test(url.pathname)),

@@ -9,7 +9,6 @@ import {
   requesterRef,
   splitNameAndEmail,
 } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Request Tracker 5. RT is installed on any origin, often under a web path such as /rt, so it
 // is matched by path alone. On a ticket the owner is rendered with the same markup as the
@@ -30,7 +29,7 @@ function numericId(url: URL): string | undefined {
 }
 
 export const requestTracker: CrmAdapter<'rt'> = {
-  ...catalogueEntry('rt'),
+  id: 'rt',
   matches: (url) => TICKET_PATH.test(url.pathname) || USER_PATH.test(url.pathname),
   detect(url, doc) {
     const id = numericId(url);

@@ -8,7 +8,6 @@ import {
   makeRef,
   pathSegment,
 } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Salesforce Lightning. Record pages: /lightning/r/<SObject>/<Id>/view. In console apps the URL
 // path is the focused subtab and `?ws=` the enclosing workspace tab. LWC renders the record in
@@ -108,7 +107,7 @@ function workspaceRecord(url: URL): RecordAddress | null {
 }
 
 export const salesforce: CrmAdapter<'salesforce'> = {
-  ...catalogueEntry('salesforce'),
+  id: 'salesforce',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const path = pathSegment(url.pathname);

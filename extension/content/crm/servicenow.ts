@@ -8,7 +8,6 @@ import {
   makeRef,
   requesterRef,
 } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // ServiceNow CSM Configurable Workspace: /now/cwf/agent/record/<table>/<sys_id> (older
 // workspaces: /now/workspace/agent/record/...). Each workspace tab renders its record form
@@ -31,7 +30,7 @@ const selectors = {
 const SYS_ID = /^[0-9a-f]{32}$/;
 
 export const servicenow: CrmAdapter<'servicenow'> = {
-  ...catalogueEntry('servicenow'),
+  id: 'servicenow',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const match = RECORD_PATH.exec(url.pathname);

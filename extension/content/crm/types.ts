@@ -6,9 +6,6 @@ export type { CustomerRef };
 export interface CrmAdapter<Id extends string = string> {
   /** Stable id, also the `crm` field of the refs it produces (built-ins: the catalogue's id). */
   readonly id: Id;
-  readonly label: string;
-  /** Chrome match patterns of the CRM's hosts; empty for adapters matched by path on any origin. */
-  readonly matchPatterns: readonly string[];
   matches(url: URL): boolean;
   /** The customer on this page, or null when the page shows none (or not yet: lazy DOM). */
   detect(url: URL, doc: Document): CustomerRef | null;

@@ -1,6 +1,5 @@
 import type { CrmAdapter } from './types.ts';
 import { boundedId, isHidden, makeRef, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry } from '../../shared/crm-catalogue.ts';
 
 // Zendesk Support agent workspace. Every open ticket tab keeps its own workspace element in the
 // DOM; only the active one is visible, and its requester (which an agent can change) is shown
@@ -28,7 +27,7 @@ function activeWorkspace(doc: Document, ticketId: string): Element | null {
 }
 
 export const zendesk: CrmAdapter<'zendesk'> = {
-  ...catalogueEntry('zendesk'),
+  id: 'zendesk',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const ticketId = TICKET_PATH.exec(url.pathname)?.[1];

@@ -1,6 +1,6 @@
 import type { CrmAdapter } from './types.ts';
 import { first, makeRef, readPerson, requesterRef } from './read.ts';
-import { catalogueEntry, zohoDeskDomains } from '../../shared/crm-catalogue.ts';
+import { zohoDeskDomains } from '../../shared/crm-catalogue.ts';
 
 // Zoho Desk on its regional domains: /agent/<portal>/<department>/tickets/details/<id> and
 // /agent/<portal>/<department>/contacts/details/<id>. The ticket's contact is in the
@@ -21,7 +21,7 @@ const selectors = {
 } as const;
 
 export const zohoDesk: CrmAdapter<'zoho-desk'> = {
-  ...catalogueEntry('zoho-desk'),
+  id: 'zoho-desk',
   matches: (url) => url.protocol === 'https:' && HOST.test(url.hostname),
   detect(url, doc) {
     const match = DETAILS_PATH.exec(url.pathname);
