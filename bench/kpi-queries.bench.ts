@@ -15,6 +15,7 @@ import { openPostgres } from '../src/server/db/postgres.ts';
 import type { KpiFilter } from '../src/server/kpis/filters.ts';
 import { shareQueries, uplift } from '../src/server/kpis/queries.ts';
 import { coachingReport } from '../src/server/supervisor/coaching.ts';
+import { searchNotes } from '../src/server/supervisor/notes.ts';
 import { reviewTreatments } from '../src/server/supervisor/treatment-review.ts';
 
 const url =
@@ -239,6 +240,16 @@ try {
   );
   results.push(['coaching', coachingMs]);
   console.log(`kpi.coaching median_ms=${coachingMs.toFixed(1)}`);
+  // CSR note search (20,000 notes): full text with many hits, an exact customer id, and the
+  // literal substring fallback (full text finds nothing).
+  for (const [label, q] of [
+    ['fulltext', 'competitor offers'],
+    ['customer_id', 'C780394'],
+    ['substring', 'petitor off'],
+  ] as const) {
+    const ms = await median(() => searchNotes(db, { q, teamIds: null, limit: 100 }));
+    console.log(`kpi.notes.${label} median_ms=${ms.toFixed(1)}`);
+  }
   const over = results.filter(([, ms]) => ms >= 500).map(([name]) => name);
   console.log(
     `kpi.summary over_500ms=${over.length} of=${results.length} skipped=${skipped.length}`,
