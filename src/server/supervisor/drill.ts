@@ -1,11 +1,6 @@
 import type { DecisionDrillQuery, DecisionDrillRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import {
-  decisionsInPeriod,
-  needsSegment,
-  offerStatusJoin,
-  type KpiFilter,
-} from '../kpis/filters.ts';
+import { decisionsInPeriod, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
 import { iso, Params, segmentJoin } from './sql.ts';
 
 const resultConditions: Record<NonNullable<DecisionDrillQuery['result']>, string> = {
@@ -25,8 +20,6 @@ export async function drillDecisions(
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'ds');
   const offers = offerStatusJoin(p, filter.period);
-  // The row shows the segment; decisionsInPeriod joins it (cs) only when filtering by it.
-  const segment = needsSegment(filter) ? '' : segmentJoin('ds.customer_id');
   let where = d.where;
   if (query.treatment) where += ` AND ds.treatment_key = ${p.add(query.treatment)}`;
   if (query.agent) where += ` AND ds.agent = ${p.add(query.agent)}`;
@@ -52,7 +45,7 @@ export async function drillDecisions(
        CASE WHEN f.accepted THEN 'accepted' WHEN f.declined THEN 'declined'
             WHEN f.offered THEN 'offered' WHEN f.not_offered THEN 'not_offered' END AS result,
        f.decline_reason AS reason, f.note, f.last_at
-     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins} ${segment}
+     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins} ${segmentJoin('ds.customer_id')}
      ${offers}
      WHERE ${where}
      ORDER BY ds.created_at DESC, ds.decision_id, ds.rank LIMIT ${p.add(query.limit ?? 200)}`,
