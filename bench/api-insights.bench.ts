@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { readConfig } from '../src/server/config.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPglite } from '../src/server/db/pglite.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
@@ -149,6 +150,8 @@ async function postgres(): Promise<void> {
     await db.close();
     printFigure('api.data.postgres', { customers: CUSTOMERS, generate_s: seconds });
   }
+  // The server's pool (LOOPDESK_PG_POOL_SIZE): on 2 cores a smaller pool than the default wins.
+  printFigure('api.config.postgres', { pg_pool: readConfig(process.env).pgPoolSize });
   await loadServer('postgres', { BENCH_DB: 'postgres', BENCH_SCHEMA: schema }, [
     'insights',
     'whoami',
