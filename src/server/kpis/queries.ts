@@ -7,7 +7,6 @@ import {
   contactsInPeriod,
   decisionsInPeriod,
   needsSegment,
-  offerStatusJoin,
   sharesPerCustomerSegment,
   treatmentKind,
   treatmentKindJoin,
@@ -101,12 +100,22 @@ export const serviceToSales: ShareQuery = async (db, filter) => {
 
 export const offerRate: ShareQuery = (db, filter) => {
   const p = new Params();
+  // Shown suggestions (denominator) and the offered ones among them (numerator, from
+  // offer_status.shown) counted apart and summed per group: two range scans, no join.
   const counts = (f: KpiFilter, perCustomer: boolean) => {
-    const d = decisionsInPeriod(p, f, 'ds');
-    return `SELECT ${d.group} AS grp${perCustomer ? ', ds.customer_id' : ''},
-       count(*) FILTER (WHERE f.offered)::int AS num, count(*)::int AS den
-     FROM decision_suggestions ds ${d.joins} ${offerStatusJoin(p, f.period)}
-     WHERE NOT ds.control_group AND ${d.where} GROUP BY 1${perCustomer ? ', 2' : ''}`;
+    const shown = decisionsInPeriod(p, f, 'ds');
+    const offered = decisionsInPeriod(p, f, 'os');
+    const customer = perCustomer ? ', customer_id' : '';
+    return `SELECT grp${customer}, sum(num)::int AS num, sum(den)::int AS den FROM (
+       SELECT ${shown.group} AS grp${perCustomer ? ', ds.customer_id' : ''}, 0 AS num, count(*) AS den
+       FROM decision_suggestions ds ${shown.joins}
+       WHERE NOT ds.control_group AND ${shown.where} GROUP BY 1${perCustomer ? ', 2' : ''}
+       UNION ALL
+       SELECT ${offered.group} AS grp${perCustomer ? ', os.customer_id' : ''}, count(*) AS num, 0 AS den
+       FROM offer_status os ${offered.joins}
+       WHERE os.shown AND os.offered AND NOT os.control_group AND ${offered.where}
+       GROUP BY 1${perCustomer ? ', 2' : ''}) y
+     GROUP BY 1${perCustomer ? ', 2' : ''}`;
   };
   const sql = needsSegment(filter)
     ? sharesPerCustomerSegment(p, filter, (f) => counts(f, true))

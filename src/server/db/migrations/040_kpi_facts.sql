@@ -71,7 +71,9 @@ CREATE TABLE offer_status (
   agent text NOT NULL,
   customer_id bigint NOT NULL,
   control_group boolean NOT NULL,
-  -- The kind the decision stored with the shown suggestion (used when the catalogue lacks it).
+  -- Whether the treatment was among the decision's shown suggestions (decision_suggestions),
+  -- and the kind stored with it (used when the catalogue lacks one).
+  shown boolean NOT NULL,
   suggested_kind text,
   -- Any outcome offered, accepted or declined.
   offered boolean NOT NULL,
@@ -93,11 +95,10 @@ RETURNS void LANGUAGE sql AS $$
   DELETE FROM offer_status f USING unnest(p_decisions, p_treatments) AS k (decision_id, treatment_key)
   WHERE f.decision_id = k.decision_id AND f.treatment_key = k.treatment_key;
   INSERT INTO offer_status (decision_id, treatment_key, created_at, agent, customer_id,
-    control_group, suggested_kind, offered, accepted, declined, not_offered, decline_reason, note,
-    accepted_at, last_at)
+    control_group, shown, suggested_kind, offered, accepted, declined, not_offered, decline_reason,
+    note, accepted_at, last_at)
   SELECT o.decision_id, o.treatment_key, d.created_at, d.agent, d.customer_id, d.control_group,
-    (SELECT dk.kind FROM decision_suggestions dk
-     WHERE dk.decision_id = o.decision_id AND dk.treatment_key = o.treatment_key),
+    dk.decision_id IS NOT NULL, dk.kind,
     bool_or(o.result IN ('offered', 'accepted', 'declined')),
     bool_or(o.result = 'accepted'),
     bool_or(o.result = 'declined') AND NOT bool_or(o.result = 'accepted'),
@@ -109,7 +110,10 @@ RETURNS void LANGUAGE sql AS $$
   FROM (SELECT DISTINCT * FROM unnest(p_decisions, p_treatments)) AS k (decision_id, treatment_key)
   JOIN outcomes o ON o.decision_id = k.decision_id AND o.treatment_key = k.treatment_key
   JOIN decisions d ON d.id = o.decision_id
-  GROUP BY o.decision_id, o.treatment_key, d.created_at, d.agent, d.customer_id, d.control_group;
+  LEFT JOIN decision_suggestions dk
+    ON dk.decision_id = o.decision_id AND dk.treatment_key = o.treatment_key
+  GROUP BY o.decision_id, o.treatment_key, d.created_at, d.agent, d.customer_id, d.control_group,
+    dk.decision_id, dk.kind;
 $$;
 
 CREATE FUNCTION offer_status_on_outcomes() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -142,10 +146,10 @@ CREATE TRIGGER outcomes_offer_status_delete AFTER DELETE ON outcomes
   FOR EACH STATEMENT EXECUTE FUNCTION offer_status_on_outcomes();
 
 INSERT INTO offer_status (decision_id, treatment_key, created_at, agent, customer_id,
-  control_group, suggested_kind, offered, accepted, declined, not_offered, decline_reason, note,
-  accepted_at, last_at)
+  control_group, shown, suggested_kind, offered, accepted, declined, not_offered, decline_reason,
+  note, accepted_at, last_at)
 SELECT f.decision_id, f.treatment_key, d.created_at, d.agent, d.customer_id, d.control_group,
-  dk.kind, f.offered, f.accepted, f.declined, f.not_offered, f.decline_reason, f.note,
+  dk.decision_id IS NOT NULL, dk.kind, f.offered, f.accepted, f.declined, f.not_offered, f.decline_reason, f.note,
   f.accepted_at, f.last_at
 FROM (
   SELECT o.decision_id, o.treatment_key,
