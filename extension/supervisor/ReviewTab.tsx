@@ -115,15 +115,21 @@ function ActiveToggle({
     // Keep the pending state until the refetched catalogue has the change.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['catalogue'] }),
   });
-  // Shows the requested state while the change is saved; a failed save falls back to stored.
-  const active = toggle.isPending ? toggle.variables : treatment.active;
+  // Shows the requested state from the click on (set in the event itself, so the controlled input
+  // never snaps back while the mutation's own state is still being scheduled) until the save
+  // settles; a failed save falls back to what is stored.
+  const [requested, setRequested] = useState<boolean | null>(null);
+  const active = requested ?? treatment.active;
   return (
     <label className="toggle">
       <input
         type="checkbox"
         checked={active}
         disabled={toggle.isPending}
-        onChange={(e) => toggle.mutate(e.target.checked)}
+        onChange={(e) => {
+          setRequested(e.target.checked);
+          toggle.mutate(e.target.checked, { onSettled: () => setRequested(null) });
+        }}
         aria-label={`${treatment.name} active`}
       />
       {active ? 'on' : 'off'}
