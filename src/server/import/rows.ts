@@ -72,6 +72,49 @@ export function parseTimestamp(value: string): Date | null {
   return date;
 }
 
+/** A money amount rounded to cents; null when it is not a number or too large to store. */
+export function parseAmount(value: string): number | null {
+  const amount = Number(value);
+  if (!Number.isFinite(amount) || Math.abs(amount) >= 1e12) return null;
+  return Math.round(amount * 100) / 100;
+}
+
+export interface TransactionRow {
+  customerId: string;
+  orderId: string;
+  occurredAt: string;
+  amount: number;
+  currency: string;
+}
+
+/** A validated transaction; without an order id the row's own content identifies it. */
+export function transactionRow(
+  customerId: string,
+  occurredAt: Date,
+  amount: number,
+  orderId: string | undefined,
+  currency: string | undefined,
+  defaultCurrency: string,
+): TransactionRow {
+  const finalCurrency = currency ?? defaultCurrency;
+  const isoTime = occurredAt.toISOString();
+  // So a re-import of a file without order ids matches the rows it wrote the first time.
+  const finalOrderId =
+    orderId ??
+    'h:' +
+      createHash('sha256')
+        .update(`${isoTime}|${amount.toFixed(2)}|${finalCurrency}`)
+        .digest('hex')
+        .slice(0, 32);
+  return {
+    customerId,
+    orderId: finalOrderId,
+    occurredAt: isoTime,
+    amount,
+    currency: finalCurrency,
+  };
+}
+
 const timestamp = z.preprocess(asText, z.string()).transform((value, ctx) => {
   const date = parseTimestamp(value);
   if (!date) {
@@ -210,12 +253,12 @@ export function rowSchemas(settings: RowSettings) {
       customer_id: customerId,
       occurred_at: timestamp,
       amount: z.preprocess(asText, z.string()).transform((value, ctx) => {
-        const amount = Number(value);
-        if (!Number.isFinite(amount) || Math.abs(amount) >= 1e12) {
+        const amount = parseAmount(value);
+        if (amount === null) {
           ctx.addIssue({ code: 'custom', message: `"${value}" is not an amount` });
           return z.NEVER;
         }
-        return Math.round(amount * 100) / 100;
+        return amount;
       }),
       order_id: optionalText(200),
       currency: z
@@ -229,19 +272,16 @@ export function rowSchemas(settings: RowSettings) {
         .transform((code) => code.toUpperCase())
         .optional(),
     })
-    .transform((row) => {
-      const currency = row.currency ?? settings.defaultCurrency;
-      const occurredAt = row.occurred_at.toISOString();
-      // Without an order id the row's own content identifies it, so a re-import matches it.
-      const orderId =
-        row.order_id ??
-        'h:' +
-          createHash('sha256')
-            .update(`${occurredAt}|${row.amount.toFixed(2)}|${currency}`)
-            .digest('hex')
-            .slice(0, 32);
-      return { customerId: row.customer_id, orderId, occurredAt, amount: row.amount, currency };
-    });
+    .transform((row) =>
+      transactionRow(
+        row.customer_id,
+        row.occurred_at,
+        row.amount,
+        row.order_id,
+        row.currency,
+        settings.defaultCurrency,
+      ),
+    );
 
   const contacts = z
     .strictObject({
@@ -293,7 +333,6 @@ export function rowSchemas(settings: RowSettings) {
 export type RowSchemas = ReturnType<typeof rowSchemas>;
 export type CustomerRow = z.output<RowSchemas['customers']>;
 export type IdentityRow = z.output<RowSchemas['identities']>;
-export type TransactionRow = z.output<RowSchemas['transactions']>;
 export type ContactRow = z.output<RowSchemas['contacts']>;
 
 /** Zod issues in words for a person fixing a file. */
