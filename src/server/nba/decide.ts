@@ -13,7 +13,12 @@ import type { Queryable } from '../db/db.ts';
 import type { CustomerProfile } from '../services/customer-profile.ts';
 import type { DecisionMaker, DecisionPlan } from '../services/decide.ts';
 import { EngineCache } from './engine-cache.ts';
-import { loadDecisionInputs, type DecisionInputs } from './facts.ts';
+import {
+  decisionInputLookupColumnsSql,
+  decisionInputsFromLookup,
+  loadDecisionInputs,
+  type DecisionInputs,
+} from './facts.ts';
 
 export interface NbaDecisionMakerOptions {
   /** Uniform source for the control-group split and Thompson draws; crypto-seeded by default. */
@@ -70,9 +75,19 @@ export class NbaEngine {
     return attributes === null ? facts : { ...facts, attributes };
   }
 
-  async run(db: Queryable, profile: CustomerProfile): Promise<EngineResult> {
+  /**
+   * `lookupRow`: the insights lookup's row when it carried decisionInputLookupColumnsSql; the
+   * inputs are then taken from it instead of read again.
+   */
+  async run(
+    db: Queryable,
+    profile: CustomerProfile,
+    lookupRow?: Record<string, unknown>,
+  ): Promise<EngineResult> {
     const now = this.now();
-    const inputs = await loadDecisionInputs(db, profile, now);
+    const inputs =
+      (lookupRow && decisionInputsFromLookup(lookupRow, profile, now)) ??
+      (await loadDecisionInputs(db, profile, now));
     const [ruleSet, routingConfig] = await Promise.all([
       this.cache.ruleSetAt(db, inputs.catalogueRevision),
       this.cache.routingAt(db, inputs.routingRevision),
@@ -152,8 +167,9 @@ export function createNbaDecisionMaker(
 ): DecisionMaker {
   const engine =
     engineOrOptions instanceof NbaEngine ? engineOrOptions : new NbaEngine(engineOrOptions);
-  return async (db, request) => {
-    const { inputs, decision, routing } = await engine.run(db, request.profile);
+  const decide: DecisionMaker = async (db, request) => {
+    const { inputs, decision, routing } = await engine.run(db, request.profile, request.lookupRow);
     return planFrom(request.profile, inputs.facts, decision, routing);
   };
+  return Object.assign(decide, { lookupColumnsSql: decisionInputLookupColumnsSql });
 }

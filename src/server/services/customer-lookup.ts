@@ -16,7 +16,7 @@ import {
 } from './resolve-customer.ts';
 
 export type ProfileResolution =
-  | { status: 'found'; profile: CustomerProfile }
+  | { status: 'found'; profile: CustomerProfile; row: Record<string, unknown> }
   | { status: 'unknown'; detail: string }
   | { status: 'ambiguous'; candidates: Candidate[] };
 
@@ -25,13 +25,16 @@ type LookupRow = Partial<ProfileRow> & { matches: MatchRow[] | null; key: string
 /**
  * resolveCustomer and loadCustomerProfile in one statement (one round trip): the identity
  * matches come back as they would from resolveCustomer, and beside them the profile of the
- * customer when exactly one matched at the strongest identifier given.
+ * customer when exactly one matched at the strongest identifier given. `extraColumnsSql`
+ * (columns over that customer row `c`, NULL when none was chosen) rides along; a found
+ * resolution returns the whole row.
  */
 export async function lookupCustomerProfile(
   db: Queryable,
   query: InsightsQuery,
   phoneRegion: string,
   now = new Date(),
+  extraColumnsSql?: string,
 ): Promise<ProfileResolution> {
   const ids = identifiersOf(query, phoneRegion);
   const unusable = unusableDetail(ids, query);
@@ -53,7 +56,12 @@ export async function lookupCustomerProfile(
            'name', name, 'email', email, 'phone', phone, 'priority', priority)
            ORDER BY priority, customer_id)
         FROM matched) AS matches,
-       c.id::text AS key, ${profileColumnsSql}
+       c.id::text AS key, ${profileColumnsSql}${
+         extraColumnsSql
+           ? `,
+       ${extraColumnsSql}`
+           : ''
+       }
      FROM (SELECT 1) one
        LEFT JOIN chosen ON true
        LEFT JOIN customers c ON c.id = chosen.id`,
@@ -66,5 +74,9 @@ export async function lookupCustomerProfile(
     // Cannot happen: the statement picks the profile by the same rule as resolutionOf.
     throw new Error('lookupCustomerProfile: a single match came back without its profile');
   }
-  return { status: 'found', profile: profileFromRow(row as ProfileRow, row.key, now) };
+  return {
+    status: 'found',
+    profile: profileFromRow(row as ProfileRow, row.key, now),
+    row: row as Record<string, unknown>,
+  };
 }

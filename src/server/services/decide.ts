@@ -7,6 +7,8 @@ export interface DecisionRequest {
   agent: string;
   /** Ticket or case id the CSR is working on. */
   context: string | null;
+  /** The customer lookup's row, with the columns the decision maker's `lookupColumnsSql` adds. */
+  lookupRow?: Record<string, unknown>;
 }
 
 /** What the decision step chose; stored as the decision row and returned to the panel. */
@@ -26,7 +28,15 @@ export interface DecisionPlan {
 }
 
 /** The seam where the next-best-action engine plugs in: a plain function of the database and the request. */
-export type DecisionMaker = (db: Queryable, request: DecisionRequest) => Promise<DecisionPlan>;
+export type DecisionMaker = ((db: Queryable, request: DecisionRequest) => Promise<DecisionPlan>) & {
+  /**
+   * Select-list columns over the chosen customer row `c` (NULL when none was chosen) that the
+   * decision step reads: the insights lookup fetches them in its own statement and hands its row
+   * over as `lookupRow`, so a request sends one read statement. The names must not clash with
+   * the profile's columns.
+   */
+  readonly lookupColumnsSql?: string;
+};
 
 /** Until a treatment catalogue and rules exist, every decision says so honestly. */
 export const noCatalogueDecision: DecisionMaker = async () => ({

@@ -35,14 +35,20 @@ export async function getInsights(
   query: InsightsQuery,
   agent: string,
 ): Promise<Insights> {
-  const resolution = await lookupCustomerProfile(deps.db, query, deps.phoneRegion);
+  const resolution = await lookupCustomerProfile(
+    deps.db,
+    query,
+    deps.phoneRegion,
+    new Date(),
+    deps.decide.lookupColumnsSql,
+  );
   if (resolution.status === 'unknown') {
     throw new HttpProblem(404, 'Unknown customer', resolution.detail);
   }
   if (resolution.status === 'ambiguous') throw ambiguousCustomer(resolution.candidates);
   const { profile } = resolution;
   const context = query.context ?? null;
-  const plan = await deps.decide(deps.db, { profile, agent, context });
+  const plan = await deps.decide(deps.db, { profile, agent, context, lookupRow: resolution.row });
   const decisionId = await decisionWriterOf(deps).write({
     customerKey: profile.customerKey,
     agent,
