@@ -9,15 +9,19 @@
  *   BENCH_SKIP_PGLITE=1; BENCH_CPU_PROF=1 writes server CPU profiles to .bench-data/profiles;
  *   BENCH_KEEP_DATA=1 keeps the PostgreSQL schema after the run and reuses it when it already
  *   holds BENCH_CUSTOMERS customers, migrating it to the current migrations: for iterating only)
+ * The demo treatment catalogue and routing rules are seeded (as a first start does), so every
+ * request runs the real decision step: eligibility, arbitration and stored suggestions.
  * Goal on PostgreSQL: >= 5,000 requests/s with p99 < 20 ms on 2 cores.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfig } from '../src/server/config.ts';
+import type { Db } from '../src/server/db/db.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPglite } from '../src/server/db/pglite.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
+import { seedCatalogue } from '../src/server/nba/seed-catalogue.ts';
 import { customerCount, generateCustomers, holdsBenchRecordIds } from './lib/insights-data.ts';
 import { benchDatabaseUrl, dropSchema, freshSchema } from './lib/postgres.ts';
 import {
@@ -97,6 +101,36 @@ function printCpu(
   });
 }
 
+type BufferCounts = { hit: number; read: number };
+
+/** The bench database's shared-buffer hits and reads so far (pages found in / copied into cache). */
+async function bufferCounts(): Promise<BufferCounts> {
+  // Backends report their counts when idle for a moment or at exit; give them that moment.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  return inBenchSchema(async (db) => {
+    const { rows } = await db.query<BufferCounts>(
+      `SELECT blks_hit::float8 AS hit, blks_read::float8 AS read
+       FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return rows[0]!;
+  });
+}
+
+/**
+ * Pages per request PostgreSQL found in shared buffers and had to read (from the OS cache here):
+ * a read costs a system call and an 8 KiB copy, so they show whether shared_buffers holds the
+ * working set.
+ */
+function printBuffers(result: LoadResult, before: BufferCounts, after: BufferCounts) {
+  const sent = result.sentWithWarmup ?? 0;
+  if (!sent) return;
+  const perRequest = (n: number) => Math.round((n / sent) * 10) / 10;
+  printFigure('api.insights.postgres.buffers', {
+    hit_per_req: perRequest(after.hit - before.hit),
+    read_per_req: perRequest(after.read - before.read),
+  });
+}
+
 /** Starts the server on `serverEnv`, loads each route in turn from a second process. */
 async function loadServer(
   label: string,
@@ -111,6 +145,7 @@ async function loadServer(
     for (const route of routes) {
       const rss = sampleRss(ready.pid);
       const cpu = sampleCpu(ready.pid);
+      const buffers = label === 'postgres' ? await bufferCounts() : null;
       const result = await runScript<LoadResult>(
         'load-client.ts',
         { ...loadEnv, BENCH_URL: ready.url, BENCH_TOKEN: ready.token, BENCH_ROUTE: route },
@@ -119,6 +154,7 @@ async function loadServer(
       const used = cpu.stop();
       printLoad(`api.${route}.${label}`, result, rss.stop());
       printCpu(`api.${route}.${label}.cpu`, result, used, label === 'postgres');
+      if (buffers && route === 'insights') printBuffers(result, buffers, await bufferCounts());
     }
   } finally {
     await stopChild(server);
@@ -139,6 +175,25 @@ async function keptSchema(): Promise<boolean> {
   }
 }
 
+async function inBenchSchema<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openPostgres(benchDatabaseUrl, { schema, max: 2 });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The demo catalogue, as a first start seeds it (kept data already holds it). */
+async function seedDemoCatalogue(db: Db): Promise<{ treatments: number; rules: number }> {
+  await seedCatalogue(db);
+  const { rows } = await db.query<{ treatments: number; rules: number }>(
+    `SELECT (SELECT count(*)::int FROM treatments WHERE definition IS NOT NULL) AS treatments,
+       (SELECT count(*)::int FROM eligibility_rules) AS rules`,
+  );
+  return rows[0]!;
+}
+
 async function postgres(): Promise<void> {
   if (await keptSchema()) {
     note(`PostgreSQL: reusing the generated data in schema ${schema}`);
@@ -150,8 +205,12 @@ async function postgres(): Promise<void> {
     await db.close();
     printFigure('api.data.postgres', { customers: CUSTOMERS, generate_s: seconds });
   }
+  const catalogue = await inBenchSchema(seedDemoCatalogue);
   // The server's pool (LOOPDESK_PG_POOL_SIZE): on 2 cores a smaller pool than the default wins.
-  printFigure('api.config.postgres', { pg_pool: readConfig(process.env).pgPoolSize });
+  printFigure('api.config.postgres', {
+    pg_pool: readConfig(process.env).pgPoolSize,
+    ...catalogue,
+  });
   await loadServer('postgres', { BENCH_DB: 'postgres', BENCH_SCHEMA: schema }, [
     'insights',
     'whoami',
@@ -190,6 +249,12 @@ async function pglite(): Promise<void> {
     printFigure('api.data.pglite', { customers: CUSTOMERS, generate_s: seconds });
   } else {
     note(`PGlite: reusing the generated data in ${pgliteDir}`);
+  }
+  const db = await openPglite(pgliteDir);
+  try {
+    printFigure('api.config.pglite', await seedDemoCatalogue(db));
+  } finally {
+    await db.close();
   }
   await loadServer('pglite', { BENCH_DB: 'pglite', BENCH_PGLITE_DIR: pgliteDir }, ['insights']);
 }

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { benchDatabaseUrl } from './postgres.ts';
 
 const libDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -101,13 +102,22 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds used so far by each PostgreSQL server process on this machine, by pid. */
+/**
+ * CPU seconds used so far by each PostgreSQL server process on this machine, by pid: the
+ * server-wide processes and the backends of the bench database, not the backends other work on
+ * the machine (tests in loopdesk_test) has open at the same time.
+ */
 function postgresCpuSeconds(): Map<number, number> {
   const used = new Map<number, number>();
+  const benchDatabase = new URL(benchDatabaseUrl).pathname.slice(1);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      // A backend's title: "postgres: 15/main: <user> <database> <client> <state>".
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const backend = /^postgres: \S+: \S+ (\S+) \S+\(\d+\)/.exec(title);
+      if (backend && backend[1] !== benchDatabase) continue;
     } catch {
       continue;
     }
