@@ -10,7 +10,7 @@ import {
 } from './rows.ts';
 import { transactionFastPath } from './fast-transactions.ts';
 import { readRows, SourceError, type ImportFormat } from './source.ts';
-import { TransactionStage } from './staged-transactions.ts';
+import { TransactionStage, type StageOptions } from './staged-transactions.ts';
 import {
   writeContacts,
   writeCustomers,
@@ -56,10 +56,12 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   batchSize?: number;
   /**
-   * On PostgreSQL, transaction files are staged with COPY and upserted in one statement
+   * On PostgreSQL, transaction files are staged with COPY and upserted in chunks
    * (default). False writes batches of INSERTs as on PGlite.
    */
   staging?: boolean;
+  /** Chunk sizes of the PostgreSQL stage (tests use small ones to cross chunk boundaries). */
+  stageChunks?: StageOptions;
 }
 
 export interface ImportResult {
@@ -109,7 +111,7 @@ export async function runImport(
     return await db.transaction(async (tx) => {
       const stage =
         kind === 'transactions' && db.kind === 'postgres' && options.staging !== false
-          ? await TransactionStage.open(tx)
+          ? await TransactionStage.open(tx, options.stageChunks)
           : null;
       try {
         return await readAndWrite(tx, stage);

@@ -94,6 +94,73 @@ describe.each(testDatabases())('transaction imports on $name', (target) => {
     expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  // Chunks of 2, 4, 4 ... rows: merges happen while later rows are still being read.
+  const smallChunks = { firstChunkRows: 2, maxChunkRows: 4 };
+
+  it('merges a file in chunks to the same result, later rows winning across chunks', async () => {
+    await db.exec('DELETE FROM transactions; DELETE FROM customers');
+    const lines = ['customer_id,occurred_at,amount,order_id'];
+    for (let i = 0; i < 40; i += 1) lines.push(`K${(i % 25) % 7},2024-03-01,${i},O${i % 25}`);
+    const file = lines.join('\n');
+    const run = () =>
+      runImport(db, 'transactions', fromText(file), {
+        settings,
+        actor: 't',
+        batchSize: 3,
+        stageChunks: smallChunks,
+      });
+    const first = await run();
+    expect(first).toMatchObject({ rows: 40, customersCreated: 7 });
+    const rows = await stored();
+    // Rows i and i + 25 name the same key in different chunks: the later amount is kept.
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 40; i += 1) expected.set(`K${(i % 25) % 7}|O${i % 25}`, i);
+    expect(rows).toHaveLength(expected.size);
+    for (const row of rows)
+      expect(row.amount).toBe(expected.get(`${row.customer}|${row.order_id}`));
+    // A file that contradicts itself across chunks rewrites those keys on a re-import (as
+    // the batched path does), but ends where it was.
+    await run();
+    expect(await stored()).toEqual(rows);
+  });
+
+  it('re-imports a chunked file without repeated keys changing nothing', async () => {
+    await db.exec('DELETE FROM transactions; DELETE FROM customers');
+    const lines = ['customer_id,occurred_at,amount'];
+    for (let i = 0; i < 30; i += 1) lines.push(`N${i % 4},2024-03-0${1 + (i % 9)},${i}`);
+    const run = () =>
+      runImport(db, 'transactions', fromText(lines.join('\n')), {
+        settings,
+        actor: 't',
+        batchSize: 3,
+        stageChunks: smallChunks,
+      });
+    expect(await run()).toMatchObject({ inserted: 30, updated: 0, customersCreated: 4 });
+    expect(await run()).toMatchObject({ inserted: 0, updated: 0, unchanged: 30 });
+  });
+
+  it('rejects a bad row found after chunks were merged, leaving nothing behind', async () => {
+    await db.exec('DELETE FROM transactions; DELETE FROM customers');
+    const lines = ['customer_id,occurred_at,amount,order_id'];
+    for (let i = 0; i < 30; i += 1) lines.push(`R${i},2024-02-01,${i},O${i}`);
+    lines.push('R1,not a date,1,Olast');
+    const error = await runImport(db, 'transactions', fromText(lines.join('\n')), {
+      settings,
+      actor: 't',
+      batchSize: 2,
+      stageChunks: smallChunks,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportRejectedError);
+    expect((error as ImportRejectedError).errors[0]).toMatchObject({
+      line: 32,
+      column: 'occurred_at',
+    });
+    expect(await stored()).toEqual([]);
+    expect(
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows,
+    ).toEqual([{ n: 0 }]);
+  });
+
   it('names the line of a row with the wrong number of cells, after a multi-line cell', async () => {
     const csv = [
       'customer_id,occurred_at,amount,order_id',
