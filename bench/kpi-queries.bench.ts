@@ -80,17 +80,19 @@ async function generate(db: Db): Promise<void> {
     db,
     `${customers * contactsPerCustomer} contacts`,
     `ALTER TABLE contacts DISABLE TRIGGER contacts_next_contact;
+     ALTER TABLE contacts DISABLE TRIGGER contacts_customer_segment;
      DROP INDEX contacts_customer_time, contacts_agent_time, contacts_started_kpi;
      ALTER TABLE contacts DROP CONSTRAINT contacts_contact_id_key;
      INSERT INTO contacts (contact_id, customer_id, channel, started_at, agent_id, team_id, reason,
-         resolved_first_contact, csat, next_contact_at)
+         resolved_first_contact, csat, next_contact_at, customer_segment)
        SELECT 'K' || c.id || '-' || k, c.id, (ARRAY['phone', 'chat', 'email'])[1 + (c.id + k) % 3],
          t.started, a.agent, 1 + a.agent % 10,
          (ARRAY['billing', 'outage', 'sales inquiry', 'complaint', 'account access'])[1 + (c.id * 7 + k) % 5],
          (c.id + k) % 4 <> 0,
          CASE WHEN (c.id + k) % 3 = 0 THEN 1 + (c.id * 13 + k) % 5 END,
-         CASE WHEN k < ${contactsPerCustomer} THEN t.started + t.gap END
+         CASE WHEN k < ${contactsPerCustomer} THEN t.started + t.gap END, cs.segment
        FROM customers c
+       LEFT JOIN customer_segments cs ON cs.customer_id = c.id
        CROSS JOIN generate_series(1, ${contactsPerCustomer}) k
        CROSS JOIN LATERAL (SELECT (1 + (c.id * 31) % 60) * interval '1 day'
                                   + ((c.id * 17) % 86400) * interval '1 second' AS gap) g
@@ -101,8 +103,10 @@ async function generate(db: Db): Promise<void> {
      CREATE INDEX contacts_customer_time ON contacts (customer_id, started_at DESC);
      CREATE INDEX contacts_agent_time ON contacts (agent_id, started_at);
      CREATE INDEX contacts_started_kpi ON contacts (started_at)
-       INCLUDE (customer_id, agent_id, team_id, csat, resolved_first_contact, next_contact_at, reason);
-     ALTER TABLE contacts ENABLE TRIGGER contacts_next_contact;`,
+       INCLUDE (customer_id, agent_id, team_id, csat, resolved_first_contact, next_contact_at, reason,
+         customer_segment);
+     ALTER TABLE contacts ENABLE TRIGGER contacts_next_contact;
+     ALTER TABLE contacts ENABLE TRIGGER contacts_customer_segment;`,
     'contacts',
   );
   await step(
@@ -118,21 +122,15 @@ async function generate(db: Db): Promise<void> {
   await step(
     db,
     `${decisions} decisions with their shown suggestions`,
-    `ALTER TABLE decisions DISABLE TRIGGER decisions_suggestions;
-     INSERT INTO decisions (customer_id, agent, control_group, suggestions, created_at)
+    // The shown suggestions (and their copy of the customer's segment) are filled by trigger.
+    `INSERT INTO decisions (customer_id, agent, control_group, suggestions, created_at)
        SELECT 1 + (g * 104729) % ${customers}, 'agent-' || (1 + g % 200), g % 20 = 0,
          jsonb_build_array(
            jsonb_build_object('rank', 1, 'treatmentId', 't' || (1 + g % 12)),
            jsonb_build_object('rank', 2, 'treatmentId', 't' || (1 + (g + 5) % 12)),
            jsonb_build_object('rank', 3, 'treatmentId', 't' || (1 + (g + 7) % 12))),
          '${dataStart}'::timestamptz + (g % 365) * interval '1 day' + (g % 1440) * interval '1 minute'
-       FROM generate_series(1, ${decisions}::bigint) g;
-     ALTER TABLE decisions ENABLE TRIGGER decisions_suggestions;
-     INSERT INTO decision_suggestions (decision_id, treatment_key, kind, rank, control_group, agent,
-         customer_id, created_at)
-       SELECT d.id, e.value ->> 'treatmentId', NULL, (e.value ->> 'rank')::int, d.control_group,
-         d.agent, d.customer_id, d.created_at
-       FROM decisions d CROSS JOIN LATERAL jsonb_array_elements(d.suggestions) e;`,
+       FROM generate_series(1, ${decisions}::bigint) g;`,
     'decision_suggestions',
   );
   await step(
@@ -175,6 +173,14 @@ async function prepared(): Promise<Db> {
     console.log(
       `kpi.upgrade migrations=${applied.join('+')} seconds=${seconds.toFixed(1)} on=${fresh ? 'empty' : 'kept_data'}`,
     );
+    if (!fresh) {
+      // Backfills rewrite rows, which clears the visibility map the index-only scans rely on;
+      // autovacuum would restore it later, the bench does it now (outside the migration).
+      const vacuumStarted = performance.now();
+      await db.exec('VACUUM ANALYZE');
+      const vacuumSeconds = (performance.now() - vacuumStarted) / 1000;
+      console.log(`kpi.upgrade_vacuum seconds=${vacuumSeconds.toFixed(1)}`);
+    }
   }
   if (fresh) {
     await db.exec(
@@ -206,8 +212,9 @@ try {
     [period.from, period.to],
   );
   const c = counts.rows[0]!;
+  const jit = await db.query<{ jit: string }>('SHOW jit');
   console.log(
-    `data contacts=${c.contacts} outcomes=${c.outcomes} contacts_in_period=${c.in_period} period_days=30`,
+    `data contacts=${c.contacts} outcomes=${c.outcomes} contacts_in_period=${c.in_period} period_days=30 jit=${jit.rows[0]?.jit}`,
   );
   const groupings: (KpiGrouping | undefined)[] = [undefined, 'week', 'agent', 'team', 'segment'];
   const results: [string, number][] = [];

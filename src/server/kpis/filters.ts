@@ -1,5 +1,5 @@
 import type { KpiGrouping } from '../../contract/supervisor.ts';
-import { Params, segmentJoin, segmentOf, weekOf, type Period } from '../supervisor/sql.ts';
+import { Params, weekOf, type Period } from '../supervisor/sql.ts';
 
 /** What every KPI query is narrowed by. */
 export interface KpiFilter {
@@ -14,17 +14,10 @@ interface Columns {
   agentName: string;
   teamName: string;
   teamId: string;
-  /** The customer's current segment (a join's cs.segment, or a lookup per row). */
+  /** The customer's current segment (the row's customer_segment, kept by trigger). */
   segment: string;
   time: string;
 }
-
-/** Whether the query needs the customer's current segment (grouped or narrowed by it). */
-export const needsSegment = (filter: KpiFilter) => filter.groupBy === 'segment' || !!filter.segment;
-
-/** The segment join when the filter needs it, else nothing (it costs a lookup per row). */
-export const segmentJoinFor = (filter: KpiFilter, customerId: string) =>
-  needsSegment(filter) ? segmentJoin(customerId) : '';
 
 export function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): string {
   switch (groupBy) {
@@ -54,34 +47,36 @@ export function scopeConditions(
   return sql;
 }
 
-/** Contacts in the period, with their agent (a), team (t) and, when needed, segment (cs). */
+/**
+ * Contacts in the period, with their agent (a) and team (t). The customer's current segment is
+ * the contact's own customer_segment (kept by trigger from customer_segments: migration 050),
+ * so grouping by it stays on the contacts_started_kpi range.
+ */
 export function contactsInPeriod(params: Params, filter: KpiFilter) {
   const columns: Columns = {
     agentName: 'a.name',
     teamName: 't.name',
     teamId: 'COALESCE(c.team_id, a.team_id)',
-    segment: 'cs.segment',
+    segment: 'c.customer_segment',
     time: 'c.started_at',
   };
   const from = `contacts c LEFT JOIN agents a ON a.id = c.agent_id
-    LEFT JOIN teams t ON t.id = COALESCE(c.team_id, a.team_id)
-    ${segmentJoinFor(filter, 'c.customer_id')}`;
+    LEFT JOIN teams t ON t.id = COALESCE(c.team_id, a.team_id)`;
   const where = `c.started_at >= ${params.add(filter.period.from)} AND c.started_at < ${params.add(filter.period.to)}${scopeConditions(params, filter, columns)}`;
   return { from, where, group: groupExpression(filter.groupBy, columns) };
 }
 
 /**
- * Rows of `table alias` carrying agent (name), customer_id and created_at (decision_suggestions,
- * offer_status) in the period, with agent (a) and team (t). The segment is looked up per row:
- * for the tens of thousands of decisions of a period that beats the planner's hash join, which
- * reads every customer's segment.
+ * Rows of `table alias` carrying agent (name), customer_id, customer_segment and created_at
+ * (decision_suggestions, offer_status) in the period, with agent (a) and team (t). The segment
+ * is the row's customer_segment (kept by trigger from customer_segments: migration 050).
  */
 export function decisionsInPeriod(params: Params, filter: KpiFilter, alias: string) {
   const columns: Columns = {
     agentName: `${alias}.agent`,
     teamName: 't.name',
     teamId: 'a.team_id',
-    segment: segmentOf(`${alias}.customer_id`),
+    segment: `${alias}.customer_segment`,
     time: `${alias}.created_at`,
   };
   const joins = `LEFT JOIN agents a ON a.name = ${alias}.agent LEFT JOIN teams t ON t.id = a.team_id`;
@@ -111,28 +106,4 @@ export const treatmentKind = (suggestedKind: string) => `COALESCE(tr.kind, ${sug
 export function atRiskAt(customerId: string, time: string): string {
   return `(SELECT s.churn_band FROM score_snapshots s WHERE s.customer_id = ${customerId}
             AND s.computed_at <= ${time} ORDER BY s.computed_at DESC LIMIT 1) IN ('medium', 'high')`;
-}
-
-/**
- * For a share query that needs the segment: `inner` (built for the filter without its segment
- * parts) counts per group and customer (columns grp, customer_id, num, den); the segment is then
- * looked up once per customer rather than once per row.
- */
-export function sharesPerCustomerSegment(
-  params: Params,
-  filter: KpiFilter,
-  inner: (filter: KpiFilter) => string,
-): string {
-  const withoutSegment: KpiFilter = {
-    ...filter,
-    segment: undefined,
-    groupBy: filter.groupBy === 'segment' ? undefined : filter.groupBy,
-  };
-  const innerSql = inner(withoutSegment);
-  const segment = segmentOf('x.customer_id');
-  const narrow = filter.segment ? ` AND ${segment} = ${params.add(filter.segment)}` : '';
-  return `SELECT ${filter.groupBy === 'segment' ? segment : 'x.grp'} AS grp,
-      sum(x.num)::int AS num, sum(x.den)::int AS den
-    FROM (${innerSql}) x
-    WHERE true${narrow} GROUP BY 1`;
 }

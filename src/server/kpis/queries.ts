@@ -6,8 +6,6 @@ import {
   atRiskAt,
   contactsInPeriod,
   decisionsInPeriod,
-  needsSegment,
-  sharesPerCustomerSegment,
   treatmentKind,
   treatmentKindJoin,
   type KpiFilter,
@@ -102,41 +100,33 @@ export const offerRate: ShareQuery = (db, filter) => {
   const p = new Params();
   // Shown suggestions (denominator) and the offered ones among them (numerator, from
   // offer_status.shown) counted apart and summed per group: two range scans, no join.
-  const counts = (f: KpiFilter, perCustomer: boolean) => {
-    const shown = decisionsInPeriod(p, f, 'ds');
-    const offered = decisionsInPeriod(p, f, 'os');
-    const customer = perCustomer ? ', customer_id' : '';
-    return `SELECT grp${customer}, sum(num)::int AS num, sum(den)::int AS den FROM (
-       SELECT ${shown.group} AS grp${perCustomer ? ', ds.customer_id' : ''}, 0 AS num, count(*) AS den
+  const shown = decisionsInPeriod(p, filter, 'ds');
+  const offered = decisionsInPeriod(p, filter, 'os');
+  const sql = `SELECT grp, sum(num)::int AS num, sum(den)::int AS den FROM (
+       SELECT ${shown.group} AS grp, 0 AS num, count(*) AS den
        FROM decision_suggestions ds ${shown.joins}
-       WHERE NOT ds.control_group AND ${shown.where} GROUP BY 1${perCustomer ? ', 2' : ''}
+       WHERE NOT ds.control_group AND ${shown.where} GROUP BY 1
        UNION ALL
-       SELECT ${offered.group} AS grp${perCustomer ? ', os.customer_id' : ''}, count(*) AS num, 0 AS den
+       SELECT ${offered.group} AS grp, count(*) AS num, 0 AS den
        FROM offer_status os ${offered.joins}
        WHERE os.shown AND os.offered AND NOT os.control_group AND ${offered.where}
-       GROUP BY 1${perCustomer ? ', 2' : ''}) y
-     GROUP BY 1${perCustomer ? ', 2' : ''}`;
-  };
-  const sql = needsSegment(filter)
-    ? sharesPerCustomerSegment(p, filter, (f) => counts(f, true))
-    : counts(filter, false);
+       GROUP BY 1) y
+     GROUP BY 1`;
   return shares(db, sql, p);
 };
 
 export const crossUpSellRatio: ShareQuery = (db, filter) => {
   const p = new Params();
-  const counts = (f: KpiFilter, perCustomer: boolean) => {
-    const d = decisionsInPeriod(p, f, 'f');
-    return `SELECT ${d.group} AS grp${perCustomer ? ', f.customer_id' : ''},
-       count(*) FILTER (WHERE f.accepted)::int AS num, count(*)::int AS den
+  const d = decisionsInPeriod(p, filter, 'f');
+  return shares(
+    db,
+    `SELECT ${d.group} AS grp, count(*) FILTER (WHERE f.accepted)::int AS num,
+       count(*)::int AS den
      FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
      WHERE f.offered AND ${treatmentKind('f.suggested_kind')} IN ('cross-sell', 'up-sell')
-       AND ${d.where} GROUP BY 1${perCustomer ? ', 2' : ''}`;
-  };
-  const sql = needsSegment(filter)
-    ? sharesPerCustomerSegment(p, filter, (f) => counts(f, true))
-    : counts(filter, false);
-  return shares(db, sql, p);
+       AND ${d.where} GROUP BY 1`,
+    p,
+  );
 };
 
 export const defectionSaves: ShareQuery = (db, filter) => {
@@ -177,7 +167,8 @@ export async function uplift(db: Queryable, filter: KpiFilter): Promise<UpliftRo
   }>(
     `WITH measured AS (
        SELECT ${d.group} AS grp, dd.control_group, dp.decision_id IS NOT NULL AS converted
-       FROM (SELECT DISTINCT ds.decision_id, ds.control_group, ds.agent, ds.customer_id, ds.created_at
+       FROM (SELECT DISTINCT ds.decision_id, ds.control_group, ds.agent, ds.customer_id,
+               ds.customer_segment, ds.created_at
              FROM decision_suggestions ds
              WHERE ds.created_at >= ${p.add(filter.period.from)} AND ds.created_at < ${p.add(filter.period.to)}
                AND ds.created_at <= now() - interval '30 days') dd

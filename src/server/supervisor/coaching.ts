@@ -2,8 +2,8 @@ import type { CoachingAgent, CoachingMetric } from '../../contract/supervisor.ts
 import { audit } from '../audit.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { atRiskAt, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params, segmentOf } from './sql.ts';
+import { atRiskAt, type KpiFilter } from '../kpis/filters.ts';
+import { iso, Params } from './sql.ts';
 
 /** Counts behind each coaching rate for one agent (or team) on one segment. */
 interface Counts {
@@ -62,11 +62,12 @@ export async function coachingReport(
     );
   })();
 
-  // Offer status comes from offer_status (kept by trigger, migration 040). The at-risk lookup
-  // runs only for the (few) offered retention suggestions, in a step of its own so the planner
-  // does not cost it for every row; the segment is looked up once per agent and customer.
+  // Suggestions (decision_suggestions) and their offers (offer_status rows of shown suggestions,
+  // kept by trigger: migration 040) are counted in two range scans and summed per agent and
+  // segment: offer_status copies the decision's agent, time, control flag and customer, so
+  // this equals joining the two. The segment is the row's customer_segment (migration 050).
+  // The at-risk lookup runs only for offered retention suggestions.
   const offersP = new Params();
-  const offerJoin = offerStatusJoin(offersP, filter.period);
   const from = offersP.add(filter.period.from);
   const to = offersP.add(filter.period.to);
   const offersQuery = db.query<{
@@ -79,32 +80,30 @@ export async function coachingReport(
     save_offers: number;
     saves: number;
   }>(
-    `WITH save_offers AS MATERIALIZED (
-       SELECT r.decision_id, r.treatment_key FROM (
-         SELECT f.decision_id, f.treatment_key, f.customer_id, f.created_at
-         FROM offer_status f LEFT JOIN treatments tr ON tr.key = f.treatment_key
-         WHERE f.offered AND NOT f.control_group AND COALESCE(tr.kind, f.suggested_kind) = 'retention'
-           AND f.created_at >= ${from} AND f.created_at < ${to}
-         OFFSET 0) r
-       WHERE ${atRiskAt('r.customer_id', 'r.created_at')})
-     SELECT x.agent, x.team, ${segmentOf('x.customer_id')} AS segment,
-       sum(x.suggested)::int AS suggested,
-       sum(x.offered)::int AS offered, sum(x.accepted)::int AS accepted,
-       sum(x.save_offers)::int AS save_offers, sum(x.saves)::int AS saves
+    `SELECT x.agent, t.name AS team, x.segment,
+       sum(x.suggested)::int AS suggested, sum(x.offered)::int AS offered,
+       sum(x.accepted)::int AS accepted, sum(x.save_offers)::int AS save_offers,
+       sum(x.saves)::int AS saves
      FROM (
-       SELECT ds.agent, t.name AS team, ds.customer_id, count(*) AS suggested,
-         count(*) FILTER (WHERE f.offered) AS offered,
-         count(*) FILTER (WHERE f.accepted) AS accepted,
-         count(so.decision_id) AS save_offers,
-         count(so.decision_id) FILTER (WHERE f.accepted) AS saves
-       FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
-       JOIN teams t ON t.id = a.team_id
-       ${offerJoin}
-       LEFT JOIN save_offers so ON so.decision_id = ds.decision_id
-         AND so.treatment_key = ds.treatment_key
-       WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}${teamCondition(offersP)}
-       GROUP BY 1, 2, 3
-     ) x
+       SELECT ds.agent, ds.customer_segment AS segment, count(*) AS suggested, 0 AS offered,
+         0 AS accepted, 0 AS save_offers, 0 AS saves
+       FROM decision_suggestions ds
+       WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}
+       GROUP BY 1, 2
+       UNION ALL
+       SELECT r.agent, r.segment, 0, count(*) FILTER (WHERE r.offered),
+         count(*) FILTER (WHERE r.accepted), count(*) FILTER (WHERE r.save_offer),
+         count(*) FILTER (WHERE r.save_offer AND r.accepted)
+       FROM (
+         SELECT f.agent, f.customer_segment AS segment, f.offered, f.accepted,
+           CASE WHEN f.offered AND COALESCE(tr.kind, f.suggested_kind) = 'retention'
+             THEN ${atRiskAt('f.customer_id', 'f.created_at')} END AS save_offer
+         FROM offer_status f LEFT JOIN treatments tr ON tr.key = f.treatment_key
+         WHERE f.shown AND NOT f.control_group AND f.created_at >= ${from} AND f.created_at < ${to}
+       ) r
+       GROUP BY 1, 2
+     ) x JOIN agents a ON a.name = x.agent JOIN teams t ON t.id = a.team_id
+     WHERE true${teamCondition(offersP)}
      GROUP BY 1, 2, 3`,
     offersP.values,
   );
@@ -117,36 +116,42 @@ export async function coachingReport(
     contacts: number;
     resolved: number;
   }>(
-    `SELECT x.agent, x.team, ${segmentOf('x.customer_id')} AS segment,
-       sum(x.contacts)::int AS contacts,
-       sum(x.resolved)::int AS resolved
-     FROM (
-       SELECT a.name AS agent, t.name AS team, c.customer_id, count(*) AS contacts,
-         count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
-           OR c.next_contact_at > c.started_at + interval '7 days')) AS resolved
-       FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
-       WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
-       GROUP BY 1, 2, 3
-     ) x
+    `SELECT a.name AS agent, t.name AS team, c.customer_segment AS segment,
+       count(*)::int AS contacts,
+       count(*) FILTER (WHERE c.resolved_first_contact AND (c.next_contact_at IS NULL
+         OR c.next_contact_at > c.started_at + interval '7 days'))::int AS resolved
+     FROM contacts c JOIN agents a ON a.id = c.agent_id JOIN teams t ON t.id = a.team_id
+     WHERE c.started_at >= ${contactsP.add(filter.period.from)} AND c.started_at < ${contactsP.add(filter.period.to)}${teamCondition(contactsP)}
      GROUP BY 1, 2, 3`,
     contactsP.values,
   );
 
+  // Not offered = shown minus offered, per agent and treatment (two range scans, as above).
   const skipP = new Params();
-  const skipJoin = offerStatusJoin(skipP, filter.period);
+  const skipFrom = skipP.add(filter.period.from);
+  const skipTo = skipP.add(filter.period.to);
   const skippedQuery = db.query<{
     agent: string;
     treatment_key: string;
     suggested: number;
     not_offered: number;
   }>(
-    `SELECT ds.agent, ds.treatment_key, count(*)::int AS suggested,
-       count(*) FILTER (WHERE NOT COALESCE(f.offered, false))::int AS not_offered
-     FROM decision_suggestions ds JOIN agents a ON a.name = ds.agent
-     ${skipJoin}
-     WHERE NOT ds.control_group AND ds.created_at >= ${skipP.add(filter.period.from)}
-       AND ds.created_at < ${skipP.add(filter.period.to)}${teamCondition(skipP)}
-     GROUP BY 1, 2 HAVING count(*) FILTER (WHERE NOT COALESCE(f.offered, false)) > 0
+    `SELECT y.agent, y.treatment_key, sum(y.suggested)::int AS suggested,
+       (sum(y.suggested) - sum(y.offered))::int AS not_offered
+     FROM (
+       SELECT ds.agent, ds.treatment_key, count(*) AS suggested, 0 AS offered
+       FROM decision_suggestions ds
+       WHERE NOT ds.control_group AND ds.created_at >= ${skipFrom} AND ds.created_at < ${skipTo}
+       GROUP BY 1, 2
+       UNION ALL
+       SELECT f.agent, f.treatment_key, 0, count(*)
+       FROM offer_status f
+       WHERE f.shown AND f.offered AND NOT f.control_group
+         AND f.created_at >= ${skipFrom} AND f.created_at < ${skipTo}
+       GROUP BY 1, 2
+     ) y JOIN agents a ON a.name = y.agent
+     WHERE true${teamCondition(skipP)}
+     GROUP BY 1, 2 HAVING sum(y.suggested) > sum(y.offered)
      ORDER BY 4 DESC, 2`,
     skipP.values,
   );

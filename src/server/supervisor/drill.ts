@@ -1,7 +1,7 @@
 import type { DecisionDrillQuery, DecisionDrillRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
 import { decisionsInPeriod, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params, segmentJoin } from './sql.ts';
+import { iso, Params } from './sql.ts';
 
 const resultConditions: Record<NonNullable<DecisionDrillQuery['result']>, string> = {
   suggested: 'NOT ds.control_group',
@@ -40,12 +40,12 @@ export async function drillDecisions(
     last_at: Date | string | null;
   }>(
     `SELECT ds.decision_id::text, cu.customer_id, cu.name AS customer_name,
-       cs.segment, ds.agent, ds.created_at, ds.control_group,
+       ds.customer_segment AS segment, ds.agent, ds.created_at, ds.control_group,
        ds.treatment_key,
        CASE WHEN f.accepted THEN 'accepted' WHEN f.declined THEN 'declined'
             WHEN f.offered THEN 'offered' WHEN f.not_offered THEN 'not_offered' END AS result,
        f.decline_reason AS reason, f.note, f.last_at
-     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins} ${segmentJoin('ds.customer_id')}
+     FROM decision_suggestions ds JOIN customers cu ON cu.id = ds.customer_id ${d.joins}
      ${offers}
      WHERE ${where}
      ORDER BY ds.created_at DESC, ds.decision_id, ds.rank LIMIT ${p.add(query.limit ?? 200)}`,

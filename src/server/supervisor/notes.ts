@@ -2,9 +2,10 @@ import type { NoteRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
 import { containsPattern, iso, Params } from './sql.ts';
 
-/** The text-search configuration of the notes index (migration 040, outcomes_note_search). */
+/** The text-search configuration of the stored note vector (migration 050, note_search). */
 const config = `'english'`;
-const noteVector = `to_tsvector(${config}, o.note)`;
+/** to_tsvector('english', note), stored and GIN-indexed (outcomes_note_search). */
+const noteVector = `o.note_search`;
 
 interface NotesInput {
   q?: string;

@@ -31,22 +31,6 @@ export function parsePeriod(input: { from: string; to: string }): Period {
   return { from, to };
 }
 
-/**
- * Joins the customer's current segment (cs.segment): the one of their latest score snapshot,
- * kept by trigger in customer_segments (migration 040).
- */
-export function segmentJoin(customerIdColumn: string): string {
-  return `LEFT JOIN customer_segments cs ON cs.customer_id = ${customerIdColumn}`;
-}
-
-/**
- * The same segment as a lookup per row (an index-only probe): cheaper than the hash join the
- * planner picks for tens of thousands of rows, which reads every customer's segment.
- */
-export function segmentOf(customerIdColumn: string): string {
-  return `(SELECT cs.segment FROM customer_segments cs WHERE cs.customer_id = ${customerIdColumn})`;
-}
-
 /** Monday of the UTC week, as YYYY-MM-DD. */
 export function weekOf(timeColumn: string): string {
   return `to_char(date_trunc('week', ${timeColumn} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
