@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { transactionFastPath } from './fast-transactions.ts';
-import { rowSchemas } from './rows.ts';
+import { parseTimestamp, rowSchemas } from './rows.ts';
 
 const settings = { phoneRegion: 'US', defaultCurrency: 'USD' };
 const schema = rowSchemas(settings).transactions;
@@ -69,5 +69,29 @@ describe('transaction fast path', () => {
     const record = { customer_id: 'C1', occurred_at: '2024-01-01', amount: '3' };
     expect(fastPath(record)?.orderId).toMatch(/^h:[0-9a-f]{32}$/);
     expect(fastPath(record)?.orderId).toBe(schema.parse(record).orderId);
+  });
+});
+
+describe('parseTimestamp', () => {
+  it('reads dates and times without an offset as UTC and refuses rolled-over dates', () => {
+    const cases: [string, string | null][] = [
+      ['2010-12-01 08:26:00', '2010-12-01T08:26:00.000Z'],
+      [' 2024-02-29 ', '2024-02-29T00:00:00.000Z'],
+      ['2024-01-01T10:00', '2024-01-01T10:00:00.000Z'],
+      ['2024-01-01T10:00:00.5', '2024-01-01T10:00:00.500Z'],
+      ['2024-01-01T10:00:00+02:00', '2024-01-01T08:00:00.000Z'],
+      ['2024-01-01T10:00:00-0530', '2024-01-01T15:30:00.000Z'],
+      ['0050-06-01', '0050-06-01T00:00:00.000Z'],
+      ['2023-02-29', null],
+      ['2024-04-31', null],
+      ['2024-13-01', null],
+      ['2024-01-01T24:00:00', null],
+      ['2024-01-01T23:60:00', null],
+      ['2024-1-01', null],
+      ['01/02/2024', null],
+    ];
+    for (const [text, iso] of cases) {
+      expect(parseTimestamp(text)?.toISOString() ?? null, text).toBe(iso);
+    }
   });
 });
