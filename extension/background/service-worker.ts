@@ -2,6 +2,7 @@ import { configStorageKey, readConfig, readRules } from '../messaging/config.ts'
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
+import { servePort } from '../messaging/port.ts';
 import { fetchInsights } from './backend-client.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { toView } from './outbox.ts';
@@ -38,51 +39,52 @@ async function status() {
   };
 }
 
-chrome.runtime.onMessage.addListener(
-  createWorkerListener(
-    {
-      'customer-detected': async ({ ref, url }, sender) => {
-        const tabId = sender.tab?.id;
-        if (tabId === undefined) return;
-        markStage(customerPathMarks.workerReceived, url);
-        const change = await tabCustomers.set(tabId, ref, url);
-        if (!change) return;
-        // Pushed while it is being stored: the panel need not wait for storage.
-        markStage(customerPathMarks.workerPushed, url);
-        await Promise.all([
-          broadcast('tab-customer-changed', { tabId, customer: change.customer }),
-          change.stored,
-        ]);
-      },
-      'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
-      'get-insights': async ({ query }) => {
-        const access = await backendAccess();
-        if (!access) return { kind: 'not-configured' };
-        return fetchInsights(access, query);
-      },
-      'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
-      'get-outbox': async ({ decisionIds }) => {
-        const entries = await workerOutbox().list();
-        return entries
-          .filter((e) => !decisionIds || decisionIds.includes(e.outcome.decisionId))
-          .map(toView);
-      },
-      'flush-outbox': async () => (await workerOutbox().flush({ force: true })).map(toView),
-      'get-status': () => status(),
-      'set-token': async ({ token }) => {
-        await writeToken(token);
-        await workerOutbox().flush({ force: true });
-        return status();
-      },
-      'clear-token': async () => {
-        await clearToken();
-        return status();
-      },
+const workerListener = createWorkerListener(
+  {
+    'customer-detected': async ({ ref, url }, sender) => {
+      const tabId = sender.tab?.id;
+      if (tabId === undefined) return;
+      markStage(customerPathMarks.workerReceived, url);
+      const change = await tabCustomers.set(tabId, ref, url);
+      if (!change) return;
+      // Pushed while it is being stored: the panel need not wait for storage.
+      markStage(customerPathMarks.workerPushed, url);
+      await Promise.all([
+        broadcast('tab-customer-changed', { tabId, customer: change.customer }),
+        change.stored,
+      ]);
     },
-    chrome.runtime.id,
-    (reason) => console.warn('LoopDesk: message rejected:', reason),
-  ),
+    'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
+    'get-insights': async ({ query }) => {
+      const access = await backendAccess();
+      if (!access) return { kind: 'not-configured' };
+      return fetchInsights(access, query);
+    },
+    'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
+    'get-outbox': async ({ decisionIds }) => {
+      const entries = await workerOutbox().list();
+      return entries
+        .filter((e) => !decisionIds || decisionIds.includes(e.outcome.decisionId))
+        .map(toView);
+    },
+    'flush-outbox': async () => (await workerOutbox().flush({ force: true })).map(toView),
+    'get-status': () => status(),
+    'set-token': async ({ token }) => {
+      await writeToken(token);
+      await workerOutbox().flush({ force: true });
+      return status();
+    },
+    'clear-token': async () => {
+      await clearToken();
+      return status();
+    },
+  },
+  chrome.runtime.id,
+  (reason) => console.warn('LoopDesk: message rejected:', reason),
 );
+chrome.runtime.onMessage.addListener(workerListener);
+// Content scripts report over a long-lived port (messaging/port.ts), checked by the same listener.
+chrome.runtime.onConnect.addListener((port) => servePort(port, workerListener));
 
 // Install and update (also every start of an unpacked build) re-register and re-inject the
 // content script, and deliver outcomes that waited across the update.

@@ -1,7 +1,13 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import type { Message } from '../messaging/protocol.ts';
-import { CHECK_DELAY_MS, detectCustomer, startDetector, type Detector } from './detector.ts';
+import {
+  CHECK_DELAY_MS,
+  REPORT_RETRY_FIRST_MS,
+  detectCustomer,
+  startDetector,
+  type Detector,
+} from './detector.ts';
 import type { CrmAdapter } from './crm/types.ts';
 import { builtInAdapters } from './crm/index.ts';
 
@@ -102,6 +108,26 @@ describe('startDetector', () => {
     navigation.dispatchEvent(new Event('navigatesuccess'));
     // No timer has run: the record id came from the URL, so it is reported at once.
     expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+  });
+
+  it("reports a record named in a same-document navigation's destination from the navigate event", async () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    start();
+    const navigate = (url: string, sameDocument: boolean) =>
+      navigation.dispatchEvent(
+        Object.assign(new Event('navigate'), { destination: { url, sameDocument } }),
+      );
+    // Fired inside pushState, before the URL changes: the destination is what counts.
+    navigate('http://localhost:3000/demo/customers/C2', true);
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+    expect(send.mock.calls[1]?.[0].url).toBe('http://localhost:3000/demo/customers/C2');
+    // A page load elsewhere is left to the next page's own content script.
+    navigate('http://localhost:3000/demo/customers/C9', false);
+    expect(sentRefs()).toHaveLength(2);
+    // The page cancelled the navigation: the delayed check reports what the page really shows.
+    await settle();
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2', 'C1']);
   });
 
   it('waits for the page before reporting a customer read from a DOM that may be stale', async () => {
@@ -205,5 +231,25 @@ describe('startDetector', () => {
     window.dispatchEvent(new PopStateEvent('popstate'));
     await settle();
     expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C1']);
+  });
+
+  it('sends an undelivered report again by itself, backing off while the worker stays away', async () => {
+    let refuse = 3;
+    send = vi.fn(() =>
+      refuse-- > 0 ? Promise.reject(new Error('The worker closed the port')) : Promise.resolve(),
+    );
+    start();
+    // Nothing on the page changes: only the retry timer can send it again.
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS);
+    expect(send).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS);
+    expect(send).toHaveBeenCalledTimes(2); // the second wait is twice as long
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS);
+    expect(send).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS * 4);
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C1', 'C1', 'C1']);
+    // Delivered: no more retries.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(send).toHaveBeenCalledTimes(4);
   });
 });

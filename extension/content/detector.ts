@@ -1,8 +1,11 @@
 import type { CrmAdapter, CustomerRef } from './crm/types.ts';
 import type { Message } from '../messaging/protocol.ts';
-import { contentWorkMeasure } from '../shared/timing-marks.ts';
+import { contentSentMark, contentWorkMeasure } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
+/** Undelivered reports are retried after 0.5 s, then less often, up to every 30 s. */
+export const REPORT_RETRY_FIRST_MS = 500;
+const REPORT_RETRY_MAX_MS = 30_000;
 
 /**
  * Benchmark builds only (VITE_LOOPDESK_CONTENT_TIMING=1 at build time): every callback the
@@ -26,6 +29,11 @@ function timed<Args extends unknown[]>(
     }
   };
 }
+/** The part of the Navigation API's NavigateEvent read here (not yet in TypeScript's DOM lib). */
+interface NavigateEventLike {
+  destination?: { url?: string; sameDocument?: boolean };
+}
+
 const MAIN_REGION = 'main, [role="main"]';
 
 export interface DetectorOptions {
@@ -94,6 +102,8 @@ export function startDetector(options: DetectorOptions): Detector {
   const doc = win.document;
   let lastKey: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = REPORT_RETRY_FIRST_MS;
   let stopped = false;
   let observedTitle: Element | null = null;
   let observedMain: Element | null = null;
@@ -116,23 +126,24 @@ export function startDetector(options: DetectorOptions): Detector {
   }
 
   // Nested inside 'check': its share of the check's time (the benchmark does not add it again).
-  const report = timed('report', (ref: CustomerRef | null, key: string) => {
-    const message: Message<'customer-detected'> = {
-      type: 'customer-detected',
-      ref,
-      url: win.location.href,
-    };
+  const report = timed('report', (ref: CustomerRef | null, key: string, url: string) => {
+    const message: Message<'customer-detected'> = { type: 'customer-detected', ref, url };
     const fail = (error: unknown) => {
       if (isContextInvalidated(error)) {
         stop();
         options.onInvalidated?.();
       } else if (lastKey === key) {
-        lastKey = undefined; // not delivered: try again on the next check
+        lastKey = undefined;
+        retryLater();
       }
     };
+    const delivered = () => {
+      retryDelay = REPORT_RETRY_FIRST_MS;
+    };
+    if (recordTiming) performance.mark(contentSentMark, { detail: message.url });
     try {
       const pending = options.send(message);
-      if (pending && typeof pending.then === 'function') pending.then(undefined, fail);
+      if (pending && typeof pending.then === 'function') pending.then(delivered, fail);
     } catch (error) {
       fail(error);
     }
@@ -143,10 +154,10 @@ export function startDetector(options: DetectorOptions): Detector {
    * it reports only a customer whose record id is in the new URL: the DOM may still show the
    * previous record, so anything read from the page waits for the delayed check.
    */
-  function detectAndReport(urlConfirmedOnly: boolean) {
+  function detectAndReport(urlConfirmedOnly: boolean, href = win.location.href) {
     let url: URL;
     try {
-      url = new URL(win.location.href);
+      url = new URL(href);
     } catch {
       return;
     }
@@ -157,7 +168,7 @@ export function startDetector(options: DetectorOptions): Detector {
     const key = JSON.stringify(ref);
     if (key === lastKey) return;
     lastKey = key;
-    report(ref, key);
+    report(ref, key, url.href);
   }
 
   const check = timed('check', () => {
@@ -165,6 +176,19 @@ export function startDetector(options: DetectorOptions): Detector {
     timer = undefined;
     detectAndReport(false);
   });
+
+  /**
+   * A report the worker did not take (it was stopping, or starting) is sent again by a later
+   * check; without one the panel would keep the previous customer until the page changed again.
+   */
+  function retryLater() {
+    if (stopped || retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      check();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, REPORT_RETRY_MAX_MS);
+  }
 
   function schedule() {
     if (stopped || timer !== undefined) return;
@@ -176,12 +200,26 @@ export function startDetector(options: DetectorOptions): Detector {
     schedule();
   });
 
+  /**
+   * The Navigation API's `navigate` fires inside the page's own pushState, before the URL
+   * changes and several milliseconds before `navigatesuccess`; its destination already names
+   * the new record. Same-document navigations only: a cross-document one loads a new page,
+   * whose own instance reports. A navigation the page then cancels is corrected by the check.
+   */
+  const onNavigate = timed('navigate', (event: Event) => {
+    const destination = (event as NavigateEventLike).destination;
+    if (stopped || !destination?.sameDocument || !destination.url) return;
+    detectAndReport(true, destination.url);
+    schedule();
+  });
+
   const onPageShow = timed('pageshow', (event: PageTransitionEvent) => {
     // Back/forward cache restore: the worker may have dropped this tab's customer meanwhile.
     if (event.persisted) lastKey = undefined;
     schedule();
   });
   const navigation = (win as Window & { navigation?: EventTarget }).navigation;
+  navigation?.addEventListener('navigate', onNavigate);
   navigation?.addEventListener('navigatesuccess', onNavigation);
   win.addEventListener('popstate', onNavigation);
   win.addEventListener('pageshow', onPageShow);
@@ -190,7 +228,9 @@ export function startDetector(options: DetectorOptions): Detector {
     if (stopped) return;
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
+    if (retryTimer !== undefined) clearTimeout(retryTimer);
     observer.disconnect();
+    navigation?.removeEventListener('navigate', onNavigate);
     navigation?.removeEventListener('navigatesuccess', onNavigation);
     win.removeEventListener('popstate', onNavigation);
     win.removeEventListener('pageshow', onPageShow);

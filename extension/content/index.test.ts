@@ -4,12 +4,21 @@ import { CHECK_DELAY_MS } from './detector.ts';
 
 type Listener = (changes: Record<string, { newValue?: unknown }>, area: string) => void;
 
+const noEvent = { addListener: () => {} };
+
 function fakeChrome(stored: Record<string, unknown> = {}) {
   const listeners = new Set<Listener>();
+  // What the content script posted on its port to the worker (messaging/port.ts).
+  const posted: { id: number; message: { ref: unknown } }[] = [];
   return {
+    posted,
     runtime: {
       id: 'kcnllmemnaglhjkdheagojnldmcafcmh' as string | undefined,
-      sendMessage: vi.fn((_message: { ref: unknown }) => Promise.resolve()),
+      connect: vi.fn(() => ({
+        onMessage: noEvent,
+        onDisconnect: noEvent,
+        postMessage: (request: (typeof posted)[number]) => posted.push(request),
+      })),
     },
     storage: {
       local: { get: vi.fn(async (key: string) => (key in stored ? { [key]: stored[key] } : {})) },
@@ -55,7 +64,7 @@ function useChrome(stored?: Record<string, unknown>) {
   vi.stubGlobal('chrome', chromeMock);
 }
 
-const sentRefs = () => chromeMock.runtime.sendMessage.mock.calls.map(([message]) => message.ref);
+const sentRefs = () => chromeMock.posted.map(({ message }) => message.ref);
 
 describe('content script entry', () => {
   it('runs once when injected twice into the same page', async () => {
@@ -74,11 +83,13 @@ describe('content script entry', () => {
     orphaned.runtime.id = undefined;
     useChrome();
     await injectContentScript();
-    expect(chromeMock.runtime.sendMessage).toHaveBeenCalledTimes(1);
-    orphaned.runtime.sendMessage.mockClear();
+    expect(chromeMock.posted).toHaveLength(1);
+    const sentByOrphan = orphaned.posted.length;
+    history.replaceState(null, '', '/demo/customers/C10');
     window.dispatchEvent(new PopStateEvent('popstate'));
     await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
-    expect(orphaned.runtime.sendMessage).not.toHaveBeenCalled();
+    expect(orphaned.posted).toHaveLength(sentByOrphan);
+    expect(sentRefs().map((ref) => (ref as { recordId: string }).recordId)).toEqual(['C9', 'C10']);
   });
 
   it('uses the admin’s rules from storage, and picks up rule changes', async () => {

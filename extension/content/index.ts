@@ -3,6 +3,7 @@ import { ruleAdaptersFrom } from './rules-adapter.ts';
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { startDetector, type Detector } from './detector.ts';
 import type { CrmAdapter } from './crm/types.ts';
+import { portSender } from '../messaging/port.ts';
 
 // Content script entry. The worker registers it for granted origins and also injects it into
 // open tabs on install/update, so it may run twice in one page: a flag on window keeps one
@@ -80,7 +81,7 @@ function start() {
     detector = startDetector({
       adapters: () =>
         ruleAdapters.length ? [...builtInAdapters, ...ruleAdapters] : builtInAdapters,
-      send: (message) => runtime.sendMessage(message),
+      send: portSender(runtime),
       onInvalidated: detach,
     });
   });
