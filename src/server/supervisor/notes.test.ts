@@ -74,4 +74,38 @@ describe.each(testDatabases())('CSR note search on $name', (target) => {
     const beta = await searchNotes(db, { q: 'discount', teamIds: [rows[0]!.id], limit: 50 });
     expect(beta).toEqual([]);
   });
+
+  it('keeps to the period', async () => {
+    // n1 at 10:09, n2 at 10:08 on 2025-03-03: only n1 is at or after 10:09.
+    const rows = await searchNotes(db, {
+      q: 'discount',
+      teamIds: null,
+      from: new Date('2025-03-03T10:09:00Z'),
+      to: new Date('2025-03-04T00:00:00Z'),
+      limit: 50,
+    });
+    expect(rows.map((n) => n.note)).toEqual(['Asked about a discount for next year']);
+  });
+
+  it('finds notes as outcomes are recorded, edited or deleted (outcome_notes, migration 050)', async () => {
+    await db.query(
+      `INSERT INTO outcomes (decision_id, treatment_key, agent, result, note, idempotency_key, occurred_at)
+       VALUES ($1, 'xs', 'bob', 'declined', 'prefers a rival carrier', 'n3', '2025-03-10T10:09:00Z')`,
+      [decisionUuid('D3')],
+    );
+    expect(await search('carrier')).toEqual(['prefers a rival carrier']);
+    // Edited: the old words no longer match, the new ones do.
+    await db.query(`UPDATE outcomes SET note = 'moving abroad' WHERE idempotency_key = 'n3'`);
+    expect(await search('carrier')).toEqual([]);
+    expect(await search('abroad')).toEqual(['moving abroad']);
+    // Note cleared, then the outcome deleted: found by neither path.
+    await db.query(`UPDATE outcomes SET note = NULL WHERE idempotency_key = 'n3'`);
+    expect(await search('abroad')).toEqual([]);
+    await db.query(`UPDATE outcomes SET note = 'moving abroad' WHERE idempotency_key = 'n3'`);
+    await db.query(`DELETE FROM outcomes WHERE idempotency_key = 'n3'`);
+    expect(await search('abroad')).toEqual([]);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outcome_notes');
+    // The fixture's three notes and n1, n2.
+    expect(rows[0]!.n).toBe(5);
+  });
 });
