@@ -130,6 +130,25 @@ describe('startDetector', () => {
     expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2', 'C1']);
   });
 
+  it('does not read the page again when navigatesuccess confirms the destination already read', () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    const [demo] = builtInAdapters.filter((adapter) => adapter.id === 'demo');
+    const detect = vi.fn(demo!.detect);
+    start([{ ...demo!, detect }]);
+    const url = 'http://localhost:3000/demo/customers/C2';
+    navigation.dispatchEvent(
+      Object.assign(new Event('navigate'), { destination: { url, sameDocument: true } }),
+    );
+    history.pushState(null, '', url);
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    expect(detect).toHaveBeenCalledTimes(2); // the first check, then the destination
+    // A later navigation that skipped the navigate event is read as before.
+    history.pushState(null, '', '/demo/customers/C3');
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2', 'C3']);
+  });
+
   it('waits for the page before reporting a customer read from a DOM that may be stale', async () => {
     const navigation = new EventTarget();
     (window as { navigation?: EventTarget }).navigation = navigation;

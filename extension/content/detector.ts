@@ -104,6 +104,7 @@ export function startDetector(options: DetectorOptions): Detector {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = REPORT_RETRY_FIRST_MS;
+  let destinationSeen: string | undefined;
   let stopped = false;
   let observedTitle: Element | null = null;
   let observedMain: Element | null = null;
@@ -196,7 +197,9 @@ export function startDetector(options: DetectorOptions): Detector {
   }
   const onNavigation = timed('navigation', () => {
     if (stopped) return;
-    detectAndReport(true);
+    // Already read from the destination when the navigation began (onNavigate).
+    if (win.location.href !== destinationSeen) detectAndReport(true);
+    destinationSeen = undefined;
     schedule();
   });
 
@@ -210,6 +213,7 @@ export function startDetector(options: DetectorOptions): Detector {
     const destination = (event as NavigateEventLike).destination;
     if (stopped || !destination?.sameDocument || !destination.url) return;
     detectAndReport(true, destination.url);
+    destinationSeen = destination.url;
     schedule();
   });
 
