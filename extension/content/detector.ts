@@ -1,6 +1,6 @@
 import type { CrmAdapter, CustomerRef } from './crm/types.ts';
 import type { Message } from '../messaging/protocol.ts';
-import { contentSentMark, contentWorkMeasure } from '../shared/timing-marks.ts';
+import { contentWorkMeasure } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
 /** Undelivered reports are retried after 0.5 s, then less often, up to every 30 s. */
@@ -141,7 +141,6 @@ export function startDetector(options: DetectorOptions): Detector {
     const delivered = () => {
       retryDelay = REPORT_RETRY_FIRST_MS;
     };
-    if (recordTiming) performance.mark(contentSentMark, { detail: message.url });
     try {
       const pending = options.send(message);
       if (pending && typeof pending.then === 'function') pending.then(delivered, fail);

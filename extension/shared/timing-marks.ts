@@ -7,9 +7,6 @@
 /** Content script, benchmark builds only: one measure per detector callback on the page. */
 export const contentWorkMeasure = 'loopdesk:content-work';
 
-/** Content script, benchmark builds only: a mark as a customer report is handed to messaging. */
-export const contentSentMark = 'loopdesk:content-sent';
-
 /** Side panel: a mark when a customer's insights are in the DOM (detail: customerId, decisionId). */
 export const insightsShownMark = 'loopdesk:insights-shown';
 
