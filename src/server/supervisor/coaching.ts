@@ -63,48 +63,57 @@ export async function coachingReport(
   })();
 
   // Suggestions (decision_suggestions) and their offers (offer_status rows of shown suggestions,
-  // kept by trigger: migration 040) are counted in two range scans and summed per agent and
-  // segment: offer_status copies the decision's agent, time, control flag and customer, so
-  // this equals joining the two. The segment is the row's customer_segment (migration 050).
-  // The at-risk lookup runs only for offered retention suggestions.
+  // kept by trigger: migration 040) are counted in two range scans per agent, segment and
+  // treatment: offer_status copies the decision's agent, time, control flag and customer, so
+  // this equals joining the two. The segment is the row's customer_segment (migration 050). The
+  // same counts then give both the rates per agent and segment and the skipped treatments per
+  // agent (not offered = shown minus offered), as two grouping sets of one query. The at-risk
+  // lookup runs only for offered retention suggestions.
   const offersP = new Params();
   const from = offersP.add(filter.period.from);
   const to = offersP.add(filter.period.to);
   const offersQuery = db.query<{
+    per_treatment: boolean;
     agent: string;
     team: string;
     segment: string | null;
+    treatment_key: string | null;
     suggested: number;
     offered: number;
     accepted: number;
     save_offers: number;
     saves: number;
   }>(
-    `SELECT x.agent, t.name AS team, x.segment,
+    `SELECT GROUPING(x.treatment_key) = 0 AS per_treatment, x.agent, t.name AS team,
+       x.segment, x.treatment_key,
        sum(x.suggested)::int AS suggested, sum(x.offered)::int AS offered,
        sum(x.accepted)::int AS accepted, sum(x.save_offers)::int AS save_offers,
        sum(x.saves)::int AS saves
      FROM (
-       SELECT ds.agent, ds.customer_segment AS segment, count(*) AS suggested, 0 AS offered,
-         0 AS accepted, 0 AS save_offers, 0 AS saves
+       SELECT ds.agent, ds.customer_segment AS segment, ds.treatment_key, count(*) AS suggested,
+         0 AS offered, 0 AS accepted, 0 AS save_offers, 0 AS saves
        FROM decision_suggestions ds
        WHERE NOT ds.control_group AND ds.created_at >= ${from} AND ds.created_at < ${to}
-       GROUP BY 1, 2
+       GROUP BY 1, 2, 3
        UNION ALL
-       SELECT r.agent, r.segment, 0, count(*) FILTER (WHERE r.offered),
+       SELECT r.agent, r.segment, r.treatment_key, 0, count(*) FILTER (WHERE r.offered),
          count(*) FILTER (WHERE r.accepted), count(*) FILTER (WHERE r.save_offer),
          count(*) FILTER (WHERE r.save_offer AND r.accepted)
        FROM (
-         SELECT f.agent, f.customer_segment AS segment, f.offered, f.accepted,
+         SELECT f.agent, f.customer_segment AS segment, f.treatment_key, f.offered, f.accepted,
            CASE WHEN f.offered AND COALESCE(tr.kind, f.suggested_kind) = 'retention'
              THEN ${atRiskAt('f.customer_id', 'f.created_at')} END AS save_offer
          FROM offer_status f LEFT JOIN treatments tr ON tr.key = f.treatment_key
          WHERE f.shown AND NOT f.control_group AND f.created_at >= ${from} AND f.created_at < ${to}
+         -- Computed once per row (the two filters above would each run the lookup).
+         OFFSET 0
        ) r
-       GROUP BY 1, 2
+       GROUP BY 1, 2, 3
      ) x JOIN agents a ON a.name = x.agent JOIN teams t ON t.id = a.team_id
      WHERE true${teamCondition(offersP)}
-     GROUP BY 1, 2, 3`,
+     GROUP BY GROUPING SETS ((x.agent, t.name, x.segment), (x.agent, t.name, x.treatment_key))
+     -- Per treatment: most skipped (not offered) first, then by key.
+     ORDER BY 1, sum(x.suggested) - sum(x.offered) DESC, x.treatment_key`,
     offersP.values,
   );
 
@@ -126,36 +135,6 @@ export async function coachingReport(
     contactsP.values,
   );
 
-  // Not offered = shown minus offered, per agent and treatment (two range scans, as above).
-  const skipP = new Params();
-  const skipFrom = skipP.add(filter.period.from);
-  const skipTo = skipP.add(filter.period.to);
-  const skippedQuery = db.query<{
-    agent: string;
-    treatment_key: string;
-    suggested: number;
-    not_offered: number;
-  }>(
-    `SELECT y.agent, y.treatment_key, sum(y.suggested)::int AS suggested,
-       (sum(y.suggested) - sum(y.offered))::int AS not_offered
-     FROM (
-       SELECT ds.agent, ds.treatment_key, count(*) AS suggested, 0 AS offered
-       FROM decision_suggestions ds
-       WHERE NOT ds.control_group AND ds.created_at >= ${skipFrom} AND ds.created_at < ${skipTo}
-       GROUP BY 1, 2
-       UNION ALL
-       SELECT f.agent, f.treatment_key, 0, count(*)
-       FROM offer_status f
-       WHERE f.shown AND f.offered AND NOT f.control_group
-         AND f.created_at >= ${skipFrom} AND f.created_at < ${skipTo}
-       GROUP BY 1, 2
-     ) y JOIN agents a ON a.name = y.agent
-     WHERE true${teamCondition(skipP)}
-     GROUP BY 1, 2 HAVING sum(y.suggested) > sum(y.offered)
-     ORDER BY 4 DESC, 2`,
-    skipP.values,
-  );
-
   const notesP = new Params();
   const notesQuery = db.query<{
     id: string;
@@ -171,13 +150,21 @@ export async function coachingReport(
   );
 
   // Independent queries: on PostgreSQL they run side by side on the pool.
-  const [agentsResult, offers, contacts, skipped, notes] = await Promise.all([
+  const [agentsResult, offerCounts, contacts, notes] = await Promise.all([
     agentsQuery,
     offersQuery,
     contactsQuery,
-    skippedQuery,
     notesQuery,
   ]);
+  const offers = offerCounts.rows.filter((r) => !r.per_treatment);
+  const skipped = offerCounts.rows
+    .filter((r) => r.per_treatment && r.suggested > r.offered)
+    .map((r) => ({
+      agent: r.agent,
+      treatment_key: r.treatment_key!,
+      suggested: r.suggested,
+      not_offered: r.suggested - r.offered,
+    }));
 
   // Counts by agent|segment and team|segment; the segment key '*' is every segment together.
   const byAgent = new Map<string, Counts>();
@@ -197,7 +184,7 @@ export async function coachingReport(
     if (!segmentsOf.has(agent)) segmentsOf.set(agent, new Set());
     segmentsOf.get(agent)!.add(seg);
   };
-  for (const r of offers.rows) {
+  for (const r of offers) {
     bump(r.agent, r.team, r.segment, {
       suggested: r.suggested,
       offered: r.offered,
@@ -242,7 +229,7 @@ export async function coachingReport(
       agent,
       team,
       cues,
-      mostSkipped: skipped.rows
+      mostSkipped: skipped
         .filter((r) => r.agent === agent)
         .slice(0, 3)
         .map((r) => ({
