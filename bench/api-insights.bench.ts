@@ -252,6 +252,8 @@ async function pglite(): Promise<void> {
   }
   const db = await openPglite(pgliteDir);
   try {
+    // Kept data is brought to the current migrations, as the PostgreSQL schema is.
+    if (reused) await migrate(db);
     printFigure('api.config.pglite', await seedDemoCatalogue(db));
   } finally {
     await db.close();
