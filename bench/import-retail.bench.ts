@@ -3,7 +3,9 @@
  * invoice into the transactions format) through the LoopDesk importer, beside PostgreSQL's own
  * COPY of the same file into an equivalent table (same columns, same unique key and index; no
  * foreign key, no triggers: the goal's reference), and, for scale, COPY into the same table with
- * the foreign key to customers that `transactions` has.
+ * the foreign key to customers that `transactions` has. The importer runs its default path
+ * (new rows with COPY straight into `transactions`) and, labelled, the previous one (COPY into
+ * a stage, then an upsert).
  *   npx tsx bench/import-retail.bench.ts        (BENCH_DATABASE_URL, LOOPDESK_DATASETS)
  * Goal (issue 3): the importer within 2x of COPY.
  */
@@ -13,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { runImport } from '../src/server/import/run.ts';
+import { runImport, type TransactionPath } from '../src/server/import/run.ts';
 import { freshSchema, dropSchema, withClient } from './lib/postgres.ts';
 import { retailFile, writeRetailTransactions } from './lib/retail.ts';
 import { median, note, printFigure } from './lib/stats.ts';
@@ -24,13 +26,17 @@ const SIZES = [1, 10];
 const schema = 'bench_import';
 const settings = { phoneRegion: 'US', defaultCurrency: 'USD' };
 
-async function timeImporter(file: string): Promise<{ seconds: number; rows: number }> {
+async function timeImporter(
+  file: string,
+  transactionPath: TransactionPath = 'direct',
+): Promise<{ seconds: number; rows: number }> {
   const db = await freshSchema(schema);
   try {
     const started = performance.now();
     const result = await runImport(db, 'transactions', createReadStream(file), {
       settings,
       actor: 'bench',
+      transactionPath,
     });
     const seconds = (performance.now() - started) / 1000;
     if (result.inserted !== result.rows) {
@@ -134,12 +140,14 @@ async function main(): Promise<void> {
           `${conversion.invoices} invoices (${conversion.cancellations} cancellations kept as negative amounts), ${bytes} bytes`,
       );
       const importer: number[] = [];
+      const importerStaged: number[] = [];
       const copy: number[] = [];
       const copyWithForeignKey: number[] = [];
       let rows = 0;
       for (let run = 0; run < RUNS; run += 1) {
         // Alternate so drift in the shared machine's load hits both sides alike.
         const imported = await timeImporter(file);
+        const importedStaged = await timeImporter(file, 'stage');
         const copied = await timeCopy(file, false);
         const copiedWithForeignKey = await timeCopy(file, true);
         if (imported.rows !== copied.rows || copiedWithForeignKey.rows !== copied.rows) {
@@ -149,10 +157,12 @@ async function main(): Promise<void> {
         }
         rows = imported.rows;
         importer.push(imported.seconds);
+        importerStaged.push(importedStaged.seconds);
         copy.push(copied.seconds);
         copyWithForeignKey.push(copiedWithForeignKey.seconds);
         note(
-          `  run ${run + 1}: importer ${imported.seconds.toFixed(2)} s, COPY ${copied.seconds.toFixed(2)} s, ` +
+          `  run ${run + 1}: importer ${imported.seconds.toFixed(2)} s, ` +
+            `importer via stage ${importedStaged.seconds.toFixed(2)} s, COPY ${copied.seconds.toFixed(2)} s, ` +
             `COPY with FK ${copiedWithForeignKey.seconds.toFixed(2)} s`,
         );
       }
@@ -163,6 +173,14 @@ async function main(): Promise<void> {
         rows,
         seconds: importerSeconds,
         rows_per_s: Math.round(rows / importerSeconds),
+        runs: RUNS,
+      });
+      // The previous PostgreSQL path (COPY into a stage, then an upsert), for comparison.
+      const importerStagedSeconds = median(importerStaged);
+      printFigure(`import.${label}.importer_via_stage`, {
+        rows,
+        seconds: importerStagedSeconds,
+        rows_per_s: Math.round(rows / importerStagedSeconds),
         runs: RUNS,
       });
       printFigure(`import.${label}.copy`, {
@@ -182,6 +200,7 @@ async function main(): Promise<void> {
         importer_over_copy: importerSeconds / copySeconds,
         goal: '<=2',
         importer_over_copy_with_fk: importerSeconds / copyWithForeignKeySeconds,
+        importer_via_stage_over_copy: importerStagedSeconds / copySeconds,
       });
       if (copies === 1) {
         const reimport = await timeReimport(file);

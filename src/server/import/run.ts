@@ -10,6 +10,7 @@ import {
 } from './rows.ts';
 import { transactionFastPath } from './fast-transactions.ts';
 import { readRows, SourceError, type ImportFormat } from './source.ts';
+import { DirectTransactionWriter } from './direct-transactions.ts';
 import { TransactionStage, type StageOptions } from './staged-transactions.ts';
 import {
   writeContacts,
@@ -56,11 +57,12 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   batchSize?: number;
   /**
-   * On PostgreSQL, transaction files are staged with COPY and upserted in chunks
-   * (default). False writes batches of INSERTs as on PGlite.
+   * How transaction files are written on PostgreSQL: new rows with COPY straight into the
+   * table ('direct', the default), through a COPY stage and an upsert ('stage'), or in batches
+   * of INSERTs as on PGlite ('batches'). PGlite always writes batches.
    */
-  staging?: boolean;
-  /** Chunk sizes of the PostgreSQL stage (tests use small ones to cross chunk boundaries). */
+  transactionPath?: TransactionPath;
+  /** Chunk sizes of the PostgreSQL paths (tests use small ones to cross chunk boundaries). */
   stageChunks?: StageOptions;
 }
 
@@ -72,6 +74,28 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   customersCreated: number;
+}
+
+export type TransactionPath = 'direct' | 'stage' | 'batches';
+
+/** Writes a transaction file in chunks while it is parsed; the counts cover the whole file. */
+interface ChunkWriter {
+  add(rows: never[]): Promise<void>;
+  abandon(): Promise<void>;
+  finish(): Promise<WriteCounts>;
+}
+
+async function openChunkWriter(
+  db: Db,
+  tx: Queryable,
+  kind: ImportKind,
+  options: ImportOptions,
+): Promise<ChunkWriter | null> {
+  if (kind !== 'transactions' || db.kind !== 'postgres') return null;
+  const path = options.transactionPath ?? 'direct';
+  if (path === 'direct') return DirectTransactionWriter.open(tx, options.stageChunks);
+  if (path === 'stage') return TransactionStage.open(tx, options.stageChunks);
+  return null;
 }
 
 type Writer = (tx: Queryable, batch: never[]) => Promise<WriteCounts>;
@@ -109,10 +133,7 @@ export async function runImport(
 
   try {
     return await db.transaction(async (tx) => {
-      const stage =
-        kind === 'transactions' && db.kind === 'postgres' && options.staging !== false
-          ? await TransactionStage.open(tx, options.stageChunks)
-          : null;
+      const stage = await openChunkWriter(db, tx, kind, options);
       try {
         return await readAndWrite(tx, stage);
       } catch (error) {
@@ -125,10 +146,7 @@ export async function runImport(
     input.destroy();
   }
 
-  async function readAndWrite(
-    tx: Queryable,
-    stage: TransactionStage | null,
-  ): Promise<ImportResult> {
+  async function readAndWrite(tx: Queryable, stage: ChunkWriter | null): Promise<ImportResult> {
     let batch: unknown[] = [];
     // One batch is written while the next one is parsed and validated: the database and
     // the parser work at the same time. At most one write is in flight.

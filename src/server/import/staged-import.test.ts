@@ -17,8 +17,11 @@ describe('copyField', () => {
   });
 });
 
-// Transactions on PostgreSQL go through the COPY stage by default; `staging: false` is the
-// batched path PGlite always uses. Both must store the same thing.
+// Transactions on PostgreSQL are written with COPY straight into the table by default
+// ('direct'); 'stage' copies into a stage and upserts; 'batches' is the path PGlite always uses.
+// All must store the same thing.
+const transactionPaths = ['direct', 'stage', 'batches'] as const;
+
 describe.each(testDatabases())('transaction imports on $name', (target) => {
   let db: Db;
   beforeAll(async () => {
@@ -47,11 +50,15 @@ describe.each(testDatabases())('transaction imports on $name', (target) => {
     'T3,2024-01-04,7,O3,',
   ].join('\n');
 
-  for (const staging of [true, false]) {
-    it(`stores awkward values, later rows winning, idempotently (staging ${staging})`, async () => {
+  for (const transactionPath of transactionPaths) {
+    it(`stores awkward values, later rows winning, idempotently (${transactionPath})`, async () => {
       await db.exec('DELETE FROM transactions; DELETE FROM customers');
       const run = () =>
-        runImport(db, 'transactions', fromText(awkwardCsv), { settings, actor: 't', staging });
+        runImport(db, 'transactions', fromText(awkwardCsv), {
+          settings,
+          actor: 't',
+          transactionPath,
+        });
       const first = await run();
       expect(first).toMatchObject({ rows: 4, inserted: 3, customersCreated: 3 });
       expect(await stored()).toEqual([
@@ -64,101 +71,209 @@ describe.each(testDatabases())('transaction imports on $name', (target) => {
     });
   }
 
-  it('updates changed rows and counts them', async () => {
-    const changed = awkwardCsv.replace('T3,2024-01-04,7,O3,', 'T3,2024-01-04,8,O3,');
-    const result = await runImport(db, 'transactions', fromText(changed), {
-      settings,
-      actor: 't',
-    });
-    expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 3 });
-    expect((await stored()).find((row) => row.customer === 'T3')?.amount).toBe(8);
-  });
-
-  it('rejects a bad file after staging part of it and leaves nothing behind', async () => {
-    await db.exec('DELETE FROM transactions; DELETE FROM customers');
-    const lines = ['customer_id,occurred_at,amount,order_id'];
-    for (let i = 0; i < 3_000; i += 1) lines.push(`B${i % 50},2024-02-01,${i},O${i}`);
-    lines.push('B1,2024-02-01,oops,Olast');
-    const error = await runImport(db, 'transactions', fromText(lines.join('\n')), {
-      settings,
-      actor: 't',
-      batchSize: 500,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImportRejectedError);
-    expect((error as ImportRejectedError).errors[0]).toMatchObject({
-      line: 3_002,
-      column: 'amount',
-    });
-    expect(await stored()).toEqual([]);
-    // The connection is usable afterwards (no COPY left open on it).
-    expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-  });
-
-  // Chunks of 2, 4, 4 ... rows: merges happen while later rows are still being read.
-  const smallChunks = { firstChunkRows: 2, maxChunkRows: 4 };
-
-  it('merges a file in chunks to the same result, later rows winning across chunks', async () => {
-    await db.exec('DELETE FROM transactions; DELETE FROM customers');
-    const lines = ['customer_id,occurred_at,amount,order_id'];
-    for (let i = 0; i < 40; i += 1) lines.push(`K${(i % 25) % 7},2024-03-01,${i},O${i % 25}`);
-    const file = lines.join('\n');
-    const run = () =>
-      runImport(db, 'transactions', fromText(file), {
+  describe.each(transactionPaths)('written %s', (transactionPath) => {
+    it('updates changed rows and counts them', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      await runImport(db, 'transactions', fromText(awkwardCsv), {
         settings,
         actor: 't',
-        batchSize: 3,
-        stageChunks: smallChunks,
+        transactionPath,
       });
-    const first = await run();
-    expect(first).toMatchObject({ rows: 40, customersCreated: 7 });
+      const changed = awkwardCsv.replace('T3,2024-01-04,7,O3,', 'T3,2024-01-04,8,O3,');
+      const result = await runImport(db, 'transactions', fromText(changed), {
+        settings,
+        actor: 't',
+        transactionPath,
+      });
+      expect(result).toMatchObject({ inserted: 0, updated: 1, unchanged: 3 });
+      expect((await stored()).find((row) => row.customer === 'T3')?.amount).toBe(8);
+    });
+
+    it('rejects a bad file after staging part of it and leaves nothing behind', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      const lines = ['customer_id,occurred_at,amount,order_id'];
+      for (let i = 0; i < 3_000; i += 1) lines.push(`B${i % 50},2024-02-01,${i},O${i}`);
+      lines.push('B1,2024-02-01,oops,Olast');
+      const error = await runImport(db, 'transactions', fromText(lines.join('\n')), {
+        settings,
+        actor: 't',
+        transactionPath,
+        batchSize: 500,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportRejectedError);
+      expect((error as ImportRejectedError).errors[0]).toMatchObject({
+        line: 3_002,
+        column: 'amount',
+      });
+      expect(await stored()).toEqual([]);
+      // The connection is usable afterwards (no COPY left open on it).
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    });
+
+    // Chunks of 2, 4, 4 ... rows: merges happen while later rows are still being read.
+    const smallChunks = { firstChunkRows: 2, maxChunkRows: 4 };
+
+    it('merges a file in chunks to the same result, later rows winning across chunks', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      const lines = ['customer_id,occurred_at,amount,order_id'];
+      for (let i = 0; i < 40; i += 1) lines.push(`K${(i % 25) % 7},2024-03-01,${i},O${i % 25}`);
+      const file = lines.join('\n');
+      const run = () =>
+        runImport(db, 'transactions', fromText(file), {
+          settings,
+          actor: 't',
+          transactionPath,
+          batchSize: 3,
+          stageChunks: smallChunks,
+        });
+      const first = await run();
+      expect(first).toMatchObject({ rows: 40, customersCreated: 7 });
+      const rows = await stored();
+      // Rows i and i + 25 name the same key in different chunks: the later amount is kept.
+      const expected = new Map<string, number>();
+      for (let i = 0; i < 40; i += 1) expected.set(`K${(i % 25) % 7}|O${i % 25}`, i);
+      expect(rows).toHaveLength(expected.size);
+      for (const row of rows)
+        expect(row.amount).toBe(expected.get(`${row.customer}|${row.order_id}`));
+      // A file that contradicts itself across chunks rewrites those keys on a re-import (as
+      // the batched path does), but ends where it was.
+      await run();
+      expect(await stored()).toEqual(rows);
+    });
+
+    it('re-imports a chunked file without repeated keys changing nothing', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      const lines = ['customer_id,occurred_at,amount'];
+      for (let i = 0; i < 30; i += 1) lines.push(`N${i % 4},2024-03-0${1 + (i % 9)},${i}`);
+      const run = () =>
+        runImport(db, 'transactions', fromText(lines.join('\n')), {
+          settings,
+          actor: 't',
+          transactionPath,
+          batchSize: 3,
+          stageChunks: smallChunks,
+        });
+      expect(await run()).toMatchObject({ inserted: 30, updated: 0, customersCreated: 4 });
+      expect(await run()).toMatchObject({ inserted: 0, updated: 0, unchanged: 30 });
+    });
+
+    it('rejects a bad row found after chunks were merged, leaving nothing behind', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      const lines = ['customer_id,occurred_at,amount,order_id'];
+      for (let i = 0; i < 30; i += 1) lines.push(`R${i},2024-02-01,${i},O${i}`);
+      lines.push('R1,not a date,1,Olast');
+      const error = await runImport(db, 'transactions', fromText(lines.join('\n')), {
+        settings,
+        actor: 't',
+        transactionPath,
+        batchSize: 2,
+        stageChunks: smallChunks,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportRejectedError);
+      expect((error as ImportRejectedError).errors[0]).toMatchObject({
+        line: 32,
+        column: 'occurred_at',
+      });
+      expect(await stored()).toEqual([]);
+      expect(
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows,
+      ).toEqual([{ n: 0 }]);
+    });
+  });
+
+  describe.each(transactionPaths)('written %s, next to stored rows', (transactionPath) => {
+    const importCsv = (csv: string) =>
+      runImport(db, 'transactions', fromText(csv), {
+        settings,
+        actor: 't',
+        transactionPath,
+        batchSize: 2,
+        stageChunks: { firstChunkRows: 2, maxChunkRows: 3 },
+      });
+
+    it('inserts new keys, updates changed ones and leaves the rest, for old and new customers', async () => {
+      await db.exec('DELETE FROM transactions; DELETE FROM customers');
+      const header = 'customer_id,occurred_at,amount,order_id';
+      await importCsv(
+        [header, 'E1,2024-05-01,1,A', 'E1,2024-05-02,2,B', 'E2,2024-05-03,3,C'].join('\n'),
+      );
+      const second = await importCsv(
+        [
+          header,
+          'E1,2024-05-01,1,A', // unchanged
+          'N1,2024-05-04,4,A', // new customer, same order id as E1's
+          'E1,2024-05-02,2.5,B', // changed amount
+          'E2,2024-05-09,3,C', // changed time
+          'E2,2024-05-05,5,D', // new key of a stored customer
+          'N1,2024-05-07,7,E',
+        ].join('\n'),
+      );
+      expect(second).toMatchObject({ rows: 6, inserted: 3, updated: 2, customersCreated: 1 });
+      expect(await stored()).toEqual([
+        { customer: 'E1', order_id: 'A', amount: 1, currency: 'USD' },
+        { customer: 'E1', order_id: 'B', amount: 2.5, currency: 'USD' },
+        { customer: 'E2', order_id: 'C', amount: 3, currency: 'USD' },
+        { customer: 'E2', order_id: 'D', amount: 5, currency: 'USD' },
+        { customer: 'N1', order_id: 'A', amount: 4, currency: 'USD' },
+        { customer: 'N1', order_id: 'E', amount: 7, currency: 'USD' },
+      ]);
+      const times = await db.query<{ order_id: string; day: string }>(
+        `SELECT order_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+         FROM transactions WHERE order_id = 'C'`,
+      );
+      expect(times.rows).toEqual([{ order_id: 'C', day: '2024-05-09' }]);
+    });
+
+    it('keeps the purchase flags of decisions right through the triggers on transactions', async () => {
+      await db.exec('DELETE FROM decisions; DELETE FROM transactions; DELETE FROM customers');
+      const { rows } = await db.query<{ id: string }>(
+        `WITH c AS (INSERT INTO customers (customer_id) VALUES ('P1') RETURNING id)
+         INSERT INTO decisions (customer_id, agent, created_at)
+         SELECT id, 'a', '2024-06-01T00:00:00Z' FROM c RETURNING id::text AS id`,
+      );
+      const flagged = async () =>
+        (
+          await db.query<{ id: string }>('SELECT decision_id::text AS id FROM decision_purchases')
+        ).rows.map((row) => row.id);
+      const header = 'customer_id,occurred_at,amount,order_id';
+      // A purchase 9 days after the decision flags it (insert trigger).
+      await importCsv([header, 'P1,2024-06-10,5,X', 'Q1,2024-06-10,5,X'].join('\n'));
+      expect(await flagged()).toEqual([rows[0]!.id]);
+      // Moved 60 days later: the flag goes (update trigger); moved back: it returns.
+      await importCsv([header, 'P1,2024-07-31,5,X'].join('\n'));
+      expect(await flagged()).toEqual([]);
+      await importCsv([header, 'P1,2024-06-10,5,X'].join('\n'));
+      expect(await flagged()).toEqual([rows[0]!.id]);
+    });
+  });
+
+  it('runs two overlapping imports at once without duplicates or lost rows', async () => {
+    await db.exec('DELETE FROM transactions; DELETE FROM customers');
+    const header = 'customer_id,occurred_at,amount,order_id';
+    const fileA = [header];
+    const fileB = [header];
+    for (let i = 0; i < 200; i += 1) fileA.push(`C${i % 20},2024-08-01,${i},O${i}`);
+    for (let i = 100; i < 300; i += 1) fileB.push(`C${i % 30},2024-08-01,${i},O${i}`);
+    const results = await Promise.all(
+      [fileA, fileB].map((lines) =>
+        runImport(db, 'transactions', fromText(lines.join('\n')), {
+          settings,
+          actor: 't',
+          batchSize: 20,
+          stageChunks: { firstChunkRows: 20, maxChunkRows: 40 },
+        }),
+      ),
+    );
     const rows = await stored();
-    // Rows i and i + 25 name the same key in different chunks: the later amount is kept.
+    // Keys O100..O199 are named by both files with the same customer (i % 20 = i % 30 only
+    // sometimes), so count what each file's keys resolve to.
     const expected = new Map<string, number>();
-    for (let i = 0; i < 40; i += 1) expected.set(`K${(i % 25) % 7}|O${i % 25}`, i);
+    for (let i = 0; i < 200; i += 1) expected.set(`C${i % 20}|O${i}`, i);
+    for (let i = 100; i < 300; i += 1) expected.set(`C${i % 30}|O${i}`, i);
     expect(rows).toHaveLength(expected.size);
+    expect(results[0]!.inserted + results[1]!.inserted).toBe(expected.size);
     for (const row of rows)
       expect(row.amount).toBe(expected.get(`${row.customer}|${row.order_id}`));
-    // A file that contradicts itself across chunks rewrites those keys on a re-import (as
-    // the batched path does), but ends where it was.
-    await run();
-    expect(await stored()).toEqual(rows);
-  });
-
-  it('re-imports a chunked file without repeated keys changing nothing', async () => {
-    await db.exec('DELETE FROM transactions; DELETE FROM customers');
-    const lines = ['customer_id,occurred_at,amount'];
-    for (let i = 0; i < 30; i += 1) lines.push(`N${i % 4},2024-03-0${1 + (i % 9)},${i}`);
-    const run = () =>
-      runImport(db, 'transactions', fromText(lines.join('\n')), {
-        settings,
-        actor: 't',
-        batchSize: 3,
-        stageChunks: smallChunks,
-      });
-    expect(await run()).toMatchObject({ inserted: 30, updated: 0, customersCreated: 4 });
-    expect(await run()).toMatchObject({ inserted: 0, updated: 0, unchanged: 30 });
-  });
-
-  it('rejects a bad row found after chunks were merged, leaving nothing behind', async () => {
-    await db.exec('DELETE FROM transactions; DELETE FROM customers');
-    const lines = ['customer_id,occurred_at,amount,order_id'];
-    for (let i = 0; i < 30; i += 1) lines.push(`R${i},2024-02-01,${i},O${i}`);
-    lines.push('R1,not a date,1,Olast');
-    const error = await runImport(db, 'transactions', fromText(lines.join('\n')), {
-      settings,
-      actor: 't',
-      batchSize: 2,
-      stageChunks: smallChunks,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImportRejectedError);
-    expect((error as ImportRejectedError).errors[0]).toMatchObject({
-      line: 32,
-      column: 'occurred_at',
-    });
-    expect(await stored()).toEqual([]);
-    expect(
-      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers')).rows,
-    ).toEqual([{ n: 0 }]);
   });
 
   it('names the line of a row with the wrong number of cells, after a multi-line cell', async () => {

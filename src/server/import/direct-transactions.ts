@@ -1,0 +1,263 @@
+import type { Queryable } from '../db/db.ts';
+import { CopyIn, copyField } from './pg-copy.ts';
+import type { TransactionRow } from './rows.ts';
+import type { StageOptions } from './staged-transactions.ts';
+import type { WriteCounts } from './writers.ts';
+
+/** SQLSTATE 23505: a key of `transactions` was written twice. */
+const uniqueViolation = '23505';
+const linesPerWrite = 5_000;
+
+interface KnownCustomer {
+  id: string;
+  /** Created by this import, so it had no transactions before it. */
+  created: boolean;
+}
+
+const keyOf = (customerId: string, orderId: string) => `${customerId}\u0000${orderId}`;
+
+/**
+ * The PostgreSQL path for transaction files: rows that are new go with COPY straight into
+ * `transactions` (no stage table, no ON CONFLICT), rows whose key exists are updated only
+ * when their values differ. All of it runs in the import's transaction, chunk by chunk while
+ * the file goes on being parsed, so parsing and writing overlap and a rejected file still
+ * leaves nothing behind.
+ *
+ * Per chunk: one statement maps the chunk's new external customer ids to internal ids
+ * (creating the missing customers), one looks up which keys of customers that existed before
+ * the import are stored, one COPY writes the new rows (the foreign key and the triggers on
+ * `transactions` fire as for an INSERT), one UPDATE the changed ones. Customers created by this
+ * import cannot have stored rows, so their keys are not looked up: when the file names such a
+ * key again in a later chunk, the COPY meets the unique key, is rolled back to a savepoint and
+ * the chunk goes again with every key looked up.
+ *
+ * Concurrency: the import takes a transaction-scoped advisory lock, so two transaction imports
+ * into the same schema run one after the other and the existence check cannot be overtaken by
+ * another import. Anything else inserting a clashing key meanwhile makes the COPY fail on the
+ * unique key, and the savepoint retry then updates that row instead of duplicating it.
+ */
+export class DirectTransactionWriter {
+  private pending = new Map<string, TransactionRow>();
+  private chunkRows: number;
+  private merging: Promise<void> | null = null;
+  private failure: unknown = null;
+  private readonly customers = new Map<string, KnownCustomer>();
+  private readonly counts: WriteCounts = { inserted: 0, updated: 0, customersCreated: 0 };
+
+  private constructor(
+    private readonly tx: Queryable,
+    private readonly maxChunkRows: number,
+    firstChunkRows: number,
+  ) {
+    this.chunkRows = firstChunkRows;
+  }
+
+  static async open(tx: Queryable, options: StageOptions = {}): Promise<DirectTransactionWriter> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('loopdesk.import.transactions:' || current_schema()))`,
+    );
+    const maxChunkRows = options.maxChunkRows ?? 50_000;
+    const firstChunkRows = Math.min(options.firstChunkRows ?? 5_000, maxChunkRows);
+    return new DirectTransactionWriter(tx, maxChunkRows, firstChunkRows);
+  }
+
+  async add(rows: TransactionRow[]): Promise<void> {
+    if (this.failure) throw this.failure;
+    // Later rows win within a chunk; across chunks, chunks are written in the file's order.
+    for (const row of rows) this.pending.set(keyOf(row.customerId, row.orderId), row);
+    if (this.pending.size < this.chunkRows) return;
+    // Memory stays bounded: one chunk being written, at most one waiting.
+    await this.settled();
+    this.writeInBackground();
+  }
+
+  private writeInBackground(): void {
+    const chunk = [...this.pending.values()];
+    this.pending = new Map();
+    this.chunkRows = Math.min(this.chunkRows * 2, this.maxChunkRows);
+    this.merging = this.writeChunk(chunk)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.merging = null;
+      });
+  }
+
+  private async settled(): Promise<void> {
+    while (this.merging) await this.merging;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Stops writing (the import was rejected; the rollback undoes what was written). */
+  async abandon(): Promise<void> {
+    while (this.merging) await this.merging;
+    this.pending.clear();
+  }
+
+  /** Writes what is left; the counts cover the whole file. */
+  async finish(): Promise<WriteCounts> {
+    await this.settled();
+    if (this.pending.size) {
+      const chunk = [...this.pending.values()];
+      this.pending = new Map();
+      await this.writeChunk(chunk);
+    }
+    return { ...this.counts };
+  }
+
+  private async writeChunk(rows: TransactionRow[]): Promise<void> {
+    await this.mapCustomers(rows);
+    const firstTry = await this.split(rows, false);
+    await this.tx.query('SAVEPOINT loopdesk_import_copy');
+    let split = firstTry;
+    try {
+      await this.copyNew(split.fresh);
+      await this.tx.query('RELEASE SAVEPOINT loopdesk_import_copy');
+    } catch (error) {
+      if ((error as { code?: string }).code !== uniqueViolation) throw error;
+      await this.tx.query('ROLLBACK TO SAVEPOINT loopdesk_import_copy');
+      split = await this.split(rows, true);
+      await this.copyNew(split.fresh);
+    }
+    this.counts.inserted += split.fresh.length;
+    this.counts.updated += await this.updateChanged(split.stored);
+  }
+
+  /** Internal ids for the chunk's customers not seen in earlier chunks; missing ones created. */
+  private async mapCustomers(rows: TransactionRow[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const row of rows) {
+      if (!this.customers.has(row.customerId)) unknown.add(row.customerId);
+    }
+    if (!unknown.size) return;
+    const wanted = [...unknown];
+    // The SELECT half sees the customers as they were before the statement, so it returns
+    // exactly those the INSERT half did not create.
+    const { rows: found } = await this.tx.query<{
+      id: string;
+      customer_id: string;
+      created: boolean;
+    }>(
+      `WITH wanted AS (SELECT DISTINCT unnest($1::text[]) AS customer_id),
+       created AS (
+         INSERT INTO customers (customer_id) SELECT customer_id FROM wanted
+         ON CONFLICT (customer_id) DO NOTHING RETURNING id, customer_id)
+       SELECT id::text AS id, customer_id, true AS created FROM created
+       UNION ALL
+       SELECT c.id::text, c.customer_id, false FROM customers c JOIN wanted USING (customer_id)`,
+      [wanted],
+    );
+    for (const row of found) {
+      this.customers.set(row.customer_id, { id: row.id, created: row.created });
+      if (row.created) this.counts.customersCreated += 1;
+    }
+    // A customer committed by someone else after the statement's snapshot was taken is neither
+    // created nor seen; a new statement sees it.
+    const missing = wanted.filter((customerId) => !this.customers.has(customerId));
+    if (!missing.length) return;
+    const { rows: late } = await this.tx.query<{ id: string; customer_id: string }>(
+      'SELECT id::text AS id, customer_id FROM customers WHERE customer_id = ANY($1::text[])',
+      [missing],
+    );
+    for (const row of late) this.customers.set(row.customer_id, { id: row.id, created: false });
+    const stillMissing = missing.find((customerId) => !this.customers.has(customerId));
+    if (stillMissing !== undefined) throw new Error(`customer ${stillMissing} could not be mapped`);
+  }
+
+  /** Rows to COPY and rows whose key is stored; `lookUpAll` also checks new customers' keys. */
+  private async split(
+    rows: TransactionRow[],
+    lookUpAll: boolean,
+  ): Promise<{ fresh: TransactionRow[]; stored: TransactionRow[] }> {
+    const customerIds: string[] = [];
+    const orderIds: string[] = [];
+    for (const row of rows) {
+      const customer = this.customers.get(row.customerId)!;
+      if (lookUpAll || !customer.created) {
+        customerIds.push(customer.id);
+        orderIds.push(row.orderId);
+      }
+    }
+    if (!customerIds.length) return { fresh: rows, stored: [] };
+    const { rows: found } = await this.tx.query<{ customer_id: string; order_id: string }>(
+      `SELECT t.customer_id::text AS customer_id, t.order_id
+       FROM unnest($1::bigint[], $2::text[]) AS u(customer_id, order_id)
+       JOIN transactions t ON t.customer_id = u.customer_id AND t.order_id = u.order_id`,
+      [customerIds, orderIds],
+    );
+    if (!found.length) return { fresh: rows, stored: [] };
+    const storedKeys = new Set(found.map((row) => keyOf(row.customer_id, row.order_id)));
+    const fresh: TransactionRow[] = [];
+    const stored: TransactionRow[] = [];
+    for (const row of rows) {
+      const key = keyOf(this.customers.get(row.customerId)!.id, row.orderId);
+      (storedKeys.has(key) ? stored : fresh).push(row);
+    }
+    return { fresh, stored };
+  }
+
+  private async copyNew(rows: TransactionRow[]): Promise<void> {
+    if (!rows.length) return;
+    const copy = await CopyIn.open(
+      this.tx,
+      'COPY transactions (customer_id, order_id, occurred_at, amount, currency) FROM STDIN',
+    );
+    if (!copy) {
+      // A driver without COPY: the same rows as one INSERT.
+      await this.tx.query(
+        `INSERT INTO transactions (customer_id, order_id, occurred_at, amount, currency)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[],
+           $5::text[])`,
+        [
+          rows.map((row) => this.customers.get(row.customerId)!.id),
+          rows.map((row) => row.orderId),
+          rows.map((row) => row.occurredAt),
+          rows.map((row) => row.amount),
+          rows.map((row) => row.currency),
+        ],
+      );
+      return;
+    }
+    try {
+      for (let start = 0; start < rows.length; start += linesPerWrite) {
+        let lines = '';
+        for (const row of rows.slice(start, start + linesPerWrite)) {
+          const customerId = this.customers.get(row.customerId)!.id;
+          lines += `${customerId}\t${copyField(row.orderId)}\t${row.occurredAt}\t${row.amount}\t${copyField(row.currency)}\n`;
+        }
+        await copy.write(lines);
+      }
+    } finally {
+      // Ends the COPY even after a failed write, so the connection leaves COPY mode.
+      await copy.end();
+    }
+  }
+
+  /** Updates stored rows whose values differ from the file's; returns how many changed. */
+  private async updateChanged(rows: TransactionRow[]): Promise<number> {
+    if (!rows.length) return 0;
+    const { rows: counts } = await this.tx.query<{ updated: number }>(
+      `WITH changed AS (
+         UPDATE transactions t SET occurred_at = u.occurred_at, amount = u.amount,
+           currency = u.currency
+         FROM (SELECT customer_id, order_id, occurred_at, amount::numeric(14, 2) AS amount,
+                 currency
+               FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[],
+                 $5::text[]) AS v(customer_id, order_id, occurred_at, amount, currency)) u
+         WHERE t.customer_id = u.customer_id AND t.order_id = u.order_id
+           AND (t.occurred_at, t.amount, t.currency) IS DISTINCT FROM
+             (u.occurred_at, u.amount, u.currency)
+         RETURNING 1)
+       SELECT count(*)::int AS updated FROM changed`,
+      [
+        rows.map((row) => this.customers.get(row.customerId)!.id),
+        rows.map((row) => row.orderId),
+        rows.map((row) => row.occurredAt),
+        rows.map((row) => row.amount),
+        rows.map((row) => row.currency),
+      ],
+    );
+    return counts[0]?.updated ?? 0;
+  }
+}
