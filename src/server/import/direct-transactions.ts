@@ -25,8 +25,9 @@ const keyOf = (customerId: string, orderId: string) => `${customerId}\u0000${ord
  *
  * Per chunk: one statement maps the chunk's new external customer ids to internal ids
  * (creating the missing customers), one looks up which keys of customers that existed before
- * the import are stored, one COPY writes the new rows (the foreign key and the triggers on
- * `transactions` fire as for an INSERT), one UPDATE the changed ones. Customers created by this
+ * the import are stored and whether the file changes their values, one COPY writes the new
+ * rows (the foreign key and the triggers on `transactions` fire as for an INSERT), one UPDATE
+ * writes the changed ones (none on a re-import of the same file). Customers created by this
  * import cannot have stored rows, so their keys are not looked up: when the file names such a
  * key again in a later chunk, the COPY meets the unique key, is rolled back to a savepoint and
  * the chunk goes again with every key looked up.
@@ -121,7 +122,7 @@ export class DirectTransactionWriter {
       await this.copyNew(split.fresh);
     }
     this.counts.inserted += split.fresh.length;
-    this.counts.updated += await this.updateChanged(split.stored);
+    this.counts.updated += await this.updateChanged(split.changed);
   }
 
   /** Internal ids for the chunk's customers not seen in earlier chunks; missing ones created. */
@@ -165,36 +166,54 @@ export class DirectTransactionWriter {
     if (stillMissing !== undefined) throw new Error(`customer ${stillMissing} could not be mapped`);
   }
 
-  /** Rows to COPY and rows whose key is stored; `lookUpAll` also checks new customers' keys. */
+  /**
+   * Rows to COPY and stored rows whose values differ from the file's (stored rows that match
+   * are left alone); `lookUpAll` also checks the keys of customers this import created.
+   */
   private async split(
     rows: TransactionRow[],
     lookUpAll: boolean,
-  ): Promise<{ fresh: TransactionRow[]; stored: TransactionRow[] }> {
-    const customerIds: string[] = [];
-    const orderIds: string[] = [];
-    for (const row of rows) {
-      const customer = this.customers.get(row.customerId)!;
-      if (lookUpAll || !customer.created) {
-        customerIds.push(customer.id);
-        orderIds.push(row.orderId);
-      }
-    }
-    if (!customerIds.length) return { fresh: rows, stored: [] };
-    const { rows: found } = await this.tx.query<{ customer_id: string; order_id: string }>(
-      `SELECT t.customer_id::text AS customer_id, t.order_id
-       FROM unnest($1::bigint[], $2::text[]) AS u(customer_id, order_id)
+  ): Promise<{ fresh: TransactionRow[]; changed: TransactionRow[] }> {
+    const looked = lookUpAll
+      ? rows
+      : rows.filter((row) => !this.customers.get(row.customerId)!.created);
+    if (!looked.length) return { fresh: rows, changed: [] };
+    const { rows: found } = await this.tx.query<{
+      customer_id: string;
+      order_id: string;
+      changed: boolean;
+    }>(
+      `SELECT t.customer_id::text AS customer_id, t.order_id,
+         (t.occurred_at, t.amount, t.currency) IS DISTINCT FROM
+           (u.occurred_at, u.amount::numeric(14, 2), u.currency) AS changed
+       FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[], $5::text[])
+         AS u(customer_id, order_id, occurred_at, amount, currency)
        JOIN transactions t ON t.customer_id = u.customer_id AND t.order_id = u.order_id`,
-      [customerIds, orderIds],
+      this.columns(looked),
     );
-    if (!found.length) return { fresh: rows, stored: [] };
-    const storedKeys = new Set(found.map((row) => keyOf(row.customer_id, row.order_id)));
+    if (!found.length) return { fresh: rows, changed: [] };
+    const stored = new Map(
+      found.map((row) => [keyOf(row.customer_id, row.order_id), row.changed] as const),
+    );
     const fresh: TransactionRow[] = [];
-    const stored: TransactionRow[] = [];
+    const changed: TransactionRow[] = [];
     for (const row of rows) {
-      const key = keyOf(this.customers.get(row.customerId)!.id, row.orderId);
-      (storedKeys.has(key) ? stored : fresh).push(row);
+      const isChanged = stored.get(keyOf(this.customers.get(row.customerId)!.id, row.orderId));
+      if (isChanged === undefined) fresh.push(row);
+      else if (isChanged) changed.push(row);
     }
-    return { fresh, stored };
+    return { fresh, changed };
+  }
+
+  /** The rows as the five arrays the set-based statements take, with internal customer ids. */
+  private columns(rows: TransactionRow[]): unknown[] {
+    return [
+      rows.map((row) => this.customers.get(row.customerId)!.id),
+      rows.map((row) => row.orderId),
+      rows.map((row) => row.occurredAt),
+      rows.map((row) => row.amount),
+      rows.map((row) => row.currency),
+    ];
   }
 
   private async copyNew(rows: TransactionRow[]): Promise<void> {
@@ -209,13 +228,7 @@ export class DirectTransactionWriter {
         `INSERT INTO transactions (customer_id, order_id, occurred_at, amount, currency)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[],
            $5::text[])`,
-        [
-          rows.map((row) => this.customers.get(row.customerId)!.id),
-          rows.map((row) => row.orderId),
-          rows.map((row) => row.occurredAt),
-          rows.map((row) => row.amount),
-          rows.map((row) => row.currency),
-        ],
+        this.columns(rows),
       );
       return;
     }
@@ -234,29 +247,19 @@ export class DirectTransactionWriter {
     }
   }
 
-  /** Updates stored rows whose values differ from the file's; returns how many changed. */
+  /** Writes the file's values over stored rows found to differ; returns how many changed. */
   private async updateChanged(rows: TransactionRow[]): Promise<number> {
     if (!rows.length) return 0;
     const { rows: counts } = await this.tx.query<{ updated: number }>(
       `WITH changed AS (
          UPDATE transactions t SET occurred_at = u.occurred_at, amount = u.amount,
            currency = u.currency
-         FROM (SELECT customer_id, order_id, occurred_at, amount::numeric(14, 2) AS amount,
-                 currency
-               FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[],
-                 $5::text[]) AS v(customer_id, order_id, occurred_at, amount, currency)) u
+         FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::numeric[], $5::text[])
+           AS u(customer_id, order_id, occurred_at, amount, currency)
          WHERE t.customer_id = u.customer_id AND t.order_id = u.order_id
-           AND (t.occurred_at, t.amount, t.currency) IS DISTINCT FROM
-             (u.occurred_at, u.amount, u.currency)
          RETURNING 1)
        SELECT count(*)::int AS updated FROM changed`,
-      [
-        rows.map((row) => this.customers.get(row.customerId)!.id),
-        rows.map((row) => row.orderId),
-        rows.map((row) => row.occurredAt),
-        rows.map((row) => row.amount),
-        rows.map((row) => row.currency),
-      ],
+      this.columns(rows),
     );
     return counts[0]?.updated ?? 0;
   }
