@@ -2,14 +2,10 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiName } from '../../contract/supervisor.ts';
 import type { Db } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
-import { openPglite } from '../db/pglite.ts';
-import { openPostgres } from '../db/postgres.ts';
 import { searchNotes } from '../supervisor/notes.ts';
 import { drillDecisions } from '../supervisor/drill.ts';
 import { parsePeriod } from '../supervisor/sql.ts';
@@ -244,7 +240,7 @@ describe.each(testDatabases())('customer segment copies kept in step on $name', 
 });
 
 /** Databases holding data stored before migration 050: migrated up to 040 only. */
-function databasesBefore050(): { name: string; open: () => Promise<Db> }[] {
+function databasesBefore050() {
   const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../db/migrations');
   const before050 = [
     '001_core.sql',
@@ -264,42 +260,7 @@ function databasesBefore050(): { name: string; open: () => Promise<Db> }[] {
       await rm(dir, { recursive: true });
     }
   };
-  const targets = [
-    {
-      name: 'pglite',
-      async open() {
-        const db = await openPglite();
-        await migrateTo040(db);
-        return db;
-      },
-    },
-  ];
-  const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    targets.push({
-      name: 'postgres',
-      async open() {
-        const schema = `test_${randomBytes(6).toString('hex')}`;
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`CREATE SCHEMA ${schema}`);
-        await admin.end();
-        const db = await openPostgres(url, { schema, max: 2 });
-        await migrateTo040(db);
-        return {
-          ...db,
-          async close() {
-            await db.close();
-            const dropper = new pg.Client({ connectionString: url });
-            await dropper.connect();
-            await dropper.query(`DROP SCHEMA ${schema} CASCADE`);
-            await dropper.end();
-          },
-        };
-      },
-    });
-  }
-  return targets;
+  return testDatabases(migrateTo040);
 }
 
 describe.each(databasesBefore050())('migration 050 on data stored before it, $name', (target) => {

@@ -7,7 +7,7 @@ import { openPostgres } from '../db/postgres.ts';
 
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
-  /** A fresh, migrated, empty database; `close` throws it away. */
+  /** A fresh, empty database, migrated (or as `prepare` left it); `close` throws it away. */
   open(): Promise<Db>;
 }
 
@@ -16,13 +16,15 @@ export interface TestDatabase {
  * TEST_DATABASE_URL is set (it is in CI). Each PostgreSQL database is a schema of its own, so
  * test files running at once never see each other's rows.
  */
-export function testDatabases(): TestDatabase[] {
+export function testDatabases(
+  prepare: (db: Db) => Promise<unknown> = (db) => migrate(db),
+): TestDatabase[] {
   const targets: TestDatabase[] = [
     {
       name: 'pglite',
       async open() {
         const db = await openPglite();
-        await migrate(db);
+        await prepare(db);
         return db;
       },
     },
@@ -38,7 +40,7 @@ export function testDatabases(): TestDatabase[] {
         await admin.query(`CREATE SCHEMA ${schema}`);
         await admin.end();
         const db = await openPostgres(url, { schema, max: 4 });
-        await migrate(db);
+        await prepare(db);
         return {
           ...db,
           async close() {
