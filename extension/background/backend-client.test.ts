@@ -101,7 +101,7 @@ describe('postOutcome', () => {
     expect(JSON.parse(String(calls[0]?.init?.body))).toEqual(entry.outcome);
   });
 
-  it('retries 408, 429, 5xx and network errors; gives up on other 4xx', async () => {
+  it('retries 408, 429, 5xx, network errors and a refused token; gives up on other 4xx', async () => {
     const problem = (status: number) =>
       json(status, { type: 't', title: 'x', status, detail: `status ${status}` });
     for (const status of [408, 429, 500, 503]) {
@@ -109,7 +109,11 @@ describe('postOutcome', () => {
         (await postOutcome(access, entry, recordingFetch(problem(status)).fetchImpl)).kind,
       ).toBe('transient');
     }
-    for (const status of [400, 401, 404, 422]) {
+    expect(await postOutcome(access, entry, recordingFetch(problem(401)).fetchImpl)).toEqual({
+      kind: 'transient',
+      error: '401 status 401 Set a new token on the options page.',
+    });
+    for (const status of [400, 403, 404, 422]) {
       expect(await postOutcome(access, entry, recordingFetch(problem(status)).fetchImpl)).toEqual({
         kind: 'permanent',
         error: `${status} status ${status}`,

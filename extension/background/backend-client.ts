@@ -108,6 +108,11 @@ export async function postOutcome(
   const problem = await readProblem(response);
   const error =
     `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
+  if (response.status === 401) {
+    // A revoked or mistyped token: the outcome waits, as it does while no token is set, and
+    // setting a new token sends it at once.
+    return { kind: 'transient', error: `${error} Set a new token on the options page.` };
+  }
   return isTransientStatus(response.status)
     ? { kind: 'transient', error }
     : { kind: 'permanent', error };

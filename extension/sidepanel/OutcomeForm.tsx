@@ -22,7 +22,7 @@ function entryState(entry: OutboxEntryView): string {
     return `${what}: not accepted by the backend (${entry.lastError ?? 'error'})`;
   return entry.attempts === 0
     ? `${what}: sending…`
-    : `${what}: pending, will retry${entry.nextAttemptAt ? ` at ${when(entry.nextAttemptAt)}` : ''}`;
+    : `${what}: pending${entry.lastError ? ` (${entry.lastError})` : ''}, will retry${entry.nextAttemptAt ? ` at ${when(entry.nextAttemptAt)}` : ''}`;
 }
 
 /** Records what happened with one suggestion; the worker's outbox delivers it. */

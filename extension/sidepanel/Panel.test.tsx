@@ -205,7 +205,7 @@ describe('recording outcomes', () => {
       note.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await click(buttonNamed(rendered, 'Record outcome'));
-    await findText(rendered, 'Declined: pending, will retry');
+    await findText(rendered, 'Declined: pending (fetch failed), will retry');
     expect(fake.state.recorded).toEqual([
       expect.objectContaining({
         decisionId: 'dec-1',

@@ -260,6 +260,99 @@ describe.each(testDatabases())('API on $name', (target) => {
     expect(stored.rows).toHaveLength(0);
   });
 
+  it('lists tokens without secrets and revokes them so that they are refused at once', async () => {
+    const issue = async (name: string) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/tokens',
+        headers: auth('admin'),
+        payload: { role: 'csr', name },
+      });
+      return (response.json() as { token: string }).token;
+    };
+    const leaverLaptop = await issue('leaver');
+    const leaverPhone = await issue('leaver');
+    const stayer = await issue('stayer');
+    const whoami = (token: string) =>
+      app.inject({
+        method: 'GET',
+        url: '/v1/whoami',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // Used once, so the server has them cached when they are revoked.
+    for (const token of [leaverLaptop, leaverPhone, stayer]) {
+      expect((await whoami(token)).statusCode).toBe(200);
+    }
+
+    const listed = await app.inject({
+      method: 'GET',
+      url: '/v1/tokens?agent=leaver',
+      headers: auth('admin'),
+    });
+    expect(listed.statusCode).toBe(200);
+    const leaverTokens = listed.json() as { id: string; role: string; revokedAt: null }[];
+    expect(leaverTokens).toHaveLength(2);
+    expect(leaverTokens.every((token) => token.role === 'csr' && token.revokedAt === null)).toBe(
+      true,
+    );
+    expect(listed.body).not.toContain(leaverLaptop);
+    expect(listed.body).not.toMatch(/[0-9a-f]{64}/);
+
+    const one = await app.inject({
+      method: 'DELETE',
+      url: `/v1/tokens/${leaverTokens[0]!.id}`,
+      headers: auth('admin'),
+    });
+    expect(one.statusCode).toBe(200);
+    expect((one.json() as { revokedAt: string | null }).revokedAt).not.toBeNull();
+    expect((await whoami(leaverLaptop)).statusCode).toBe(401);
+    expect((await whoami(leaverPhone)).statusCode).toBe(200);
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `/v1/tokens/${leaverTokens[0]!.id}`,
+      headers: auth('admin'),
+    });
+    expectProblem(again, 409);
+    expectProblem(
+      await app.inject({ method: 'DELETE', url: '/v1/tokens/999999999', headers: auth('admin') }),
+      404,
+    );
+    expectProblem(
+      await app.inject({ method: 'DELETE', url: '/v1/tokens/abc', headers: auth('admin') }),
+      400,
+    );
+
+    const rest = await app.inject({
+      method: 'DELETE',
+      url: '/v1/tokens?agent=leaver',
+      headers: auth('admin'),
+    });
+    expect((rest.json() as { id: string }[]).map((token) => token.id)).toEqual([
+      leaverTokens[1]!.id,
+    ]);
+    expect((await whoami(leaverPhone)).statusCode).toBe(401);
+    expect((await whoami(stayer)).statusCode).toBe(200);
+
+    const active = await app.inject({
+      method: 'GET',
+      url: '/v1/tokens?agent=leaver',
+      headers: auth('admin'),
+    });
+    expect(active.json()).toEqual([]);
+    const all = await app.inject({
+      method: 'GET',
+      url: '/v1/tokens?agent=leaver&includeRevoked=true',
+      headers: auth('admin'),
+    });
+    expect((all.json() as { revokedAt: string | null }[]).map((t) => t.revokedAt !== null)).toEqual(
+      [true, true],
+    );
+    const audited = await db.query<{ target: string }>(
+      "SELECT target FROM audit_log WHERE action = 'token.revoke' AND target = 'leaver'",
+    );
+    expect(audited.rows).toHaveLength(2);
+  });
+
   it('refuses a CSR token on every supervisor and admin route, and every route declares a role', async () => {
     const fill = (url: string) =>
       url

@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hashToken } from './auth/tokens.ts';
+import { hashToken, PrincipalCache } from './auth/tokens.ts';
 import { extensionOrigin, type ServerConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { demoRoutes } from './demo/pages.ts';
@@ -100,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         `More than ${context.max} requests a minute with this token; retry in ${context.after}.`,
       ),
   });
-  registerAuth(app, db);
+  const principals = new PrincipalCache(db);
+  registerAuth(app, principals);
 
   await app.register(swagger, {
     openapi: {
@@ -148,7 +149,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   outcomeRoutes(app, db);
   contactRoutes(app, db);
   sessionRoutes(app, db);
-  adminRoutes(app, db, config);
+  adminRoutes(app, { db, config, principals });
   scoringRoutes(app, db, config);
   supervisorKpiRoutes(app, db);
   supervisorRoutes(app, db);

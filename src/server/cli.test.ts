@@ -51,6 +51,39 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
     expect(missing.stderr).toContain('cannot read');
   });
 
+  it('lists and revokes tokens by agent or id, and says what it could not revoke', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      expect(
+        (await loopdesk(dataDir, ['token', 'create', '--role', 'csr', '--name', 'leaver'])).code,
+      ).toBe(0);
+    }
+    const listed = await loopdesk(dataDir, ['token', 'list', '--name', 'leaver']);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^id\s+role\s+agent\s+created\s+revoked$/);
+    expect(lines.slice(1)).toHaveLength(2);
+    expect(listed.stdout).not.toContain('ld_csr_');
+    const firstId = lines[1]!.split(/\s+/)[0]!;
+
+    const byId = await loopdesk(dataDir, ['token', 'revoke', '--id', firstId]);
+    expect(byId.code).toBe(0);
+    expect(byId.stdout).toContain('Revoked 1 token:');
+    const again = await loopdesk(dataDir, ['token', 'revoke', '--id', firstId]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`token ${firstId} was already revoked`);
+    const byName = await loopdesk(dataDir, ['token', 'revoke', '--name', 'leaver']);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain('Revoked 1 token:');
+    const none = await loopdesk(dataDir, ['token', 'revoke', '--name', 'leaver']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('leaver has no active tokens');
+    const unclear = await loopdesk(dataDir, ['token', 'revoke']);
+    expect(unclear.code).toBe(1);
+    expect(unclear.stderr).toContain('--id <id> or --name <agent>');
+    const all = await loopdesk(dataDir, ['token', 'list', '--name', 'leaver', '--all']);
+    expect(all.stdout.trim().split('\n').slice(1)).toHaveLength(2);
+  });
+
   it('sends token and import commands to a running server that holds the database', async () => {
     const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
       env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
@@ -84,6 +117,13 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
       });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { customer: { id: string } }).customer.id).toBe('A2');
+      // Revoked through the server, the token is refused on the very next request.
+      const revoked = await loopdesk(dataDir, ['token', 'revoke', '--name', 'live']);
+      expect(revoked.code).toBe(0);
+      const refused = await fetch(`${url}/v1/insights?email=bea@example.com`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(refused.status).toBe(401);
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('close', resolve));

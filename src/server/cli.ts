@@ -3,8 +3,18 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createToken, roles, type Role } from './auth/tokens.ts';
+import {
+  createToken,
+  listTokens,
+  revokeToken,
+  revokeTokens,
+  roles,
+  type CreatedToken,
+  type Role,
+  type TokenInfo,
+} from './auth/tokens.ts';
 import { readConfig, type ServerConfig } from './config.ts';
+import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { importKinds, type ImportKind } from './import/rows.ts';
@@ -143,6 +153,45 @@ function cliActor(): string {
   return `cli:${process.env.USER ?? 'local'}`;
 }
 
+/** Runs a token command through the local server that holds the embedded database, if one
+ * runs, else on the database directly. */
+async function onTokens<T>(
+  viaServer: (server: LocalServerInfo) => Promise<T>,
+  locally: (db: Db) => Promise<T>,
+): Promise<T> {
+  const config = readConfig();
+  const server = await runningLocalServer(config);
+  if (server) return viaServer(server);
+  const db = await openDb(config);
+  try {
+    return await locally(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function printTokens(tokens: TokenInfo[]): void {
+  const rows = [
+    ['id', 'role', 'agent', 'created', 'revoked'],
+    ...tokens.map((token) => [
+      token.id,
+      token.role,
+      token.agentName,
+      token.createdAt,
+      token.revokedAt ?? '',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows) {
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+}
+
 export function buildCli(): Command {
   const program = new Command('loopdesk')
     .description('LoopDesk customer-intelligence backend')
@@ -201,31 +250,78 @@ export function buildCli(): Command {
     )
     .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
     .action(async (options: { role: Role; name: string }) => {
-      const config = readConfig();
-      const server = await runningLocalServer(config);
-      let created: { token: string; role: Role; agentName: string };
-      if (server) {
-        created = await callServer(server, '/v1/tokens', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ role: options.role, name: options.name }),
-        });
-      } else {
-        const db = await openDb(config);
-        try {
-          created = await createToken(db, {
-            role: options.role,
-            agentName: options.name,
-            actor: cliActor(),
-          });
-        } finally {
-          await db.close();
-        }
-      }
+      const created = await onTokens(
+        (server) =>
+          callServer<CreatedToken>(server, '/v1/tokens', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ role: options.role, name: options.name }),
+          }),
+        (db) => createToken(db, { role: options.role, agentName: options.name, actor: cliActor() }),
+      );
       process.stdout.write(
         `Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`,
       );
       process.stdout.write(`${created.token}\n`);
+    });
+  token
+    .command('list')
+    .description('List active tokens (id, role, agent, created); never the tokens themselves')
+    .option('--name <agent>', "only this agent's tokens")
+    .option('--all', 'include revoked tokens', false)
+    .action(async (options: { name?: string; all: boolean }) => {
+      const filter = { agentName: options.name, includeRevoked: options.all };
+      const tokens = await onTokens(
+        (server) => {
+          const query = new URLSearchParams({ includeRevoked: String(filter.includeRevoked) });
+          if (filter.agentName) query.set('agent', filter.agentName);
+          return callServer<TokenInfo[]>(server, `/v1/tokens?${query}`, { method: 'GET' });
+        },
+        (db) => listTokens(db, filter),
+      );
+      printTokens(tokens);
+    });
+  token
+    .command('revoke')
+    .description('Revoke a token by id, or every active token of an agent')
+    .option('--id <id>', 'the token id (see `loopdesk token list`)')
+    .option('--name <agent>', "revoke all of this agent's active tokens")
+    .action(async (options: { id?: string; name?: string }) => {
+      if ((options.id === undefined) === (options.name === undefined)) {
+        throw new CliError('say which tokens to revoke: --id <id> or --name <agent>, not both');
+      }
+      if (options.id !== undefined && !/^[1-9][0-9]{0,17}$/.test(options.id)) {
+        throw new CliError(
+          `--id must be a token id as \`loopdesk token list\` prints it, not ${options.id}`,
+        );
+      }
+      const revoked = await onTokens(
+        async (server) => {
+          if (options.name !== undefined) {
+            const query = new URLSearchParams({ agent: options.name });
+            return callServer<TokenInfo[]>(server, `/v1/tokens?${query}`, { method: 'DELETE' });
+          }
+          return [
+            await callServer<TokenInfo>(server, `/v1/tokens/${options.id}`, { method: 'DELETE' }),
+          ];
+        },
+        async (db) => {
+          if (options.name !== undefined) {
+            return revokeTokens(db, { agentName: options.name.trim() }, cliActor());
+          }
+          const result = await revokeToken(db, options.id!, cliActor());
+          if (result.status === 'unknown') throw new CliError(`no token has id ${options.id}`);
+          if (result.status === 'already') {
+            throw new CliError(
+              `token ${options.id} was already revoked at ${result.token.revokedAt}`,
+            );
+          }
+          return [result.token];
+        },
+      );
+      if (!revoked.length) throw new CliError(`${options.name} has no active tokens`);
+      process.stdout.write(`Revoked ${revoked.length} token${revoked.length === 1 ? '' : 's'}:\n`);
+      printTokens(revoked);
     });
 
   program

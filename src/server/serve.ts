@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { createToken } from './auth/tokens.ts';
+import { createToken, revokeTokens } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
@@ -48,15 +48,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     if (db.kind === 'pglite') {
       // The previous run's CLI token is useless now; revoke it (and say so in the audit log).
-      await db.query(
-        `WITH revoked AS (
-           UPDATE tokens SET revoked_at = now() WHERE agent_name = $1 AND revoked_at IS NULL
-           RETURNING id)
-         INSERT INTO audit_log (actor, action, target, details)
-         SELECT 'loopdesk-serve', 'token.revoke', $1, jsonb_build_object('tokenId', id::text)
-         FROM revoked`,
-        [cliAgentName],
-      );
+      await revokeTokens(db, { agentName: cliAgentName }, 'loopdesk-serve');
       const { token } = await createToken(db, {
         role: 'admin',
         agentName: cliAgentName,

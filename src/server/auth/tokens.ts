@@ -59,20 +59,119 @@ export async function findPrincipal(db: Queryable, token: string): Promise<Princ
   return row ? { role: row.role, agentName: row.agent_name, tokenHash } : null;
 }
 
-/**
- * Token lookups sit on every request; a short cache keeps them off the database. A revoked
- * token therefore stays usable for at most `ttlMs`.
- */
-export function cachedPrincipalLookup(db: Queryable, ttlMs = 30_000) {
-  const cache = new Map<string, { principal: Principal | null; expires: number }>();
-  return async (token: string): Promise<Principal | null> => {
-    const now = Date.now();
-    const hit = cache.get(token);
-    if (hit && hit.expires > now) return hit.principal;
-    const principal = await findPrincipal(db, token);
-    if (cache.size > 10_000) cache.clear();
-    // Unknown tokens are cached briefly only, so a token created a moment ago works at once.
-    cache.set(token, { principal, expires: now + (principal ? ttlMs : 1_000) });
-    return principal;
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  agentName: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: string;
+  role: Role;
+  agent_name: string;
+  created_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+const tokenColumns = 'id::text AS id, role, agent_name, created_at, revoked_at';
+
+function tokenInfo(row: TokenRow): TokenInfo {
+  return {
+    id: row.id,
+    role: row.role,
+    agentName: row.agent_name,
+    createdAt: new Date(row.created_at).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
   };
+}
+
+/** Tokens as an admin sees them (never the hash), oldest first. */
+export async function listTokens(
+  db: Queryable,
+  filter: { agentName?: string; includeRevoked?: boolean } = {},
+): Promise<TokenInfo[]> {
+  const { rows } = await db.query<TokenRow>(
+    `SELECT ${tokenColumns} FROM tokens
+     WHERE ($1::text IS NULL OR agent_name = $1) AND ($2 OR revoked_at IS NULL)
+     ORDER BY id`,
+    [filter.agentName ?? null, filter.includeRevoked ?? false],
+  );
+  return rows.map(tokenInfo);
+}
+
+export type TokenSelector = { id: string } | { agentName: string };
+
+/**
+ * Revokes one token (by id) or every active token of an agent; each revocation is audited.
+ * Returns the tokens revoked now; a token revoked earlier is left as it was and not returned.
+ */
+export async function revokeTokens(
+  db: Queryable,
+  selector: TokenSelector,
+  actor: string,
+): Promise<TokenInfo[]> {
+  const byId = 'id' in selector;
+  const { rows } = await db.query<TokenRow>(
+    `WITH revoked AS (
+       UPDATE tokens SET revoked_at = now()
+       WHERE revoked_at IS NULL AND ${byId ? 'id = $1::bigint' : 'agent_name = $1'}
+       RETURNING ${tokenColumns}),
+     audited AS (
+       INSERT INTO audit_log (actor, action, target, details)
+       SELECT $2, 'token.revoke', agent_name, jsonb_build_object('tokenId', id, 'role', role)
+       FROM revoked)
+     SELECT * FROM revoked ORDER BY id::bigint`,
+    [byId ? selector.id : selector.agentName, actor],
+  );
+  return rows.map(tokenInfo);
+}
+
+/** Revokes one token by id: `revoked` now, `already` revoked before (unchanged) or `unknown`. */
+export async function revokeToken(
+  db: Queryable,
+  id: string,
+  actor: string,
+): Promise<
+  { status: 'revoked' | 'already'; token: TokenInfo } | { status: 'unknown'; token: null }
+> {
+  const [revoked] = await revokeTokens(db, { id }, actor);
+  if (revoked) return { status: 'revoked', token: revoked };
+  const { rows } = await db.query<TokenRow>(
+    `SELECT ${tokenColumns} FROM tokens WHERE id = $1::bigint`,
+    [id],
+  );
+  return rows[0]
+    ? { status: 'already', token: tokenInfo(rows[0]) }
+    : { status: 'unknown', token: null };
+}
+
+/**
+ * Token lookups sit on every request; a short cache keeps them off the database. A token
+ * revoked through this server stops working at once (`clear`); one revoked through another
+ * server sharing the database stays usable for at most `ttlMs`.
+ */
+export class PrincipalCache {
+  private readonly entries = new Map<string, { principal: Principal | null; expires: number }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  async lookup(token: string): Promise<Principal | null> {
+    const now = Date.now();
+    const hit = this.entries.get(token);
+    if (hit && hit.expires > now) return hit.principal;
+    const principal = await findPrincipal(this.db, token);
+    if (this.entries.size > 10_000) this.entries.clear();
+    // Unknown tokens are cached briefly only, so a token created a moment ago works at once.
+    this.entries.set(token, { principal, expires: now + (principal ? this.ttlMs : 1_000) });
+    return principal;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { cachedPrincipalLookup, roleAllows, type Principal, type Role } from '../auth/tokens.ts';
-import type { Queryable } from '../db/db.ts';
+import { roleAllows, type PrincipalCache, type Principal, type Role } from '../auth/tokens.ts';
 import { HttpProblem } from './problem.ts';
 
 /** Every route states who may call it; 'public' is for health, API docs and the demo CRM. */
@@ -25,8 +24,7 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-export function registerAuth(app: FastifyInstance, db: Queryable): void {
-  const lookup = cachedPrincipalLookup(db);
+export function registerAuth(app: FastifyInstance, principals: PrincipalCache): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const role = request.routeOptions.config?.role;
@@ -46,7 +44,7 @@ export function registerAuth(app: FastifyInstance, db: Queryable): void {
         'Send a bearer token: Authorization: Bearer <token>.',
       );
     }
-    const principal = await lookup(token);
+    const principal = await principals.lookup(token);
     if (!principal) throw new HttpProblem(401, 'Unauthorized', 'The token is unknown or revoked.');
     if (!roleAllows(principal.role, role)) {
       throw new HttpProblem(

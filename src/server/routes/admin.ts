@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../contract/index.ts';
-import { createToken, roles } from '../auth/tokens.ts';
+import {
+  createToken,
+  listTokens,
+  revokeToken,
+  revokeTokens,
+  roles,
+  type PrincipalCache,
+} from '../auth/tokens.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
@@ -30,7 +37,18 @@ const importMediaTypes: Record<string, ImportFormat | undefined> = {
   'application/octet-stream': undefined,
 };
 
-export function adminRoutes(app: FastifyInstance, db: Db, config: ServerConfig): void {
+const tokenInfoSchema = z.object({
+  id: z.string(),
+  role: z.enum(roles),
+  agentName: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+
+export function adminRoutes(
+  app: FastifyInstance,
+  { db, config, principals }: { db: Db; config: ServerConfig; principals: PrincipalCache },
+): void {
   // Import bodies stream straight into the importer, so files of any size never sit in memory.
   app.register(async (scope) => {
     scope.addContentTypeParser(Object.keys(importMediaTypes), (_request, payload, done) =>
@@ -91,6 +109,82 @@ export function adminRoutes(app: FastifyInstance, db: Db, config: ServerConfig):
         actor: principalOf(request).agentName,
       });
       return reply.code(201).send(created);
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/tokens',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Tokens issued (never the token or its hash), oldest first',
+        querystring: z.object({
+          agent: z.string().trim().min(1).max(200).optional(),
+          includeRevoked: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((value) => value === 'true'),
+        }),
+        response: { 200: z.array(tokenInfoSchema) },
+      },
+    },
+    async (request) =>
+      listTokens(db, {
+        agentName: request.query.agent,
+        includeRevoked: request.query.includeRevoked,
+      }),
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().delete(
+    '/v1/tokens/:id',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke a token; it is refused from the next request on',
+        description: 'Answers 409 when the token was revoked already (nothing changes then).',
+        params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/, 'a token id') }),
+        response: { 200: tokenInfoSchema, 404: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const result = await revokeToken(db, id, principalOf(request).agentName);
+      principals.clear();
+      if (result.status === 'unknown') {
+        throw new HttpProblem(404, 'Not Found', `No token has id ${id}.`);
+      }
+      if (result.status === 'already') {
+        throw new HttpProblem(
+          409,
+          'Conflict',
+          `Token ${id} was already revoked at ${result.token.revokedAt}.`,
+        );
+      }
+      return result.token;
+    },
+  );
+
+  app.withTypeProvider<ZodTypeProvider>().delete(
+    '/v1/tokens',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke every active token of an agent (someone who left, a lost laptop)',
+        querystring: z.object({ agent: z.string().trim().min(1).max(200) }),
+        response: { 200: z.array(tokenInfoSchema) },
+      },
+    },
+    async (request) => {
+      const revoked = await revokeTokens(
+        db,
+        { agentName: request.query.agent },
+        principalOf(request).agentName,
+      );
+      principals.clear();
+      return revoked;
     },
   );
 
