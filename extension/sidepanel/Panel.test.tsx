@@ -28,6 +28,25 @@ describe('side panel states', () => {
     expect(fake.state.optionsOpened).toBe(1);
   });
 
+  it('says a refused token needs replacing, with a way to the settings', async () => {
+    const fake = fakeApi();
+    fake.state.insights = async () => ({
+      kind: 'error',
+      status: 401,
+      problem: {
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'The token is unknown or revoked.',
+      },
+    });
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Your token was refused');
+    expect(rendered.text()).toContain('(The token is unknown or revoked.)');
+    await click(buttonNamed(rendered, 'Open settings'));
+    expect(fake.state.optionsOpened).toBe(1);
+  });
+
   it('opens the supervisor workspace from the footer', async () => {
     const fake = fakeApi();
     rendered = await renderPanel(fake.api);

@@ -150,6 +150,7 @@ function CustomerInsights({
     case 'not-configured':
       return <NotConfigured api={api} />;
     case 'error':
+      if (data.status === 401) return <TokenRefused api={api} detail={data.problem?.detail} />;
       return (
         <Calm title="Could not load insights">
           <p className="problem" role="alert">
@@ -162,6 +163,21 @@ function CustomerInsights({
         </Calm>
       );
   }
+}
+
+function TokenRefused({ api, detail }: { api: PanelApi; detail: string | undefined }) {
+  return (
+    <Calm title="Your token was refused">
+      <p className="problem" role="alert">
+        The backend did not accept your token{detail ? ` (${detail})` : ''}. Ask your LoopDesk admin
+        for a new one and enter it in the settings; outcomes you record meanwhile wait and are sent
+        then.
+      </p>
+      <button type="button" onClick={() => api.openOptions()}>
+        Open settings
+      </button>
+    </Calm>
+  );
 }
 
 function NotConfigured({ api }: { api: PanelApi }) {
