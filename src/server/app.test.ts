@@ -446,6 +446,7 @@ describe.each(testDatabases())('API on $name', (target) => {
       expect.arrayContaining([
         'import.customers',
         'token.create',
+        'token.revoke',
         'decision.create',
         'outcome.create',
         'contact.create',

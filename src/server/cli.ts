@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { callServer, CliError, withDatabaseOrServer } from './cli-server.ts';
 import {
   createToken,
   listTokens,
@@ -14,7 +15,6 @@ import {
   type TokenInfo,
 } from './auth/tokens.ts';
 import { readConfig, type ServerConfig } from './config.ts';
-import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
 import { importKinds, type ImportKind } from './import/rows.ts';
@@ -27,9 +27,6 @@ import {
 import { byteCounter, type ImportFormat } from './import/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 import { registerScoringCommands } from './scoring/cli-commands.ts';
-
-/** A failure the user can act on: printed as one line, exit code 1, no stack. */
-class CliError extends Error {}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -103,30 +100,6 @@ async function importLocally(config: ServerConfig, kind: ImportKind, file: strin
   }
 }
 
-async function callServer<T>(server: LocalServerInfo, path: string, init: RequestInit): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    ...init,
-    headers: {
-      ...(init.headers as Record<string, string>),
-      authorization: `Bearer ${server.cliToken}`,
-    },
-  });
-  const body = (await response.json()) as T & {
-    title?: string;
-    detail?: string;
-    errors?: FileProblem[];
-    errorCount?: number;
-  };
-  if (!response.ok) {
-    if (body.errors && body.errorCount !== undefined)
-      throw new ImportRejectedError(body.errors, body.errorCount);
-    throw new CliError(
-      `the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`,
-    );
-  }
-  return body;
-}
-
 async function importThroughServer(server: LocalServerInfo, kind: ImportKind, file: string) {
   process.stderr.write(
     `A LoopDesk server (pid ${server.pid}) holds the database; importing through ${server.url}\n`,
@@ -151,23 +124,6 @@ async function importThroughServer(server: LocalServerInfo, kind: ImportKind, fi
 
 function cliActor(): string {
   return `cli:${process.env.USER ?? 'local'}`;
-}
-
-/** Runs a token command through the local server that holds the embedded database, if one
- * runs, else on the database directly. */
-async function onTokens<T>(
-  viaServer: (server: LocalServerInfo) => Promise<T>,
-  locally: (db: Db) => Promise<T>,
-): Promise<T> {
-  const config = readConfig();
-  const server = await runningLocalServer(config);
-  if (server) return viaServer(server);
-  const db = await openDb(config);
-  try {
-    return await locally(db);
-  } finally {
-    await db.close();
-  }
 }
 
 function printTokens(tokens: TokenInfo[]): void {
@@ -250,14 +206,14 @@ export function buildCli(): Command {
     )
     .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
     .action(async (options: { role: Role; name: string }) => {
-      const created = await onTokens(
+      const created = await withDatabaseOrServer(
+        (db) => createToken(db, { role: options.role, agentName: options.name, actor: cliActor() }),
         (server) =>
           callServer<CreatedToken>(server, '/v1/tokens', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ role: options.role, name: options.name }),
           }),
-        (db) => createToken(db, { role: options.role, agentName: options.name, actor: cliActor() }),
       );
       process.stdout.write(
         `Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`,
@@ -271,13 +227,13 @@ export function buildCli(): Command {
     .option('--all', 'include revoked tokens', false)
     .action(async (options: { name?: string; all: boolean }) => {
       const filter = { agentName: options.name, includeRevoked: options.all };
-      const tokens = await onTokens(
+      const tokens = await withDatabaseOrServer(
+        (db) => listTokens(db, filter),
         (server) => {
           const query = new URLSearchParams({ includeRevoked: String(filter.includeRevoked) });
           if (filter.agentName) query.set('agent', filter.agentName);
           return callServer<TokenInfo[]>(server, `/v1/tokens?${query}`, { method: 'GET' });
         },
-        (db) => listTokens(db, filter),
       );
       printTokens(tokens);
     });
@@ -295,16 +251,7 @@ export function buildCli(): Command {
           `--id must be a token id as \`loopdesk token list\` prints it, not ${options.id}`,
         );
       }
-      const revoked = await onTokens(
-        async (server) => {
-          if (options.name !== undefined) {
-            const query = new URLSearchParams({ agent: options.name });
-            return callServer<TokenInfo[]>(server, `/v1/tokens?${query}`, { method: 'DELETE' });
-          }
-          return [
-            await callServer<TokenInfo>(server, `/v1/tokens/${options.id}`, { method: 'DELETE' }),
-          ];
-        },
+      const revoked = await withDatabaseOrServer(
         async (db) => {
           if (options.name !== undefined) {
             return revokeTokens(db, { agentName: options.name.trim() }, cliActor());
@@ -317,6 +264,15 @@ export function buildCli(): Command {
             );
           }
           return [result.token];
+        },
+        async (server) => {
+          if (options.name !== undefined) {
+            const query = new URLSearchParams({ agent: options.name });
+            return callServer<TokenInfo[]>(server, `/v1/tokens?${query}`, { method: 'DELETE' });
+          }
+          return [
+            await callServer<TokenInfo>(server, `/v1/tokens/${options.id}`, { method: 'DELETE' }),
+          ];
         },
       );
       if (!revoked.length) throw new CliError(`${options.name} has no active tokens`);

@@ -139,6 +139,16 @@ describe.runIf(cdnow.path).each(testDatabases())('CDNOW scoring run on $name', (
       });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ snapshots: 2357, timeUnit: 'days' });
+      const { runId } = response.json() as { runId: string };
+      const audited = await db.query<{ actor: string; details: { snapshots: number } }>(
+        `SELECT actor, details FROM audit_log WHERE action = 'scoring.run' AND target = $1`,
+        [runId],
+      );
+      expect(audited.rows).toEqual([
+        { actor: 'test-admin', details: expect.objectContaining({ snapshots: 2357 }) },
+      ]);
+      const recorded = await db.query(`SELECT actor FROM scoring_runs WHERE id = $1`, [runId]);
+      expect(recorded.rows).toEqual([{ actor: 'test-admin' }]);
       const models = await app.inject({
         method: 'GET',
         url: '/v1/models',

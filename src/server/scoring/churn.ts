@@ -6,7 +6,8 @@ import {
   type ChurnRow,
   type ColumnKind,
 } from '../../scoring/index.ts';
-import type { Queryable } from '../db/db.ts';
+import { audit } from '../audit.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import {
   currentChurnModel,
   modelKinds,
@@ -67,6 +68,8 @@ export interface ChurnTrainRequest {
   includeProtected?: boolean;
   folds?: number;
   now?: Date;
+  /** Who trained it, for the audit log. */
+  actor: string;
 }
 
 export interface ChurnTrainResult {
@@ -77,7 +80,7 @@ export interface ChurnTrainResult {
 
 /** Trains with cross-validation and stores the model as the next 'churn' version. */
 export async function trainAndStoreChurnModel(
-  db: Queryable,
+  db: Db,
   rows: readonly ChurnRow[],
   request: ChurnTrainRequest,
 ): Promise<ChurnTrainResult> {
@@ -117,7 +120,21 @@ export async function trainAndStoreChurnModel(
     trainedAt: (request.now ?? new Date()).toISOString(),
     excludedColumns,
   };
-  const version = await storeModel(db, modelKinds.churn, params);
+  const version = await db.transaction(async (tx) => {
+    const stored = await storeModel(tx, modelKinds.churn, params);
+    await audit(tx, {
+      actor: request.actor,
+      action: 'churn_model.train',
+      target: stored,
+      details: {
+        trainedRows: model.trainedRows,
+        churnedRows: model.churnedRows,
+        rocAuc: model.crossValidation.rocAuc,
+        excludedColumns,
+      },
+    });
+    return stored;
+  });
   return { version, model, excludedColumns };
 }
 

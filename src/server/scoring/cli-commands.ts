@@ -2,9 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ColumnKind } from '../../scoring/index.ts';
 import { readConfig } from '../config.ts';
-import { openDb } from '../db/open.ts';
-import type { Db } from '../db/db.ts';
-import { runningLocalServer, type LocalServerInfo } from '../local-server.ts';
+import { callServer, withDatabaseOrServer } from '../cli-server.ts';
 import {
   parseCsvRecords,
   predictionsCsv,
@@ -30,44 +28,6 @@ type ChurnTrainSummary = {
     calibration: { bin: number; count: number; meanPredicted: number; observedRate: number }[];
   };
 };
-
-async function callServer<T>(server: LocalServerInfo, path: string, init: RequestInit): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    ...init,
-    headers: {
-      ...(init.headers as Record<string, string>),
-      authorization: `Bearer ${server.cliToken}`,
-    },
-  });
-  const body = (await response.json()) as T & { title?: string; detail?: string };
-  if (!response.ok) {
-    throw new Error(
-      `the server answered ${response.status}: ${body.detail ?? body.title ?? 'error'}`,
-    );
-  }
-  return body;
-}
-
-/** Runs `work` on the database, or on the running server that holds the embedded one. */
-async function withDatabaseOrServer<T>(
-  local: (db: Db) => Promise<T>,
-  remote: (server: LocalServerInfo) => Promise<T>,
-): Promise<T> {
-  const config = readConfig();
-  const server = await runningLocalServer(config);
-  if (server) {
-    process.stderr.write(
-      `A LoopDesk server (pid ${server.pid}) holds the database; going through ${server.url}\n`,
-    );
-    return remote(server);
-  }
-  const db = await openDb(config);
-  try {
-    return await local(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -206,6 +166,7 @@ export function registerScoringCommands(program: Command, actor: () => string): 
               columnTypes: options.type,
               ignoreColumns: options.ignore,
               includeProtected: options.includeProtected,
+              actor: actor(),
             });
             return {
               version: result.version,

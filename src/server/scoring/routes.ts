@@ -230,6 +230,7 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
             columnTypes: request.query.types,
             ignoreColumns: request.query.ignore,
             includeProtected: request.query.includeProtected,
+            actor: principalOf(request).agentName,
           }),
         );
         return reply.code(201).send({

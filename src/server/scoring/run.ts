@@ -8,6 +8,7 @@ import {
   type TimeUnit,
   dayNumber,
 } from '../../scoring/index.ts';
+import { audit } from '../audit.ts';
 import type { Db } from '../db/db.ts';
 import { readPurchaseColumns, type PurchaseColumns } from './read-summaries.ts';
 import { scorePopulation, summaryAt, type PopulationScores } from './population.ts';
@@ -227,7 +228,9 @@ export async function runScoring(
   const t4 = performance.now();
 
   const computedAt = new Date().toISOString();
-  const written = await db.transaction(async (tx) => {
+  const actor = options.actor ?? 'system';
+  // Snapshots, model versions, the run's record and its audit entry commit together.
+  return db.transaction(async (tx) => {
     let bgnbdVersion: string | null = null;
     let gammaGammaVersion: string | null = null;
     if (models) {
@@ -249,60 +252,65 @@ export async function runScoring(
       snapshotRows(columns, scores, bgnbdVersion, attributes.churn),
       { currency: options.currency ?? 'USD', computedAt },
     );
-    return { snapshots, bgnbdVersion, gammaGammaVersion };
-  });
-  const t5 = performance.now();
+    const t5 = performance.now();
 
-  const readMs = t1 - t0;
-  const writeMs = t5 - t4;
-  const sqlMs = readMs + attributes.sqlMs + writeMs;
-  const modelMs = attributes.modelMs + (t3 - t2) + (t4 - t3);
-  const totalMs = t5 - t0;
-  const churnOnlyCustomers = written.snapshots - (scores ? n : 0);
-  const result: Omit<ScoringRunResult, 'runId'> = {
-    asOf,
-    timeUnit,
-    customersWithPurchases: n,
-    churnOnlyCustomers,
-    snapshots: written.snapshots,
-    modelChurnCustomers: attributes.churn.size,
-    fit: {
-      customers: sample.length,
-      sampled: sample.length < n,
-      repeatBuyers: models?.gammaGamma?.customers ?? 0,
-    },
-    versions: {
-      bgnbd: written.bgnbdVersion,
-      gammaGamma: written.gammaGammaVersion,
-      churn: churnModel?.version ?? null,
-    },
-    timings: {
-      readMs,
-      attributesMs: t2 - t1,
-      fitMs: t3 - t2,
-      churnMs: attributes.modelMs,
-      scoreMs: t4 - t3,
-      writeMs,
-      totalMs,
-      sqlMs,
-      modelMs,
-      sqlShare: totalMs > 0 ? sqlMs / totalMs : 0,
-    },
-  };
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO scoring_runs (as_of, time_unit, customers, snapshots, model_versions, timings,
-       actor, started_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
-    [
+    const readMs = t1 - t0;
+    const writeMs = t5 - t4;
+    const sqlMs = readMs + attributes.sqlMs + writeMs;
+    const modelMs = attributes.modelMs + (t3 - t2) + (t4 - t3);
+    const totalMs = t5 - t0;
+    const result: Omit<ScoringRunResult, 'runId'> = {
       asOf,
       timeUnit,
-      n,
-      written.snapshots,
-      JSON.stringify(result.versions),
-      JSON.stringify(result.timings),
-      options.actor ?? 'system',
-      started.toISOString(),
-    ],
-  );
-  return { runId: rows[0]!.id, ...result };
+      customersWithPurchases: n,
+      churnOnlyCustomers: snapshots - (scores ? n : 0),
+      snapshots,
+      modelChurnCustomers: attributes.churn.size,
+      fit: {
+        customers: sample.length,
+        sampled: sample.length < n,
+        repeatBuyers: models?.gammaGamma?.customers ?? 0,
+      },
+      versions: {
+        bgnbd: bgnbdVersion,
+        gammaGamma: gammaGammaVersion,
+        churn: churnModel?.version ?? null,
+      },
+      timings: {
+        readMs,
+        attributesMs: t2 - t1,
+        fitMs: t3 - t2,
+        churnMs: attributes.modelMs,
+        scoreMs: t4 - t3,
+        writeMs,
+        totalMs,
+        sqlMs,
+        modelMs,
+        sqlShare: totalMs > 0 ? sqlMs / totalMs : 0,
+      },
+    };
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO scoring_runs (as_of, time_unit, customers, snapshots, model_versions, timings,
+         actor, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
+      [
+        asOf,
+        timeUnit,
+        n,
+        snapshots,
+        JSON.stringify(result.versions),
+        JSON.stringify(result.timings),
+        actor,
+        started.toISOString(),
+      ],
+    );
+    const runId = rows[0]!.id;
+    await audit(tx, {
+      actor,
+      action: 'scoring.run',
+      target: runId,
+      details: { asOf, timeUnit, snapshots, versions: result.versions },
+    });
+    return { runId, ...result };
+  });
 }
