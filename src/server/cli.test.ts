@@ -84,6 +84,15 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
     expect(all.stdout.trim().split('\n').slice(1)).toHaveLength(2);
   });
 
+  it('prunes old score snapshots, and refuses a retention that is not a number of days', async () => {
+    const refused = await loopdesk(dataDir, ['prune-snapshots', '--keep-days', '0']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('whole number of days');
+    const pruned = await loopdesk(dataDir, ['prune-snapshots', '--keep-days', '400']);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toMatch(/^Deleted 0 score snapshots taken before \d{4}-\d\d-\d\dT/);
+  });
+
   it('sends token and import commands to a running server that holds the database', async () => {
     const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
       env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },

@@ -11,6 +11,7 @@ import {
   type ChurnPredictionRow,
 } from './churn.ts';
 import { modelsOverview, type ModelsOverview } from './models-store.ts';
+import { pruneScoreSnapshots, type PruneSnapshotsResult } from './prune-snapshots.ts';
 import { checkAsOf, runScoring, type ScoringRunResult } from './run.ts';
 
 type ChurnTrainSummary = {
@@ -80,6 +81,14 @@ export function printChurnTraining(
   }
 }
 
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!/^[0-9]+$/.test(value) || days < 1 || days > 36_500) {
+    throw new InvalidArgumentError('must be a whole number of days from 1 to 36500');
+  }
+  return days;
+}
+
 function parseColumnType(value: string, previous: Record<string, ColumnKind> = {}) {
   const match = /^(.+)=(numeric|categorical)$/.exec(value);
   if (!match) throw new InvalidArgumentError(`"${value}" is not column=numeric|categorical`);
@@ -130,6 +139,28 @@ export function registerScoringCommands(program: Command, actor: () => string): 
           }),
       );
       printScoringRun(result);
+    });
+
+  program
+    .command('prune-snapshots')
+    .description(
+      'Delete score snapshots older than --keep-days; each customer keeps the scores in effect at the cutoff',
+    )
+    .requiredOption('--keep-days <days>', 'keep every snapshot of the last <days> days', parseDays)
+    .action(async (options: { keepDays: number }) => {
+      const result = await withDatabaseOrServer(
+        (db) => pruneScoreSnapshots(db, { keepDays: options.keepDays, actor: actor() }),
+        (server) =>
+          callServer<PruneSnapshotsResult>(server, '/v1/scoring/prune', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ keepDays: options.keepDays }),
+          }),
+      );
+      process.stdout.write(
+        `Deleted ${result.deleted} score snapshots taken before ${result.cutoff}; ` +
+          'each customer keeps the scores in effect then and everything since.\n',
+      );
     });
 
   const churn = program.command('churn').description('Train and apply the churn model');

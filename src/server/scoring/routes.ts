@@ -9,6 +9,7 @@ import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { parseCsvRecords, predictWithCurrentModel, trainAndStoreChurnModel } from './churn.ts';
 import { modelsOverview } from './models-store.ts';
+import { pruneScoreSnapshots } from './prune-snapshots.ts';
 import { runScoring } from './run.ts';
 
 const csvBodyLimit = 64 * 1024 * 1024;
@@ -174,6 +175,27 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
           actor: principalOf(request).agentName,
         }),
       ),
+  );
+
+  typed.post(
+    '/v1/scoring/prune',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Delete score snapshots older than keepDays, keeping per customer the scores in effect at the cutoff',
+        body: z.strictObject({ keepDays: z.number().int().min(1).max(36_500) }),
+        response: {
+          200: z.object({ cutoff: z.string(), deleted: z.number().int() }),
+        },
+      },
+    },
+    async (request) =>
+      pruneScoreSnapshots(db, {
+        keepDays: request.body.keepDays,
+        actor: principalOf(request).agentName,
+      }),
   );
 
   typed.get(
