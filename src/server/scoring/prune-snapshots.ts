@@ -57,8 +57,11 @@ export async function pruneScoreSnapshots(
              FROM score_snapshots
              WHERE customer_id BETWEEN $1 AND $2 AND computed_at <= $3) ranked
            WHERE newer > 1),
+         -- The range again on the DELETE side: without it the planner joins the ids against
+         -- a scan of the whole table, once per range.
          removed AS (
-           DELETE FROM score_snapshots s USING superseded x WHERE s.id = x.id RETURNING 1)
+           DELETE FROM score_snapshots s USING superseded x
+           WHERE s.id = x.id AND s.customer_id BETWEEN $1 AND $2 RETURNING 1)
          SELECT count(*)::int AS deleted FROM removed`,
         [from.toString(), to.toString(), cutoff],
       );
