@@ -154,6 +154,8 @@ export async function revokeToken(
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, { principal: Principal | null; expires: number }>();
+  /** Moves on at every `clear`, so a lookup that began before one does not cache its answer. */
+  private generation = 0;
 
   constructor(
     private readonly db: Queryable,
@@ -164,7 +166,9 @@ export class PrincipalCache {
     const now = Date.now();
     const hit = this.entries.get(token);
     if (hit && hit.expires > now) return hit.principal;
+    const generation = this.generation;
     const principal = await findPrincipal(this.db, token);
+    if (generation !== this.generation) return principal;
     if (this.entries.size > 10_000) this.entries.clear();
     // Unknown tokens are cached briefly only, so a token created a moment ago works at once.
     this.entries.set(token, { principal, expires: now + (principal ? this.ttlMs : 1_000) });
@@ -173,5 +177,6 @@ export class PrincipalCache {
 
   clear(): void {
     this.entries.clear();
+    this.generation += 1;
   }
 }
