@@ -16,6 +16,9 @@ import type { Db } from './db/db.ts';
 import { demoRoutes } from './demo/pages.ts';
 import { bearerToken, registerAuth, type RouteRole } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { LoginThrottle } from './http/login-throttle.ts';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
+import { registerTextInputChecks } from './http/text-input.ts';
 import { HttpProblem } from './http/problem.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -64,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logLevel ? { level: options.logLevel } : false,
     // Import bodies are streams; JSON bodies keep the default limit.
     bodyLimit: 1024 * 1024,
+    ...(config.trustedProxies.length ? { trustProxy: config.trustedProxies } : {}),
   });
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
@@ -77,6 +81,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerTextInputChecks(app);
+  await registerSecurityHeaders(app);
 
   const allowedOrigins = new Set([extensionOrigin, ...config.corsOrigins]);
   await app.register(cors, {
@@ -101,7 +107,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ),
   });
   const principals = new PrincipalCache(db);
-  registerAuth(app, principals);
+  registerAuth(
+    app,
+    principals,
+    new LoginThrottle({ failuresPerWindow: config.authFailuresPer15Minutes, windowSeconds: 900 }),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -118,7 +128,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: docsContentSecurityPolicy,
+  });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(

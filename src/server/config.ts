@@ -12,6 +12,13 @@ export interface ServerConfig {
   /** Extra CORS origins besides the extension's own. */
   corsOrigins: string[];
   rateLimitPerMinute: number;
+  /** Refused tokens one client address may send per 15 minutes before it is throttled. */
+  authFailuresPer15Minutes: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges), so throttling sees
+   * the client behind a load balancer; empty means the socket's address is the client.
+   */
+  trustedProxies: string[];
   /**
    * Serve the demo CRM at /demo (no auth, shows customer data). On by default with the embedded
    * database (a local trial), off by default on PostgreSQL (production); LOOPDESK_DEMO_CRM=1|0 decides.
@@ -32,6 +39,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       `LOOPDESK_RATE_LIMIT must be a positive number, got "${env.LOOPDESK_RATE_LIMIT}"`,
     );
   }
+  const authFailures = Number(env.LOOPDESK_AUTH_FAILURE_LIMIT ?? 100);
+  if (!Number.isInteger(authFailures) || authFailures < 1) {
+    throw new Error(
+      `LOOPDESK_AUTH_FAILURE_LIMIT must be a whole number of refused tokens, at least 1, got "${env.LOOPDESK_AUTH_FAILURE_LIMIT}"`,
+    );
+  }
   const poolSize = Number(env.LOOPDESK_PG_POOL_SIZE ?? defaultPgPoolSize);
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new Error(
@@ -48,6 +61,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .map((origin) => origin.trim())
       .filter(Boolean),
     rateLimitPerMinute: rateLimit,
+    authFailuresPer15Minutes: authFailures,
+    trustedProxies: (env.LOOPDESK_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
     demoCrm: env.LOOPDESK_DEMO_CRM
       ? ['1', 'true', 'yes', 'on'].includes(env.LOOPDESK_DEMO_CRM.toLowerCase())
       : !env.DATABASE_URL,

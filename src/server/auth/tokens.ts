@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { audit } from '../audit.ts';
 import type { Db, Queryable } from '../db/db.ts';
 
@@ -153,7 +154,10 @@ export async function revokeToken(
  * server sharing the database stays usable for at most `ttlMs`.
  */
 export class PrincipalCache {
-  private readonly entries = new Map<string, { principal: Principal | null; expires: number }>();
+  // Least recently used entries go first, so a flood of unknown tokens cannot flush the good ones.
+  private readonly entries = new LRUCache<string, { principal: Principal | null }>({
+    max: 10_000,
+  });
   /** Moves on at every `clear`, so a lookup that began before one does not cache its answer. */
   private generation = 0;
 
@@ -163,15 +167,13 @@ export class PrincipalCache {
   ) {}
 
   async lookup(token: string): Promise<Principal | null> {
-    const now = Date.now();
     const hit = this.entries.get(token);
-    if (hit && hit.expires > now) return hit.principal;
+    if (hit) return hit.principal;
     const generation = this.generation;
     const principal = await findPrincipal(this.db, token);
     if (generation !== this.generation) return principal;
-    if (this.entries.size > 10_000) this.entries.clear();
     // Unknown tokens are cached briefly only, so a token created a moment ago works at once.
-    this.entries.set(token, { principal, expires: now + (principal ? this.ttlMs : 1_000) });
+    this.entries.set(token, { principal }, { ttl: principal ? this.ttlMs : 1_000 });
     return principal;
   }
 

@@ -1,5 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { roleAllows, type PrincipalCache, type Principal, type Role } from '../auth/tokens.ts';
+import {
+  hashToken,
+  roleAllows,
+  type PrincipalCache,
+  type Principal,
+  type Role,
+} from '../auth/tokens.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { HttpProblem } from './problem.ts';
 
 /** Every route states who may call it; 'public' is for health, API docs and the demo CRM. */
@@ -24,9 +31,13 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-export function registerAuth(app: FastifyInstance, principals: PrincipalCache): void {
+export function registerAuth(
+  app: FastifyInstance,
+  principals: PrincipalCache,
+  throttle: LoginThrottle,
+): void {
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const role = request.routeOptions.config?.role;
     const url = request.routeOptions.url;
     if (role === 'public') return;
@@ -44,8 +55,22 @@ export function registerAuth(app: FastifyInstance, principals: PrincipalCache): 
         'Send a bearer token: Authorization: Bearer <token>.',
       );
     }
+    const tokenHash = hashToken(token);
+    const wait = await throttle.secondsBlocked(request.ip, tokenHash);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new HttpProblem(
+        429,
+        'Too Many Requests',
+        `Too many refused tokens from this address; retry in ${wait} s.`,
+      );
+    }
     const principal = await principals.lookup(token);
-    if (!principal) throw new HttpProblem(401, 'Unauthorized', 'The token is unknown or revoked.');
+    if (!principal) {
+      await throttle.recordFailure(request.ip);
+      throw new HttpProblem(401, 'Unauthorized', 'The token is unknown or revoked.');
+    }
+    throttle.recordSuccess(tokenHash);
     if (!roleAllows(principal.role, role)) {
       throw new HttpProblem(
         403,
