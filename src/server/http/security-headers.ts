@@ -21,8 +21,11 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
 
 /**
  * Swagger UI's own policy (hashes of its inline scripts) minus `upgrade-insecure-requests`,
- * which would send a plain-http local backend's docs to an https address that does not exist.
+ * which would send a plain-http local backend's docs to an https address that does not exist,
+ * and with inline styles allowed: the Swagger UI bundle sets some at run time.
  */
 export function docsContentSecurityPolicy(header: string): string {
-  return header.replace(/\s*upgrade-insecure-requests;?/, '');
+  return header
+    .replace(/\s*upgrade-insecure-requests;?/, '')
+    .replace(/style-src ([^;]*);/, "style-src $1 'unsafe-inline';");
 }
