@@ -6,6 +6,15 @@ import globals from 'globals';
 // Contexts meet only through messaging: each extension context may import the shared
 // protocol (extension/messaging) and the API contract (src/contract), never another context.
 const contexts = ['background', 'content', 'sidepanel', 'options', 'supervisor'];
+// Content scripts run inside CRM pages, and a compromised page may drive them: they only read
+// settings, never write them (the worker trusts no setting they could write, but they need none).
+const contentSettingsWrites =
+  'The content script must not write settings: a compromised CRM page could drive it.';
+const extraImportBans = {
+  content: [
+    { group: ['**/messaging/config', '**/messaging/config.ts'], message: contentSettingsWrites },
+  ],
+};
 const contextBoundaries = contexts.map((context) => ({
   files: [`extension/${context}/**/*.{ts,tsx}`],
   rules: {
@@ -20,6 +29,7 @@ const contextBoundaries = contexts.map((context) => ({
               message: `extension/${context} must not import extension/${other}: talk through extension/messaging.`,
             })),
           { group: ['**/src/server/**'], message: 'The extension must not import backend code.' },
+          ...(extraImportBans[context] ?? []),
         ],
       },
     ],
@@ -70,4 +80,18 @@ export default tseslint.config(
     },
   },
   ...contextBoundaries,
+  {
+    files: ['extension/content/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          // chrome.storage.<area>.set(…), browser.storage.<area>.remove(…) and the like.
+          selector:
+            "CallExpression[callee.property.name=/^(set|remove|clear|setAccessLevel)$/][callee.object.object.property.name='storage']",
+          message: contentSettingsWrites,
+        },
+      ],
+    },
+  },
 );

@@ -3,12 +3,13 @@ import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { servePort } from '../messaging/port.ts';
-import { fetchInsights } from './backend-client.ts';
+import type { ExtensionStatus } from '../messaging/protocol.ts';
+import { insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { toView } from './outbox.ts';
-import { backendAccess, outboxAlarm, workerOutbox } from './outbox-runtime.ts';
+import { outboxAlarm, workerOutbox } from './outbox-runtime.ts';
 import { TabCustomers } from './tab-customers.ts';
-import { clearToken, readToken, restrictSessionStorage, writeToken } from './token-store.ts';
+import { clearToken, restrictSessionStorage, writeToken } from './token-store.ts';
 
 // Named service-worker.ts, not index.ts: crxjs names chunks by file name, and a second
 // index.ts (the content script, imported with ?script) made the worker loader load the wrong one.
@@ -30,12 +31,13 @@ async function resyncContentScripts(): Promise<void> {
     );
 }
 
-async function status() {
-  const [config, token] = await Promise.all([readConfig(), readToken()]);
+async function status(): Promise<ExtensionStatus> {
+  const backend = await readBackendState();
   return {
-    configured: Boolean(config.backendUrl && token),
-    backendUrl: config.backendUrl,
-    hasToken: Boolean(token),
+    configured: Boolean(backend.backendUrl && backend.hasToken),
+    backendUrl: backend.backendUrl,
+    hasToken: backend.hasToken,
+    backendRefused: backend.refusal,
   };
 }
 
@@ -55,11 +57,7 @@ const workerListener = createWorkerListener(
       ]);
     },
     'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
-    'get-insights': async ({ query }) => {
-      const access = await backendAccess();
-      if (!access) return { kind: 'not-configured' };
-      return fetchInsights(access, query);
-    },
+    'get-insights': ({ query }) => insightsFor(query),
     'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
     'get-outbox': async ({ decisionIds }) => {
       const entries = await workerOutbox().list();
@@ -69,6 +67,14 @@ const workerListener = createWorkerListener(
     },
     'flush-outbox': async () => (await workerOutbox().flush({ force: true })).map(toView),
     'get-status': () => status(),
+    // Only extension pages may send this (messaging/sender.ts), and it is kept where content
+    // scripts cannot write (token-store.ts).
+    'set-backend-url': async ({ backendUrl }) => {
+      await saveBackendUrl(backendUrl);
+      // Outcomes that waited for a valid backend go now; the answer need not wait for them.
+      void workerOutbox().flush({ force: true });
+      return status();
+    },
     'set-token': async ({ token }) => {
       await writeToken(token);
       await workerOutbox().flush({ force: true });
@@ -101,16 +107,16 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === outboxAlarm) void workerOutbox().flush();
 });
 
-chrome.permissions.onAdded.addListener(() => void resyncContentScripts());
+chrome.permissions.onAdded.addListener(() => {
+  void resyncContentScripts();
+  // The backend's origin granted again: outcomes that waited for it may go.
+  void workerOutbox().flush({ force: true });
+});
 chrome.permissions.onRemoved.addListener(() => void resyncContentScripts());
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if (ruleAdaptersStorageKey in changes) void resyncContentScripts();
-  if (configStorageKey in changes) {
-    void resyncContentScripts();
-    // A new backend URL may make waiting outcomes deliverable.
-    void workerOutbox().flush({ force: true });
-  }
+  if (configStorageKey in changes) void resyncContentScripts();
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {

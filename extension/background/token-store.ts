@@ -1,48 +1,63 @@
 import { idbDelete, idbGet, idbPut, openDatabase, secretsStore } from './idb.ts';
 
 /**
- * The token is never in storage.local (content scripts can read that). The live copy is in
- * storage.session, limited to trusted contexts (setAccessLevel at worker start); the lasting
- * copy is in the extension origin's IndexedDB, which pages and content scripts cannot open.
- * storage.session alone would be lost on browser restart, IndexedDB alone is slower per call.
+ * The token and the backend URL are never in storage.local: content scripts can read and write
+ * that, so a compromised CRM page could read the token or point the worker at its own server.
+ * The live copy is in storage.session, limited to trusted contexts (setAccessLevel at worker
+ * start); the lasting copy is in the extension origin's IndexedDB, which pages and content
+ * scripts cannot open. storage.session alone would be lost on browser restart, IndexedDB alone
+ * is slower per call. Only the worker writes them, when the options page asks.
  */
-const sessionKey = 'loopdesk.token';
-const idbKey = 'token';
+interface TrustedKey {
+  session: string;
+  idb: string;
+}
+
+const tokenKey: TrustedKey = { session: 'loopdesk.token', idb: 'token' };
+const backendUrlKey: TrustedKey = { session: 'loopdesk.backendUrl', idb: 'backendUrl' };
 
 export async function restrictSessionStorage(): Promise<void> {
   await chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
 }
 
-export async function readToken(): Promise<string | null> {
-  const live = (await chrome.storage.session.get(sessionKey))[sessionKey];
+async function readTrusted(key: TrustedKey): Promise<string | null> {
+  const live = (await chrome.storage.session.get(key.session))[key.session];
   if (typeof live === 'string' && live) return live;
   const db = await openDatabase();
   try {
-    const stored = await idbGet<string>(db, secretsStore, idbKey);
+    const stored = await idbGet<string>(db, secretsStore, key.idb);
     if (typeof stored !== 'string' || !stored) return null;
-    await chrome.storage.session.set({ [sessionKey]: stored });
+    await chrome.storage.session.set({ [key.session]: stored });
     return stored;
   } finally {
     db.close();
   }
 }
 
-export async function writeToken(token: string): Promise<void> {
+async function writeTrusted(key: TrustedKey, value: string): Promise<void> {
   const db = await openDatabase();
   try {
-    await idbPut(db, secretsStore, token, idbKey);
+    await idbPut(db, secretsStore, value, key.idb);
   } finally {
     db.close();
   }
-  await chrome.storage.session.set({ [sessionKey]: token });
+  await chrome.storage.session.set({ [key.session]: value });
 }
 
-export async function clearToken(): Promise<void> {
+async function clearTrusted(key: TrustedKey): Promise<void> {
   const db = await openDatabase();
   try {
-    await idbDelete(db, secretsStore, idbKey);
+    await idbDelete(db, secretsStore, key.idb);
   } finally {
     db.close();
   }
-  await chrome.storage.session.remove(sessionKey);
+  await chrome.storage.session.remove(key.session);
 }
+
+export const readToken = (): Promise<string | null> => readTrusted(tokenKey);
+export const writeToken = (token: string): Promise<void> => writeTrusted(tokenKey, token);
+export const clearToken = (): Promise<void> => clearTrusted(tokenKey);
+
+/** As saved through the options page; still checked on every use (backend-access.ts). */
+export const readBackendUrl = (): Promise<string | null> => readTrusted(backendUrlKey);
+export const writeBackendUrl = (url: string): Promise<void> => writeTrusted(backendUrlKey, url);

@@ -21,6 +21,18 @@ describe('readConfig', () => {
   it('falls back to defaults for a damaged value', async () => {
     const config = await readConfig(storageWith({ enabledCrms: 'all' }) as never);
     expect(config.enabledCrms).toEqual([]);
-    expect(config.backendUrl).toBeNull();
+  });
+
+  it('ignores a backend URL in storage.local (where content scripts can write it)', async () => {
+    const config = await readConfig(
+      storageWith({
+        backendUrl: 'https://attacker.example',
+        enabledCrms: ['zendesk'],
+        selfHostedOrigins: {},
+      }) as never,
+    );
+    expect(config.backendUrl ?? null).toBeNull();
+    // The rest of an earlier version's config still reads.
+    expect(config.enabledCrms).toEqual(['zendesk']);
   });
 });

@@ -3,13 +3,22 @@ import { legacyCrmIds } from '../shared/crm-catalogue.ts';
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 
 /**
- * Settings in chrome.storage.local. Nothing secret lives here: content scripts can read
- * storage.local. The token is kept by the worker (storage.session + IndexedDB).
+ * Settings in chrome.storage.local. Content scripts can read and write storage.local, so
+ * nothing here is secret or decides where data goes: the token and the backend URL are kept
+ * by the worker (storage.session + IndexedDB). What is here takes effect only on origins the
+ * user granted (the worker registers the content script for granted origins only).
  */
 export const configStorageKey = 'loopdesk.config';
 
 export const configSchema = z.object({
-  backendUrl: z.url({ protocol: /^https?$/ }).nullable(),
+  /**
+   * Always null when read: earlier versions kept the backend URL here, where content scripts can
+   * write it. The key stays so their configs still parse; a value found here is ignored.
+   */
+  backendUrl: z
+    .unknown()
+    .transform((): null => null)
+    .optional(),
   enabledCrms: z.array(z.string().max(40)).max(50),
   /** Origins of self-hosted built-in CRMs, by CRM id (e.g. rt → https://rt.example.org). */
   selfHostedOrigins: z.record(z.string(), z.url({ protocol: /^https?$/ })),
@@ -17,7 +26,6 @@ export const configSchema = z.object({
 export type ExtensionConfig = z.infer<typeof configSchema>;
 
 export const defaultConfig: ExtensionConfig = {
-  backendUrl: null,
   enabledCrms: [],
   selfHostedOrigins: {},
 };

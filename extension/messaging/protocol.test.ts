@@ -25,6 +25,7 @@ describe('protocol map', () => {
       | 'get-outbox'
       | 'flush-outbox'
       | 'get-status'
+      | 'set-backend-url'
       | 'set-token'
       | 'clear-token'
       | 'tab-customer-changed'
@@ -66,6 +67,7 @@ describe('protocol map', () => {
       'get-outbox': true,
       'flush-outbox': true,
       'get-status': true,
+      'set-backend-url': true,
       'set-token': true,
       'clear-token': true,
       'tab-customer-changed': true,

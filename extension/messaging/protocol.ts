@@ -17,6 +17,8 @@ export type InsightsResult =
   | { kind: 'unknown'; detail: string }
   | { kind: 'ambiguous'; candidates: Candidate[]; detail: string }
   | { kind: 'not-configured' }
+  /** A backend URL is stored but must not be contacted (not granted, or not https). */
+  | { kind: 'backend-refused'; reason: string }
   | { kind: 'unreachable'; message: string }
   | { kind: 'error'; status: number; problem: Problem | null };
 
@@ -36,8 +38,11 @@ export interface OutboxEntryView {
 
 export interface ExtensionStatus {
   configured: boolean;
+  /** The backend URL the worker keeps (never the one in storage.local, which pages can write). */
   backendUrl: string | null;
   hasToken: boolean;
+  /** Why the worker will not contact that backend now, for the user; null when it will. */
+  backendRefused: string | null;
 }
 
 /**
@@ -60,6 +65,8 @@ export interface ProtocolMap {
   'flush-outbox': { request: Record<string, never>; response: OutboxEntryView[] };
   /** panel/options → worker: whether a backend URL and a token are set. */
   'get-status': { request: Record<string, never>; response: ExtensionStatus };
+  /** options → worker: store the backend URL, once it is https (or local) and its origin granted. */
+  'set-backend-url': { request: { backendUrl: string }; response: ExtensionStatus };
   /** options → worker: store the token (write-only: it is never sent back to any page). */
   'set-token': { request: { token: string }; response: ExtensionStatus };
   /** options → worker: forget the token. */

@@ -45,6 +45,7 @@ export const messageSchemas = {
   'get-outbox': z.strictObject({ decisionIds: z.array(z.string().max(100)).max(200).optional() }),
   'flush-outbox': empty,
   'get-status': empty,
+  'set-backend-url': z.strictObject({ backendUrl: z.string().trim().min(1).max(2048) }),
   'set-token': z.strictObject({ token: z.string().trim().min(8).max(4096) }),
   'clear-token': empty,
   'tab-customer-changed': z.strictObject({ tabId, customer: tabCustomerSchema.nullable() }),

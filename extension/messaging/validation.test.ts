@@ -111,6 +111,7 @@ function handlers(overrides: Partial<WorkerHandlers>): WorkerHandlers {
     'get-outbox': fail,
     'flush-outbox': fail,
     'get-status': fail,
+    'set-backend-url': fail,
     'set-token': fail,
     'clear-token': fail,
     ...overrides,
@@ -155,6 +156,25 @@ describe('worker listener', () => {
       error: "'set-token' is not accepted from this sender",
     });
     expect(rejected).toHaveBeenCalled();
+  });
+
+  it('never lets a content script set the backend URL', () => {
+    const setBackendUrl = vi.fn();
+    const listener = createWorkerListener(
+      handlers({ 'set-backend-url': setBackendUrl }),
+      extensionId,
+    );
+    const sendResponse = vi.fn();
+    listener(
+      { type: 'set-backend-url', backendUrl: 'https://attacker.example' },
+      contentSender,
+      sendResponse,
+    );
+    expect(setBackendUrl).not.toHaveBeenCalled();
+    expect(sendResponse).toHaveBeenCalledWith({
+      ok: false,
+      error: "'set-backend-url' is not accepted from this sender",
+    });
   });
 
   it('turns a handler error into an error envelope', async () => {

@@ -1,13 +1,10 @@
 import { useEffect, useState } from 'react';
 import { sendMessage } from '../messaging/client.ts';
-import { readConfig, writeConfig } from '../messaging/config.ts';
-import { originPattern } from '../shared/crm-catalogue.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
+import { checkBackendUrl } from '../shared/backend-url.ts';
 
-/** Loopback backends are granted in the manifest; any other origin is requested on save. */
-function needsPermission(url: URL): boolean {
-  return !['localhost', '127.0.0.1'].includes(url.hostname);
-}
+/** Granted in the manifest; any other backend origin is requested on save. */
+const grantedAtInstall = ['localhost', '127.0.0.1'];
 
 export function BackendSettings() {
   const [backendUrl, setBackendUrl] = useState('');
@@ -16,36 +13,36 @@ export function BackendSettings() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    void readConfig().then((config) => setBackendUrl(config.backendUrl ?? ''));
-    void sendMessage('get-status', {}).then(setStatus);
+    // The worker's copy, never storage.local: a page could have written a URL there to be saved.
+    void sendMessage('get-status', {}).then((loaded) => {
+      setStatus(loaded);
+      setBackendUrl(loaded.backendUrl ?? '');
+    });
   }, []);
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
-    let url: URL;
-    try {
-      url = new URL(backendUrl.trim());
-      if (!/^https?:$/.test(url.protocol)) throw new Error('not http(s)');
-    } catch {
-      setMessage({ ok: false, text: 'Backend URL: enter an http:// or https:// address.' });
+    const checked = checkBackendUrl(backendUrl);
+    if (!checked.ok) {
+      setMessage({ ok: false, text: checked.reason });
       return;
     }
-    const pattern = originPattern(url.href);
-    // Asked first, while the click still counts as the user's gesture.
-    if (pattern && needsPermission(url)) {
-      const granted = await chrome.permissions.request({ origins: [pattern] });
+    // Asked first, while the click still counts as the user's gesture. The worker uses only a
+    // backend whose origin is granted, so this grant is what lets it talk to the backend.
+    if (!grantedAtInstall.includes(new URL(checked.url).hostname)) {
+      const granted = await chrome.permissions.request({ origins: [checked.pattern] });
       if (!granted) {
         setMessage({
           ok: false,
-          text: `LoopDesk needs access to ${url.origin} to reach the backend.`,
+          text: `LoopDesk needs access to ${checked.origin} to reach the backend.`,
         });
         return;
       }
     }
     try {
-      await writeConfig({ ...(await readConfig()), backendUrl: url.href.replace(/\/$/, '') });
+      setBackendUrl(checked.url);
+      setStatus(await sendMessage('set-backend-url', { backendUrl: checked.url }));
       if (token.trim()) setStatus(await sendMessage('set-token', { token: token.trim() }));
-      else setStatus(await sendMessage('get-status', {}));
       setToken('');
       setMessage({ ok: true, text: 'Saved.' });
     } catch (error) {
@@ -98,6 +95,10 @@ export function BackendSettings() {
       {message ? (
         <p role="status" className={message.ok ? 'ok' : 'problem'}>
           {message.text}
+        </p>
+      ) : status?.backendRefused ? (
+        <p role="status" className="problem">
+          {status.backendRefused}
         </p>
       ) : null}
     </section>

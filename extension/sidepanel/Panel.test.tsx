@@ -47,6 +47,48 @@ describe('side panel states', () => {
     expect(fake.state.optionsOpened).toBe(1);
   });
 
+  it('says the worker will not contact the backend, with a way to the settings', async () => {
+    const fake = fakeApi();
+    const reason =
+      'LoopDesk may not reach https://loopdesk.example.com: access to it is not granted.';
+    fake.state.insights = async () => ({ kind: 'backend-refused', reason });
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'LoopDesk will not contact this backend');
+    expect(rendered.text()).toContain(reason);
+    expect(rendered.text()).toContain('Outcomes you record meanwhile wait');
+    await click(buttonNamed(rendered, 'Open settings'));
+    expect(fake.state.optionsOpened).toBe(1);
+  });
+
+  it('shows the customer again once the backend is allowed again', async () => {
+    const fake = fakeApi();
+    const reason = 'LoopDesk may not reach https://loopdesk.example.com.';
+    const answered = fake.state.insights;
+    fake.state.insights = async () => ({ kind: 'backend-refused', reason });
+    fake.state.backendRefused = reason;
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'LoopDesk will not contact this backend');
+    // Fixed on the options page: the panel looks at the status again every 2 s.
+    fake.state.backendRefused = null;
+    fake.state.insights = answered;
+    for (let i = 0; i < 4 && !rendered.text().includes('Ana Lima'); i++) {
+      await act(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      });
+    }
+    await findText(rendered, 'Ana Lima');
+  });
+
+  it('says so from the status too, before any customer is open', async () => {
+    const fake = fakeApi();
+    fake.state.customers.set(7, null);
+    fake.state.backendRefused = 'Backend URL: use https://crm.example.net.';
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'LoopDesk will not contact this backend');
+    expect(rendered.text()).toContain('Backend URL: use https://crm.example.net.');
+    expect(fake.state.insightsCalls).toEqual([]);
+  });
+
   it('opens the supervisor workspace from the footer', async () => {
     const fake = fakeApi();
     rendered = await renderPanel(fake.api);

@@ -6,7 +6,7 @@ import type { InsightsResult } from '../messaging/protocol.ts';
 import { queryForRef, type PanelApi } from './api.ts';
 import { when } from './format.ts';
 import { InsightsView } from './InsightsView.tsx';
-import { BackendUnreachableError } from './query-client.ts';
+import { BackendRefusedError, BackendUnreachableError } from './query-client.ts';
 import { usePanelUi } from './ui-store.ts';
 import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
 
@@ -39,11 +39,17 @@ function CustomerInsights({
   const pickCandidate = usePanelUi((state) => state.pickCandidate);
   const clearPick = usePanelUi((state) => state.clearPick);
   const query = picked ?? recordQuery;
+  const queryClient = useQueryClient();
   const insights = useQuery({
     queryKey: ['insights', query],
     queryFn: async (): Promise<InsightsResult> => {
       const result = await api.getInsights(query);
       if (result.kind === 'unreachable') throw new BackendUnreachableError(result.message);
+      if (result.kind === 'backend-refused') {
+        // The status then shows it for the whole panel and looks again until it is fixed.
+        void queryClient.invalidateQueries({ queryKey: ['status'] });
+        throw new BackendRefusedError(result.reason);
+      }
       return result;
     },
   });
@@ -65,6 +71,9 @@ function CustomerInsights({
         Loading insights…
       </p>
     );
+  }
+  if (insights.error instanceof BackendRefusedError) {
+    return <BackendRefused api={api} reason={insights.error.message} />;
   }
   if (insights.isError && !insights.data) {
     return (
@@ -149,6 +158,8 @@ function CustomerInsights({
       );
     case 'not-configured':
       return <NotConfigured api={api} />;
+    case 'backend-refused':
+      return <BackendRefused api={api} reason={data.reason} />;
     case 'error':
       if (data.status === 401) return <TokenRefused api={api} detail={data.problem?.detail} />;
       return (
@@ -172,6 +183,19 @@ function TokenRefused({ api, detail }: { api: PanelApi; detail: string | undefin
         The backend did not accept your token{detail ? ` (${detail})` : ''}. Ask your LoopDesk admin
         for a new one and enter it in the settings; outcomes you record meanwhile wait and are sent
         then.
+      </p>
+      <button type="button" onClick={() => api.openOptions()}>
+        Open settings
+      </button>
+    </Calm>
+  );
+}
+
+function BackendRefused({ api, reason }: { api: PanelApi; reason: string }) {
+  return (
+    <Calm title="LoopDesk will not contact this backend">
+      <p className="problem" role="alert">
+        {reason} Outcomes you record meanwhile wait and are sent once the backend is allowed again.
       </p>
       <button type="button" onClick={() => api.openOptions()}>
         Open settings
@@ -214,8 +238,9 @@ export function Panel({ api }: { api: PanelApi }) {
   const status = useQuery({
     queryKey: ['status'],
     queryFn: () => api.getStatus(),
-    // Until configured, look again now and then: the options page may be saving right now.
-    refetchInterval: (query) => (query.state.data?.configured ? false : 2_000),
+    // Until configured (and allowed), look again now and then: the options page may be saving.
+    refetchInterval: (query) =>
+      query.state.data?.configured && !query.state.data.backendRefused ? false : 2_000,
   });
   const customer = useQuery({
     queryKey: ['tab-customer', tabId],
@@ -231,6 +256,8 @@ export function Panel({ api }: { api: PanelApi }) {
         Loading…
       </p>
     );
+  } else if (status.data?.backendRefused) {
+    content = <BackendRefused api={api} reason={status.data.backendRefused} />;
   } else if (!status.data?.configured) {
     content = <NotConfigured api={api} />;
   } else {

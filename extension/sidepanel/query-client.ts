@@ -5,6 +5,14 @@ export class BackendUnreachableError extends Error {
   override readonly name = 'BackendUnreachableError';
 }
 
+/**
+ * Thrown by the insights query when the worker will not contact the stored backend: an error,
+ * not data, so nothing of it is cached and the query runs again once the backend is allowed.
+ */
+export class BackendRefusedError extends Error {
+  override readonly name = 'BackendRefusedError';
+}
+
 export function createPanelQueryClient(
   options: { retries?: number; retryDelayMs?: number; staleTimeMs?: number } = {},
 ) {

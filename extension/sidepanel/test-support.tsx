@@ -77,6 +77,7 @@ export const zendeskCustomer: TabCustomer = {
 export function fakeApi() {
   const state = {
     configured: true,
+    backendRefused: null as string | null,
     customers: new Map<number, TabCustomer | null>([[7, zendeskCustomer]]),
     insights: (): Promise<InsightsResult> =>
       Promise.resolve({
@@ -109,6 +110,7 @@ export function fakeApi() {
       configured: state.configured,
       backendUrl: 'http://127.0.0.1:4000',
       hasToken: state.configured,
+      backendRefused: state.backendRefused,
     }),
     getInsights: (query) => {
       state.insightsCalls.push(query);

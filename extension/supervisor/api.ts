@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { problemSchema } from '../../src/contract/problem.ts';
 import { sendMessage } from '../messaging/client.ts';
-import { readConfig } from '../messaging/config.ts';
 
 export interface BackendAccess {
   baseUrl: string;
@@ -20,22 +19,23 @@ export class ApiError extends Error {
 }
 
 /**
- * The backend URL and token, the way the side panel's worker has them: the URL from the
- * extension config in storage.local, the token from storage.session, which only trusted
- * extension contexts (this page, the worker, the panel) can read. Asking the worker for its
- * status first makes it restore the session copy from IndexedDB after a browser restart.
+ * The backend URL and token, the way the side panel's worker has them: the URL as the worker
+ * keeps and checks it (never storage.local, which content scripts can write), the token from
+ * storage.session, which only trusted extension contexts (this page, the worker, the panel) can
+ * read. Asking the worker for its status first makes it restore the session copies from
+ * IndexedDB after a browser restart.
  */
 export async function extensionAccess(): Promise<BackendAccess> {
   const status = await sendMessage('get-status', {});
-  const config = await readConfig();
+  if (status.backendRefused) throw new ApiError(status.backendRefused, 0);
   const stored = (await chrome.storage.session.get('loopdesk.token'))['loopdesk.token'];
-  if (!status.configured || !config.backendUrl || typeof stored !== 'string' || !stored) {
+  if (!status.configured || !status.backendUrl || typeof stored !== 'string' || !stored) {
     throw new ApiError(
       'LoopDesk is not configured: set the backend URL and a supervisor token in the options page.',
       0,
     );
   }
-  return { baseUrl: config.backendUrl, token: stored };
+  return { baseUrl: status.backendUrl, token: stored };
 }
 
 export type Query = Record<string, string | number | undefined | null>;

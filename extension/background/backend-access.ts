@@ -1,0 +1,104 @@
+import type { InsightsQuery } from '../../src/contract/insights.ts';
+import type { InsightsResult } from '../messaging/protocol.ts';
+import { checkBackendUrl, type BackendUrlCheck } from '../shared/backend-url.ts';
+import { fetchInsights, postOutcome, type BackendAccess } from './backend-client.ts';
+import type { DeliveryResult, OutboxEntry } from './outbox.ts';
+import { readBackendUrl, readToken, writeBackendUrl } from './token-store.ts';
+
+/** Where the worker gets the backend from; Chrome's stores in the extension, fakes in tests. */
+export interface BackendDeps {
+  readBackendUrl(): Promise<string | null>;
+  readToken(): Promise<string | null>;
+  writeBackendUrl(url: string): Promise<void>;
+  /** Whether the user granted this host permission (content scripts cannot grant one). */
+  isGranted(pattern: string): Promise<boolean>;
+}
+
+export const chromeBackendDeps: BackendDeps = {
+  readBackendUrl,
+  readToken,
+  writeBackendUrl,
+  isGranted: (pattern) => chrome.permissions.contains({ origins: [pattern] }),
+};
+
+export interface BackendState {
+  backendUrl: string | null;
+  hasToken: boolean;
+  /** Why the stored backend must not be contacted now; null when it may be (or none is set). */
+  refusal: string | null;
+  /** Set only when a backend URL and a token are stored and the URL passes every check. */
+  access: BackendAccess | null;
+}
+
+/** The checks a backend address passes before it may be stored, and again before every use. */
+export async function checkGrantedBackend(
+  raw: string,
+  isGranted: BackendDeps['isGranted'],
+): Promise<BackendUrlCheck> {
+  const checked = checkBackendUrl(raw);
+  if (!checked.ok) return checked;
+  if (!(await isGranted(checked.pattern))) {
+    return {
+      ok: false,
+      reason:
+        `LoopDesk may not reach ${checked.origin}: access to it is not granted (or was removed ` +
+        "in Chrome's extension settings). Save the backend URL on the options page to grant it.",
+    };
+  }
+  return checked;
+}
+
+/**
+ * The backend as the worker may use it right now. The URL comes only from the worker's own
+ * store, and a grant the user removed since saving stops every request at once.
+ */
+export async function readBackendState(
+  deps: BackendDeps = chromeBackendDeps,
+): Promise<BackendState> {
+  const [backendUrl, token] = await Promise.all([deps.readBackendUrl(), deps.readToken()]);
+  if (!backendUrl) return { backendUrl, hasToken: Boolean(token), refusal: null, access: null };
+  const checked = await checkGrantedBackend(backendUrl, deps.isGranted);
+  if (!checked.ok) {
+    return { backendUrl, hasToken: Boolean(token), refusal: checked.reason, access: null };
+  }
+  return {
+    backendUrl,
+    hasToken: Boolean(token),
+    refusal: null,
+    access: token ? { baseUrl: checked.url, token } : null,
+  };
+}
+
+/** Stores a backend URL from the options page, which has already asked for its permission. */
+export async function saveBackendUrl(
+  raw: string,
+  deps: BackendDeps = chromeBackendDeps,
+): Promise<void> {
+  const checked = await checkGrantedBackend(raw, deps.isGranted);
+  if (!checked.ok) throw new Error(checked.reason);
+  await deps.writeBackendUrl(checked.url);
+}
+
+export async function insightsFor(
+  query: InsightsQuery,
+  deps: BackendDeps = chromeBackendDeps,
+  fetchImpl: typeof fetch = fetch,
+): Promise<InsightsResult> {
+  const state = await readBackendState(deps);
+  if (state.refusal) return { kind: 'backend-refused', reason: state.refusal };
+  if (!state.access) return { kind: 'not-configured' };
+  return fetchInsights(state.access, query, fetchImpl);
+}
+
+/** A refused backend is a wait, not a failure: the outcome is kept until the backend is valid. */
+export async function deliverOutcome(
+  entry: OutboxEntry,
+  deps: BackendDeps = chromeBackendDeps,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  const state = await readBackendState(deps);
+  if (state.refusal) {
+    return { kind: 'transient', error: `${state.refusal} The outcome waits until then.` };
+  }
+  return postOutcome(state.access, entry, fetchImpl);
+}
