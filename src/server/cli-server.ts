@@ -13,19 +13,31 @@ export async function callServer<T>(
   path: string,
   init: RequestInit,
 ): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    ...init,
-    headers: {
-      ...(init.headers as Record<string, string>),
-      authorization: `Bearer ${server.cliToken}`,
-    },
-  });
-  const body = (await response.json()) as T & {
-    title?: string;
-    detail?: string;
-    errors?: FileProblem[];
-    errorCount?: number;
-  };
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${server.url}${path}`, {
+      ...init,
+      headers: {
+        ...(init.headers as Record<string, string>),
+        authorization: `Bearer ${server.cliToken}`,
+      },
+    });
+    text = await response.text();
+  } catch (error) {
+    // fetch says only "fetch failed"; what went wrong is in its cause.
+    const cause = (error as { cause?: unknown }).cause;
+    const reason = cause instanceof Error ? cause.message : (error as Error).message;
+    throw new CliError(`the request to ${server.url} failed: ${reason}`);
+  }
+  let body: T & { title?: string; detail?: string; errors?: FileProblem[]; errorCount?: number };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new CliError(
+      `the server answered ${response.status} with something that is not JSON: ${text.slice(0, 200)}`,
+    );
+  }
   if (!response.ok) {
     if (body.errors && body.errorCount !== undefined)
       throw new ImportRejectedError(body.errors, body.errorCount);

@@ -1,13 +1,42 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoopdesk as loopdesk } from './testing/cli-process.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/loopdesk.mjs');
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
+
+/** `loopdesk serve` on an embedded database in `dataDir`, with the URL it listens on. */
+async function startServe(dataDir: string): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+    env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    server.on('close', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return { server, url };
+}
+
+async function stopServe(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('close', resolve));
+}
+
+/** Nothing but the CLI's own lines: no stack, no unhandled 'error' event. */
+const cleanFailure = (stderr: string) => {
+  expect(stderr).not.toMatch(/Unhandled|node:|ERR_STREAM|fetch failed|\n\s+at /);
+};
 
 // Each command is a fresh Node process opening PGlite; on a busy machine that takes a while.
 describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
@@ -94,19 +123,8 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
   });
 
   it('sends token and import commands to a running server that holds the database', async () => {
-    const server = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
-      env: { ...process.env, LOOPDESK_DATA_DIR: dataDir, DATABASE_URL: '' },
-    });
+    const { server, url } = await startServe(dataDir);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout.on('data', (chunk) => {
-          out += chunk;
-          const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        server.on('close', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
       const created = await loopdesk(dataDir, [
         'token',
         'create',
@@ -134,8 +152,73 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
       });
       expect(refused.status).toBe(401);
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('close', resolve));
+      await stopServe(server);
+    }
+  });
+});
+
+describe('loopdesk import refusing a bad file', { timeout: 300_000 }, () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'loopdesk-cli-refusals-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  // A large file whose fault is near its start: found long before the whole file was sent.
+  const bigCsv = (shortRow: boolean) => {
+    const lines = ['customer_id,name', 'A1,Ann', shortRow ? 'A2' : 'A2,Bea'];
+    for (let i = 0; i < 200_000; i += 1) lines.push(`B${i},Name ${i}`);
+    return `${lines.join('\n')}\n`;
+  };
+
+  it('exits 1 with the problems and no crash on the embedded database', async () => {
+    const ndjson = path.join(dataDir, 'bad.ndjson');
+    await writeFile(ndjson, '{"customer_id":"x1"}\n{oops\n');
+    const json = await loopdesk(dataDir, ['import', 'customers', ndjson]);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(
+      /^error: the file was rejected, nothing was written \(1 problem\(s\)\):\n {2}line 2: not valid JSON: [^\n]+\n$/,
+    );
+    cleanFailure(json.stderr);
+
+    const gz = path.join(dataDir, 'customers.csv.gz');
+    await writeFile(gz, gzipSync(bigCsv(false)).subarray(0, 4_000));
+    const gzip = await loopdesk(dataDir, ['import', 'customers', gz]);
+    expect(gzip.code).toBe(1);
+    expect(gzip.stderr).toContain(`\n  ${gz} is not valid gzip: it ends before`);
+    cleanFailure(gzip.stderr);
+  });
+
+  it("prints the server's line and column through a running server, which stays up", async () => {
+    const { server, url } = await startServe(dataDir);
+    try {
+      const ndjson = path.join(dataDir, 'bad-again.ndjson');
+      await writeFile(ndjson, '{"customer_id":"x1"}\n{oops\n');
+      const json = await loopdesk(dataDir, ['import', 'customers', ndjson]);
+      expect(json.code).toBe(1);
+      expect(json.stderr).toMatch(/\n {2}line 2: not valid JSON: /);
+      cleanFailure(json.stderr);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+      const header = path.join(dataDir, 'header.csv');
+      await writeFile(header, 'nonsense_col\n1\n');
+      const bad = await loopdesk(dataDir, ['import', 'customers', header]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('line 1: header: missing column(s): customer_id');
+      cleanFailure(bad.stderr);
+
+      const big = path.join(dataDir, 'big.csv');
+      await writeFile(big, bigCsv(true));
+      const short = await loopdesk(dataDir, ['import', 'customers', big]);
+      expect(short.code).toBe(1);
+      expect(short.stderr).toContain('line 3: the row has 1 cell but the header has 2 columns');
+      cleanFailure(short.stderr);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(server.exitCode).toBeNull();
+    } finally {
+      await stopServe(server);
     }
   });
 });

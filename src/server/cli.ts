@@ -76,11 +76,17 @@ async function importLocally(config: ServerConfig, kind: ImportKind, file: strin
   let lastLine = 0;
   bar?.start(size, 0, { rows: 0 });
   const counter = byteCounter((bytes) => bar?.update(bytes, { rows }));
+  const fileStream = createReadStream(file);
+  // pipe() does not pass errors on; the importer hears of them through the counter.
+  fileStream.on('error', (error) =>
+    counter.destroy(new CliError(`cannot read ${file}: ${error.message}`)),
+  );
   try {
-    const result = await runImport(db, kind, createReadStream(file).pipe(counter), {
+    const result = await runImport(db, kind, fileStream.pipe(counter), {
       settings: config,
       actor: cliActor(),
       format: formatFromName(file),
+      sourceName: file,
       onProgress: (progress) => {
         rows = progress.rowsRead;
         if (!bar && rows - lastLine >= 50_000) {
@@ -96,6 +102,8 @@ async function importLocally(config: ServerConfig, kind: ImportKind, file: strin
     bar?.stop();
     throw error;
   } finally {
+    // A rejected file need not be read to its end.
+    fileStream.destroy();
     await db.close();
   }
 }

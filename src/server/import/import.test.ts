@@ -169,6 +169,190 @@ describe.each(testDatabases())('imports on $name', (target) => {
     ]);
   });
 
+  const rejection = async (
+    kind: ImportKind,
+    input: string | Buffer | Readable,
+    sourceName?: string,
+  ): Promise<ImportRejectedError> => {
+    const before = await Promise.all(tables.map(count));
+    const error = await runImport(db, kind, input instanceof Readable ? input : fromText(input), {
+      settings,
+      actor: 'test',
+      ...(sourceName ? { sourceName } : {}),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportRejectedError);
+    expect(await Promise.all(tables.map(count))).toEqual(before);
+    return error as ImportRejectedError;
+  };
+  const tables = ['customers', 'identities', 'transactions', 'contacts', 'audit_log'];
+
+  it('refuses bytes that are not UTF-8, naming line and column, even in a quoted multi-line cell', async () => {
+    const csv = Buffer.concat([
+      Buffer.from('customer_id,name,plan\nU1,Ann,gold\nU2,"Bj'),
+      Buffer.from([0xf6]),
+      Buffer.from('rn\nsecond line",silver\n'),
+    ]);
+    expect((await rejection('customers', csv)).errors).toEqual([
+      { line: 3, column: 'name', message: expect.stringMatching(/not valid UTF-8/) },
+    ]);
+    const ndjson = Buffer.concat([
+      Buffer.from('{"customer_id":"U3"}\n{"customer_id":"U4","name":"Bj'),
+      Buffer.from([0xf6]),
+      Buffer.from('rn"}\n'),
+    ]);
+    expect((await rejection('customers', ndjson)).errors).toEqual([
+      { line: 2, message: expect.stringMatching(/not valid UTF-8/) },
+    ]);
+  });
+
+  it('reads a character split across two chunks of the input', async () => {
+    const text = Buffer.from('customer_id,name\nU5,Björn\n');
+    const split = text.indexOf(0xc3) + 1;
+    const result = await runImport(
+      db,
+      'customers',
+      Readable.from([text.subarray(0, split), text.subarray(split)]),
+      { settings, actor: 'test' },
+    );
+    expect(result).toMatchObject({ rows: 1, inserted: 1 });
+    const { rows } = await db.query<{ name: string }>(
+      "SELECT name FROM customers WHERE customer_id = 'U5'",
+    );
+    expect(rows).toEqual([{ name: 'Björn' }]);
+  });
+
+  it('refuses NUL characters, raw in CSV or escaped in NDJSON', async () => {
+    expect((await rejection('customers', 'customer_id,name\nZ1,a\u0000b\n')).errors).toEqual([
+      { line: 2, column: 'name', message: expect.stringMatching(/NUL/) },
+    ]);
+    expect(
+      (await rejection('customers', '{"customer_id":"Z2","name":"a\\u0000b"}\n')).errors,
+    ).toEqual([{ line: 1, column: 'name', message: expect.stringMatching(/NUL/) }]);
+  });
+
+  it('refuses duplicate header columns and duplicate keys in an NDJSON object', async () => {
+    expect((await rejection('customers', 'customer_id,name,plan,name\nH1,a,b,c\n')).errors).toEqual(
+      [
+        {
+          line: 1,
+          message: expect.stringContaining('column "name" appears twice (columns 2 and 4)'),
+        },
+      ],
+    );
+    expect(
+      (
+        await rejection(
+          'customers',
+          '{"customer_id":"H2"}\n{"customer_id":"H3","name":"a","name":"b"}\n',
+        )
+      ).errors,
+    ).toEqual([{ line: 2, column: 'name', message: 'key "name" appears twice in this object' }]);
+  });
+
+  it('refuses the same id twice in one file, naming both lines', async () => {
+    expect((await rejection('customers', 'customer_id\nS1\nS2\n S1 \n')).errors).toEqual([
+      { line: 4, column: 'customer_id', message: 'customer_id "S1" appears on lines 2 and 4' },
+    ]);
+    const transactions = [
+      'customer_id,occurred_at,amount,order_id',
+      'S1,2024-01-01,1,O1',
+      'S2,2024-01-01,1,O1',
+      'S1,2024-01-02,2,O1',
+    ].join('\n');
+    expect((await rejection('transactions', transactions)).errors).toEqual([
+      {
+        line: 4,
+        column: 'order_id',
+        message: 'order_id "O1" of customer_id "S1" appears on lines 2 and 4',
+      },
+    ]);
+    const contacts = [
+      '{"contact_id":"K9","customer_id":"S1","started_at":"2024-01-01","channel":"chat"}',
+      '{"contact_id":"K9","customer_id":"S2","started_at":"2024-01-02","channel":"chat"}',
+    ].join('\n');
+    expect((await rejection('contacts', contacts)).errors).toEqual([
+      { line: 2, column: 'contact_id', message: 'contact_id "K9" appears on lines 1 and 2' },
+    ]);
+    const identities = 'customer_id,kind,value\nS1,email,a@example.com\nS1,email,A@Example.com\n';
+    expect((await rejection('identities', identities)).errors).toEqual([
+      {
+        line: 3,
+        column: 'value',
+        message: 'the email "a@example.com" of customer_id "S1" appears on lines 2 and 3',
+      },
+    ]);
+  });
+
+  it('caps a cell at 64 KiB while reading, so a 50 MB cell never sits in memory', async () => {
+    const cap = 64 * 1024;
+    expect(
+      (await rejection('customers', `customer_id,notes\nX1,ok\nX2,${'n'.repeat(cap + 1)}\n`))
+        .errors,
+    ).toEqual([{ line: 3, column: 'notes', message: expect.stringContaining('64 KiB') }]);
+    expect(
+      (await rejection('customers', `{"customer_id":"X3","notes":"${'n'.repeat(cap + 1)}"}\n`))
+        .errors,
+    ).toEqual([{ line: 1, column: 'notes', message: expect.stringContaining('64 KiB') }]);
+
+    let bytesRead = 0;
+    let bytesWhenReleased = -1;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    async function* hugeCell() {
+      yield Buffer.from('customer_id,notes\nX4,');
+      for (let i = 0; i < 800; i += 1) {
+        bytesRead += chunk.length;
+        yield chunk;
+      }
+      yield Buffer.from('\n');
+    }
+    const input = Readable.from(hugeCell());
+    // The importer stops pulling, then lets the rest flow away unread (resume).
+    input.once('resume', () => (bytesWhenReleased = bytesRead));
+    const ended = new Promise((resolve) => input.once('end', resolve));
+    expect((await rejection('customers', input)).errors).toEqual([
+      { line: 2, column: 'notes', message: expect.stringContaining('64 KiB') },
+    ]);
+    await ended;
+    expect(bytesWhenReleased).toBeGreaterThan(0);
+    expect(bytesWhenReleased).toBeLessThan(4 * 1024 * 1024);
+    expect(bytesRead).toBe(800 * chunk.length);
+  });
+
+  it('refuses an empty file and a file with only a header', async () => {
+    for (const [kind, text] of [
+      ['customers', ''],
+      ['customers', '\n\n'],
+      ['transactions', 'customer_id,occurred_at,amount\n'],
+      ['contacts', '\n  \n'],
+    ] as const) {
+      const { errors } = await rejection(kind, text);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(/^the file has no rows/);
+    }
+  });
+
+  it('names the file when it is not valid gzip', async () => {
+    const gz = gzipSync('customer_id\nG1\nG2\n');
+    const truncated = await rejection('customers', gz.subarray(0, gz.length - 6), 'c.csv.gz');
+    expect(truncated.errors).toEqual([
+      { line: 0, message: expect.stringMatching(/^c\.csv\.gz is not valid gzip/) },
+    ]);
+    const damaged = Buffer.from(gz);
+    damaged[12] = damaged[12]! ^ 0xff;
+    const broken = await rejection('customers', damaged, 'c.csv.gz');
+    expect(broken.errors.at(-1)!.message).toMatch(/^c\.csv\.gz is not valid gzip/);
+  });
+
+  it('reports a quoted multi-line record at its first line', async () => {
+    expect(
+      (await rejection('customers', 'customer_id,email\nM1,"not\nan email"\nM2,m2@example.com\n'))
+        .errors,
+    ).toEqual([{ line: 2, column: 'email', message: expect.stringContaining('not an email') }]);
+    expect(
+      (await rejection('customers', 'customer_id,name\nM3,x\nM4,"never\nclosed\n')).errors,
+    ).toEqual([{ line: 3, column: 'name', message: expect.stringMatching(/quote/) }]);
+  });
+
   it('records each successful import in the audit log', async () => {
     const { rows } = await db.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE action LIKE 'import.%' ORDER BY id",

@@ -5,11 +5,21 @@ import {
   describeIssues,
   importColumns,
   rowSchemas,
+  type ContactRow,
+  type CustomerRow,
+  type IdentityRow,
   type ImportKind,
   type RowSettings,
+  type TransactionRow,
 } from './rows.ts';
 import { transactionFastPath } from './fast-transactions.ts';
-import { readRows, SourceError, type ImportFormat } from './source.ts';
+import {
+  readRows,
+  SourceError,
+  type ImportFormat,
+  type RowSource,
+  type SourceRow,
+} from './source.ts';
 import { DirectTransactionWriter } from './direct-transactions.ts';
 import { TransactionStage, type StageOptions } from './staged-transactions.ts';
 import {
@@ -54,6 +64,8 @@ export interface ImportOptions {
   /** Who asked, for the audit log. */
   actor: string;
   format?: ImportFormat;
+  /** How messages name the input (a path, "the request body"); "the file" by default. */
+  sourceName?: string;
   onProgress?: (progress: ImportProgress) => void;
   batchSize?: number;
   /**
@@ -98,6 +110,44 @@ async function openChunkWriter(
   return null;
 }
 
+/** What identifies a row within a file, and how to name a second row with the same key. */
+interface RowKey<Row> {
+  column: string;
+  /** The key, or null when the row has none to compare. */
+  of(row: Row, record: Record<string, unknown>): string | null;
+  describe(row: Row): string;
+}
+
+// Keys are joined with NUL, which no imported value can contain.
+const rowKeys: { [K in ImportKind]: RowKey<never> } = {
+  customers: {
+    column: 'customer_id',
+    of: (row: CustomerRow) => row.customerId,
+    describe: (row: CustomerRow) => `customer_id "${row.customerId}"`,
+  } satisfies RowKey<CustomerRow>,
+  identities: {
+    column: 'value',
+    of: (row: IdentityRow) =>
+      `${row.customerId}\0${row.kind}\0${row.crm}\0${row.objectType}\0${row.value}`,
+    describe: (row: IdentityRow) =>
+      `the ${row.kind === 'record' ? `${row.crm} ${row.objectType} record` : row.kind} ` +
+      `"${row.value}" of customer_id "${row.customerId}"`,
+  } satisfies RowKey<IdentityRow>,
+  transactions: {
+    column: 'order_id',
+    // Without an order id a row is identified by its content: two such rows are two purchases.
+    of: (row: TransactionRow, record) =>
+      record.order_id === undefined ? null : `${row.customerId}\0${row.orderId}`,
+    describe: (row: TransactionRow) =>
+      `order_id "${row.orderId}" of customer_id "${row.customerId}"`,
+  } satisfies RowKey<TransactionRow>,
+  contacts: {
+    column: 'contact_id',
+    of: (row: ContactRow) => row.contactId,
+    describe: (row: ContactRow) => `contact_id "${row.contactId}"`,
+  } satisfies RowKey<ContactRow>,
+};
+
 type Writer = (tx: Queryable, batch: never[]) => Promise<WriteCounts>;
 const writers: Record<ImportKind, Writer> = {
   customers: writeCustomers as Writer,
@@ -122,14 +172,36 @@ export async function runImport(
   const fastRow =
     kind === 'transactions' ? transactionFastPath(options.settings.defaultCurrency) : null;
   const batchSize = options.batchSize ?? 5_000;
-  const { format, rows } = await readRows(input, options.format, importColumns[kind]);
+  const rowKey = rowKeys[kind] as RowKey<unknown>;
+  // The first line of each key; a Map of strings stays well within memory at a million rows.
+  const firstLines = new Map<string, number>();
   const errors: FileProblem[] = [];
   let errorCount = 0;
   const report = (problem: FileProblem) => {
     errorCount += 1;
     if (errors.length < maxReportedErrors) errors.push(problem);
   };
+  const reportSourceError = (error: SourceError) =>
+    report({
+      line: error.line,
+      ...(error.column ? { column: error.column } : {}),
+      message: error.message,
+    });
   const totals = { rows: 0, staged: 0, inserted: 0, updated: 0, customersCreated: 0 };
+
+  let source: RowSource;
+  try {
+    source = await readRows(input, {
+      format: options.format,
+      columns: importColumns[kind],
+      sourceName: options.sourceName,
+    });
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    reportSourceError(error);
+    throw new ImportRejectedError(errors, errorCount);
+  }
+  const { format, rows } = source;
 
   try {
     return await db.transaction(async (tx) => {
@@ -143,7 +215,8 @@ export async function runImport(
       }
     });
   } finally {
-    input.destroy();
+    // Not destroyed: an HTTP request body must be read to its end for the reply to arrive.
+    source.release();
   }
 
   async function readAndWrite(tx: Queryable, stage: ChunkWriter | null): Promise<ImportResult> {
@@ -175,20 +248,38 @@ export async function runImport(
       // A failed write must not go unobserved while parsing continues; flush awaits it again.
       writing.catch(() => undefined);
     };
+    /** The row ready to write, or undefined after reporting why it cannot be. */
+    const validate = (row: SourceRow): unknown => {
+      // Rows the fast path does not accept get zod's verdict (and its error messages).
+      const fast = fastRow?.(row.record) ?? null;
+      const parsed = fast ? null : schema.safeParse(row.record);
+      if (parsed && !parsed.success) {
+        for (const problem of describeIssues(parsed.error)) report({ line: row.line, ...problem });
+        batch = [];
+        return undefined;
+      }
+      const value: unknown = fast ?? parsed!.data;
+      const key = rowKey.of(value, row.record);
+      if (key === null) return value;
+      const firstLine = firstLines.get(key);
+      if (firstLine === undefined) {
+        firstLines.set(key, row.line);
+        return value;
+      }
+      report({
+        line: row.line,
+        column: rowKey.column,
+        message: `${rowKey.describe(value)} appears on lines ${firstLine} and ${row.line}`,
+      });
+      batch = [];
+      return undefined;
+    };
     try {
       for await (const sourceRows of rows) {
         for (const row of sourceRows) {
           totals.rows += 1;
-          // Rows the fast path does not accept get zod's verdict (and its error messages).
-          const fast = fastRow?.(row.record) ?? null;
-          const parsed = fast ? null : schema.safeParse(row.record);
-          if (parsed && !parsed.success) {
-            for (const problem of describeIssues(parsed.error))
-              report({ line: row.line, ...problem });
-            batch = [];
-          } else if (errorCount === 0) {
-            batch.push(fast ?? parsed!.data);
-          }
+          const value = validate(row);
+          if (value !== undefined && errorCount === 0) batch.push(value);
           if (errorCount && totals.rows % batchSize === 0) {
             options.onProgress?.({ rowsRead: totals.rows, rowsWritten: 0 });
           }
@@ -197,11 +288,7 @@ export async function runImport(
       }
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      report({
-        line: error.line,
-        ...(error.column ? { column: error.column } : {}),
-        message: error.message,
-      });
+      reportSourceError(error);
     }
     if (errorCount) {
       await writing.catch(() => undefined);

@@ -1,64 +1,103 @@
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { readRows, SourceError, type SourceRow } from '../import/source.ts';
 
 export const resultKinds = ['retained_90d', 'converted'] as const;
 
+const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+
 const resultRowSchema = z.strictObject({
-  decision_id: z.uuid('must be a decision id (UUID)'),
-  kind: z.enum(resultKinds, `must be one of ${resultKinds.join(', ')}`),
-  amount: z.preprocess(
-    (v) => (v === '' || v === null ? undefined : typeof v === 'string' ? Number(v) : v),
-    z.number('must be a number').finite('must be a number').optional(),
-  ),
+  decision_id: z.preprocess(trimmed, z.uuid('must be a decision id (UUID)')),
+  kind: z.preprocess(trimmed, z.enum(resultKinds, `must be one of ${resultKinds.join(', ')}`)),
+  amount: z.preprocess((v) => {
+    const value = trimmed(v);
+    return value === '' || value === null
+      ? undefined
+      : typeof value === 'string'
+        ? Number(value)
+        : value;
+  }, z.number('must be a number').finite('must be a number').optional()),
 });
 export type ResultRow = z.infer<typeof resultRowSchema> & { line: number };
 
 type RowError = { line: number; column?: string; message: string };
 
-/** Parses a results file (CSV with a header, or NDJSON); rows keep their line numbers. */
-export function parseResults(text: string, format: 'csv' | 'ndjson'): ResultRow[] {
-  const raw: { line: number; value: unknown }[] = [];
+const resultColumns = {
+  required: ['decision_id', 'kind'],
+  allowed: ['decision_id', 'kind', 'amount'],
+};
+
+/**
+ * Parses a results file (CSV with a header, or NDJSON, gzip accepted) with the same checks as
+ * the other imports: UTF-8, capped cells, no repeated columns or keys, at least one row. Rows
+ * keep their line numbers; one (decision, kind) twice in a file is refused with both lines.
+ */
+export async function parseResults(
+  body: Buffer,
+  format: 'csv' | 'ndjson',
+  sourceName = 'the request body',
+): Promise<ResultRow[]> {
   const errors: RowError[] = [];
-  if (format === 'csv') {
-    try {
-      const records = parse(text, {
-        columns: true,
-        skip_empty_lines: true,
-        trim: true,
-        info: true,
-      }) as { record: Record<string, string>; info: { lines: number } }[];
-      for (const { record, info } of records) raw.push({ line: info.lines, value: record });
-    } catch (error) {
-      throw new HttpProblem(422, 'Results rejected', (error as Error).message);
-    }
-  } else {
-    text.split('\n').forEach((lineText, index) => {
-      if (lineText.trim() === '') return;
-      try {
-        raw.push({ line: index + 1, value: JSON.parse(lineText) });
-      } catch {
-        errors.push({ line: index + 1, message: 'not valid JSON' });
-      }
-    });
-  }
   const rows: ResultRow[] = [];
-  for (const { line, value } of raw) {
-    const parsed = resultRowSchema.safeParse(value);
-    if (parsed.success) rows.push({ ...parsed.data, line });
-    else {
+  const firstLines = new Map<string, number>();
+  const check = ({ line, record }: SourceRow) => {
+    const parsed = resultRowSchema.safeParse(record);
+    if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const column =
-          issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0] ?? '');
-        const message = issue.code === 'unrecognized_keys' ? 'unknown column' : issue.message;
-        errors.push({ line, column, message });
+        if (issue.code === 'unrecognized_keys') {
+          errors.push({ line, column: issue.keys.join(', '), message: 'unknown column' });
+        } else {
+          const column = issue.path.length ? String(issue.path[0]) : undefined;
+          errors.push({ line, ...(column ? { column } : {}), message: issue.message });
+        }
       }
+      return;
     }
+    // UUIDs are the same decision in either case.
+    const key = `${parsed.data.decision_id.toLowerCase()}\0${parsed.data.kind}`;
+    const firstLine = firstLines.get(key);
+    if (firstLine === undefined) {
+      firstLines.set(key, line);
+      rows.push({ ...parsed.data, line });
+      return;
+    }
+    errors.push({
+      line,
+      column: 'kind',
+      message:
+        `decision_id "${parsed.data.decision_id}" with kind "${parsed.data.kind}" ` +
+        `appears on lines ${firstLine} and ${line}`,
+    });
+  };
+  const source = await readRows(Readable.from([body]), {
+    format,
+    columns: resultColumns,
+    sourceName,
+  }).catch((error: unknown) => {
+    if (error instanceof SourceError) throw rejected([sourceProblem(error)]);
+    throw error;
+  });
+  try {
+    for await (const batch of source.rows) for (const row of batch) check(row);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    errors.push(sourceProblem(error));
+  } finally {
+    source.release();
   }
   if (errors.length > 0) throw rejected(errors);
   return rows;
+}
+
+function sourceProblem(error: SourceError): RowError {
+  return {
+    line: error.line,
+    ...(error.column ? { column: error.column } : {}),
+    message: error.message,
+  };
 }
 
 function rejected(errors: RowError[]): HttpProblem {

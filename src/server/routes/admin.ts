@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -62,8 +63,8 @@ export function adminRoutes(
           tags: ['admin'],
           summary: 'Import a CSV or NDJSON file (gzip accepted), all or nothing',
           description:
-            'Body: the file, as text/csv or application/x-ndjson (or gzip). A bad row rejects ' +
-            'the whole file with 422 listing line, column and problem.',
+            'Body: the file, as text/csv or application/x-ndjson (or gzip), UTF-8. A bad row ' +
+            'rejects the whole file with 422 listing line, column and problem.',
           params: z.object({ kind: z.enum(importKinds) }),
           response: { 200: importResultSchema, 422: problemSchema },
         },
@@ -80,10 +81,11 @@ export function adminRoutes(
             `Send the file as ${Object.keys(importMediaTypes).join(', ')}.`,
           );
         }
-        return runImport(db, request.params.kind, request.body as NodeJS.ReadableStream as never, {
+        return runImport(db, request.params.kind, request.body as Readable, {
           settings: config,
           actor: principalOf(request).agentName,
           format: importMediaTypes[mediaType],
+          sourceName: 'the request body',
         });
       },
     );

@@ -17,7 +17,8 @@ const formats: Record<string, 'csv' | 'ndjson'> = {
 /** `POST /v1/outcomes/results`: later business results (retained at 90 days, converted, amount). */
 export function outcomeResultRoutes(app: FastifyInstance, db: Db): void {
   app.register(async (scope) => {
-    scope.addContentTypeParser(Object.keys(formats), { parseAs: 'string' }, (_r, body, done) =>
+    // Bytes, not a string: decoding here would turn invalid UTF-8 into U+FFFD unnoticed.
+    scope.addContentTypeParser(Object.keys(formats), { parseAs: 'buffer' }, (_r, body, done) =>
       done(null, body),
     );
     scope.withTypeProvider<ZodTypeProvider>().post(
@@ -29,8 +30,9 @@ export function outcomeResultRoutes(app: FastifyInstance, db: Db): void {
           summary: 'Import business results of decisions, all or nothing',
           description:
             'Body: text/csv with header decision_id,kind,amount or application/x-ndjson with ' +
-            'those keys; kind is retained_90d or converted, amount optional. Re-importing a ' +
-            '(decision, kind) replaces it. 422 lists line, column and problem.',
+            'those keys (UTF-8, gzip accepted); kind is retained_90d or converted, amount ' +
+            'optional. Re-importing a (decision, kind) replaces it; naming one twice in a file ' +
+            'is refused. 422 lists line, column and problem.',
           response: {
             200: z.object({ rows: z.int() }),
             415: problemSchema,
@@ -41,14 +43,14 @@ export function outcomeResultRoutes(app: FastifyInstance, db: Db): void {
       async (request) => {
         const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
         const format = formats[mediaType.toLowerCase()];
-        if (!format || typeof request.body !== 'string') {
+        if (!format || !Buffer.isBuffer(request.body)) {
           throw new HttpProblem(
             415,
             'Unsupported Media Type',
             `Send the results as ${Object.keys(formats).join(', ')}.`,
           );
         }
-        const rows = parseResults(request.body, format);
+        const rows = await parseResults(request.body, format);
         return importResults(db, rows, principalOf(request).agentName);
       },
     );
