@@ -30,7 +30,6 @@ test('an outcome recorded with the backend down survives a browser restart and i
   const seeded = await seedFromFixtures(backend, fixtures);
   const customer = seeded.get('zendesk.user.html');
   const token = await backend.createToken('e2e-restart-agent');
-  const supervisor = await backend.createToken('lead', 'supervisor');
 
   ext = await launchWithExtension(dist, [], { keepProfile: true });
   profileDir = ext.profileDir;
@@ -40,9 +39,10 @@ test('an outcome recorded with the backend down survives a browser restart and i
   await crm.goto(zendeskUser?.url ?? '');
   const panel = await openPanelFor(ext, await tabIdOf(ext, crm));
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
+  // An admin sees every team's decisions; this agent is in no team.
   const decisions = await backend.get(
     `/v1/decisions?customerId=${customer?.customerId}`,
-    supervisor,
+    backend.adminToken,
   );
   const decisionId = (decisions.body as { id: string }[])[0]?.id ?? '';
 
@@ -68,7 +68,10 @@ test('an outcome recorded with the backend down survives a browser restart and i
   ext = await launchWithExtension(dist, [], { profileDir, keepProfile: true });
 
   const outcomesStored = async () => {
-    const after = await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, supervisor);
+    const after = await backend.get(
+      `/v1/decisions?customerId=${customer?.customerId}`,
+      backend.adminToken,
+    );
     return (
       (after.body as { id: string; outcomes: { result: string }[] }[]).find(
         (d) => d.id === decisionId,

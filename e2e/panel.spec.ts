@@ -36,7 +36,6 @@ const fixtureUrl = (name: string) => fixtures.find((f) => f.fixture === name)?.u
 let backend: Backend;
 let ext: LoadedExtension;
 let token: string;
-let supervisorToken: string;
 let seeded: Map<string, SeededCustomer>;
 
 test.describe.configure({ mode: 'serial' });
@@ -48,7 +47,6 @@ test.beforeAll(async ({ backend: shared, extensionDist }) => {
   await seedNextBestActions(backend);
   // The one CLI call of this suite: `token create` hands over to the running server.
   token = await backend.createTokenThroughCli('e2e-agent');
-  supervisorToken = await backend.createToken('e2e-lead', 'supervisor');
   ext = await launchWithExtension(extensionDist);
   await serveFixtures(ext.context, fixtures);
   await configureThroughOptions(ext, {
@@ -228,9 +226,10 @@ test('outcomes of real next-best-actions recorded by keyboard, one with the back
   const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
   await expect(action).toHaveCount(1);
   await expect(action).toContainText(nbaTarget.reason);
+  // An admin sees every team's decisions; this agent is in no team.
   const decisions = await backend.get(
     `/v1/decisions?customerId=${customer?.customerId}`,
-    supervisorToken,
+    backend.adminToken,
   );
   const decisionId = (decisions.body as { id: string }[])[0]?.id ?? '';
   expect(decisionId).not.toBe('');
@@ -296,7 +295,7 @@ test('outcomes of real next-best-actions recorded by keyboard, one with the back
   // Each outcome stored once, with its reason and its note, although the outbox tried the
   // decline several times.
   const outcomes = (
-    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, supervisorToken))
+    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, backend.adminToken))
       .body as { id: string; outcomes: { id: string; result: string; reason: string | null }[] }[]
   ).find((d) => d.id === decisionId)?.outcomes;
   expect(outcomes?.map((o) => [o.result, o.reason]).sort()).toEqual([

@@ -77,9 +77,9 @@ export async function fetchInsights(
   return { kind: 'error', status: response.status, problem };
 }
 
-/** Whether a failed delivery is worth retrying. */
+/** Whether a failed delivery is worth retrying (409: the same outcome is still being stored). */
 export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
 export async function postOutcome(

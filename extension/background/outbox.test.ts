@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
+import { postOutcome } from './backend-client.ts';
 import {
   backoff,
   keepSentMs,
@@ -181,5 +182,81 @@ describe('Outbox', () => {
     h.advance(10);
     await h.outbox.enqueue({ ...outcome, result: 'declined', reason: 'too_expensive' });
     expect((await h.outbox.list()).map((e) => e.outcome.result)).toEqual(['accepted', 'declined']);
+  });
+});
+
+/**
+ * The outbox over the real delivery (postOutcome) and a backend double that answers each POST
+ * from a script: how the backend's idempotency answers end up in the outbox.
+ */
+describe('Outbox with the backend answers of POST /v1/outcomes', () => {
+  const problem = (status: number, title: string, detail: string, headers = {}) =>
+    new Response(
+      JSON.stringify({ type: `https://loopdesk.dev/problems/${status}`, title, status, detail }),
+      { status, headers: { 'content-type': 'application/problem+json', ...headers } },
+    );
+  const created = () =>
+    new Response(JSON.stringify({ id: 'o-1', decisionId: 'dec-1', duplicate: false }), {
+      status: 201,
+      headers: { 'content-type': 'application/json' },
+    });
+  function backendHarness(answers: Response[]) {
+    const h = harness();
+    const keys: (string | null)[] = [];
+    const fetchImpl = (async (_url: URL | string, init?: RequestInit) => {
+      keys.push(new Headers(init?.headers).get('idempotency-key'));
+      return answers.shift() ?? created();
+    }) as typeof fetch;
+    const outbox = new Outbox({
+      store: h.store,
+      deliver: (entry) =>
+        postOutcome({ baseUrl: 'http://127.0.0.1:4000', token: 'tok-123456' }, entry, fetchImpl),
+      scheduleWake: async (at) => {
+        h.wakes.push(at);
+      },
+      exclusive: (run) => run(),
+      now: h.now,
+      random: () => 0.5,
+      newKey: () => 'key-1',
+    });
+    return { ...h, outbox, keys };
+  }
+
+  it('retries a 409 (the same key still being stored) later with the same key', async () => {
+    const h = backendHarness([
+      problem(
+        409,
+        'Outcome in flight',
+        'An outcome sent with Idempotency-Key "key-1" is still being stored',
+        {
+          'retry-after': '1',
+        },
+      ),
+    ]);
+    const entry = await h.outbox.enqueue(outcome);
+    expect(entry).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(entry.lastError).toMatch(/^409 /);
+    expect(entry.nextAttemptAt).not.toBeNull();
+    expect(h.wakes.at(-1)).toBe(entry.nextAttemptAt);
+
+    h.advance(retryDelayMs(1, 0.5));
+    await h.outbox.flush();
+    expect(h.keys).toEqual(['key-1', 'key-1']);
+    expect((await h.store.all())[0]).toMatchObject({ status: 'sent', lastError: null });
+  });
+
+  it('keeps a 422 (the key already used for another outcome) as a visible failure, never dropped', async () => {
+    const detail = 'Idempotency-Key "key-1" was already used for a different outcome';
+    const h = backendHarness([problem(422, 'Idempotency-Key reused', detail)]);
+    const entry = await h.outbox.enqueue(outcome);
+    expect(entry).toMatchObject({ status: 'failed', nextAttemptAt: null });
+    expect(entry.lastError).toContain(detail);
+
+    h.advance(keepSentMs * 4);
+    await h.outbox.flush({ force: true });
+    expect(h.keys).toEqual(['key-1']);
+    expect(await h.outbox.list()).toEqual([
+      expect.objectContaining({ idempotencyKey: 'key-1', status: 'failed', outcome }),
+    ]);
   });
 });

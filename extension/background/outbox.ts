@@ -22,9 +22,15 @@ export interface OutboxStore {
 
 export type DeliveryResult =
   | { kind: 'delivered' }
-  /** Worth retrying: network down, 408, 429, 5xx, not configured yet. */
+  /**
+   * Worth retrying: network down, 408, 409 (an earlier attempt with this key is still being
+   * stored), 429, 5xx, not configured yet.
+   */
   | { kind: 'transient'; error: string }
-  /** Retrying cannot help (4xx other than 408/429): shown to the user, not retried. */
+  /**
+   * Retrying cannot help (4xx other than 408/409/429, e.g. 422 when the backend holds another
+   * outcome under this key): kept as failed and shown to the user, never retried or dropped.
+   */
   | { kind: 'permanent'; error: string };
 
 export interface OutboxDeps {

@@ -389,12 +389,19 @@ describe.each(testDatabases())('API on $name', (target) => {
       const response = await app.inject({ method: route.method as 'GET', url: fill(route.url) });
       expect(response.statusCode, `${route.method} ${route.url} without a token`).toBe(401);
     }
+    // The role check lets a supervisor through; the team scope stops one mapped to no team.
     const supervisorView = await app.inject({
       method: 'GET',
       url: '/v1/decisions',
       headers: auth('supervisor'),
     });
-    expect(supervisorView.statusCode).toBe(200);
+    expect(expectProblem(supervisorView, 403).title).toBe('No team');
+    const adminView = await app.inject({
+      method: 'GET',
+      url: '/v1/decisions',
+      headers: auth('admin'),
+    });
+    expect(adminView.statusCode).toBe(200);
   });
 
   it('allows CORS from the extension origin only', async () => {

@@ -12,9 +12,17 @@ export function contactRoutes(app: FastifyInstance, db: Db): void {
       config: { role: 'csr' },
       schema: {
         tags: ['csr'],
-        summary: 'Record a contact handled by the calling agent (upsert on contactId)',
+        summary:
+          'Record a contact handled by the calling agent (upsert on contactId; only the agent ' +
+          'who created it may change it, others get 403; `team` labels the contact and never ' +
+          "changes the agent's team)",
         body: contactCreateSchema,
-        response: { 201: contactCreatedSchema, 200: contactCreatedSchema, 404: problemSchema },
+        response: {
+          201: contactCreatedSchema,
+          200: contactCreatedSchema,
+          403: problemSchema,
+          404: problemSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemSchema } from '../../contract/index.ts';
 import { roles } from '../auth/tokens.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
+import { scopeOf } from '../supervisor/scope.ts';
 
 export function sessionRoutes(app: FastifyInstance, db: Db): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
@@ -29,7 +31,9 @@ export function sessionRoutes(app: FastifyInstance, db: Db): void {
       config: { role: 'supervisor' },
       schema: {
         tags: ['supervisor'],
-        summary: 'Recent decisions with their outcomes, newest first',
+        summary:
+          "Recent decisions with their outcomes, newest first (a supervisor's teams only; " +
+          '403 for a supervisor mapped to no team)',
         querystring: z.object({
           agent: z.string().max(200).optional(),
           customerId: z.string().max(200).optional(),
@@ -50,10 +54,13 @@ export function sessionRoutes(app: FastifyInstance, db: Db): void {
               ),
             }),
           ),
+          403: problemSchema,
         },
       },
     },
     async (request) => {
+      // The same team scope as /v1/supervisor/*: a decision is its agent's team's.
+      const scope = await scopeOf(db, principalOf(request));
       const { rows } = await db.query<{
         id: string;
         customer_id: string;
@@ -70,9 +77,16 @@ export function sessionRoutes(app: FastifyInstance, db: Db): void {
               'reason', o.reason) ORDER BY o.received_at), '[]'::json)
             FROM outcomes o WHERE o.decision_id = d.id) AS outcomes
          FROM decisions d JOIN customers c ON c.id = d.customer_id
+         LEFT JOIN agents a ON a.name = d.agent
          WHERE ($1::text IS NULL OR d.agent = $1) AND ($2::text IS NULL OR c.customer_id = $2)
+           AND ($4::bigint[] IS NULL OR a.team_id = ANY($4::bigint[]))
          ORDER BY d.created_at DESC LIMIT $3`,
-        [request.query.agent ?? null, request.query.customerId ?? null, request.query.limit],
+        [
+          request.query.agent ?? null,
+          request.query.customerId ?? null,
+          request.query.limit,
+          scope.teamIds,
+        ],
       );
       return rows.map((row) => ({
         id: row.id,

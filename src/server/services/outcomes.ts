@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OutcomeRequest } from '../../contract/index.ts';
 import { audit } from '../audit.ts';
 import { UNSEGMENTED } from '../../nba/index.ts';
@@ -31,25 +32,91 @@ async function countForLearning(
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** JSON with object keys sorted at every level: the order a client wrote them in is irrelevant. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const members = entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 (hex) of the canonical request body: what a replay under the same key must match. */
+export function requestFingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
 /**
- * Stores an outcome once per Idempotency-Key: the outbox may deliver the same outcome many
- * times, and every delivery after the first returns the first outcome marked `duplicate`.
+ * 409: another request with this caller's key is still inside its transaction. Its outcome
+ * is neither stored nor refused yet, so the answer is "ask again shortly", never a guess.
+ */
+export class OutcomeInFlight extends HttpProblem {
+  readonly retryAfterSeconds = 1;
+  constructor(idempotencyKey: string) {
+    super(
+      409,
+      'Outcome in flight',
+      `An outcome sent with Idempotency-Key "${idempotencyKey}" is still being stored; ` +
+        'send it again in a moment.',
+    );
+  }
+}
+
+/**
+ * Stores an outcome once per caller and Idempotency-Key: the outbox may deliver the same
+ * outcome many times, and every delivery after the first returns the first outcome marked
+ * `duplicate`. Keys are the caller's own (their agent name, which survives a token
+ * replacement), and a key reused with another body is refused (422) rather than answered with
+ * an outcome that is not the one sent.
  */
 export async function recordOutcome(
   db: Db,
   input: { request: OutcomeRequest; idempotencyKey: string; agent: string },
 ): Promise<RecordedOutcome> {
   const { request, idempotencyKey, agent } = input;
+  const fingerprint = requestFingerprint(request);
   return db.transaction(async (tx) => {
+    // PostgreSQL makes a second INSERT of the same key wait for the first transaction, and
+    // neither can tell the caller anything meanwhile; the try-lock turns that wait into a 409.
+    // The schema is part of the lock: advisory locks are database-wide.
+    const { rows: lock } = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended(
+         json_build_array('loopdesk.outcome', current_schema(), $1::text, $2::text)::text, 0)
+       ) AS locked`,
+      [agent, idempotencyKey],
+    );
+    if (!lock[0]?.locked) throw new OutcomeInFlight(idempotencyKey);
+
     const findExisting = async () =>
       (
-        await tx.query<{ id: string; decision_id: string }>(
-          'SELECT id::text, decision_id::text FROM outcomes WHERE idempotency_key = $1',
-          [idempotencyKey],
+        await tx.query<{ id: string; decision_id: string; request_fingerprint: string | null }>(
+          `SELECT id::text, decision_id::text, request_fingerprint FROM outcomes
+           WHERE agent = $1 AND idempotency_key = $2`,
+          [agent, idempotencyKey],
         )
       ).rows[0];
+    const replay = (existing: {
+      id: string;
+      decision_id: string;
+      request_fingerprint: string | null;
+    }): RecordedOutcome => {
+      // NULL: stored before bodies were fingerprinted (migration 080); a replay is taken on trust.
+      if (existing.request_fingerprint !== null && existing.request_fingerprint !== fingerprint) {
+        throw new HttpProblem(
+          422,
+          'Idempotency-Key reused',
+          `Idempotency-Key "${idempotencyKey}" was already used for a different outcome; ` +
+            'send each new outcome with a new key.',
+        );
+      }
+      return { id: existing.id, decisionId: existing.decision_id, duplicate: true };
+    };
     const existing = await findExisting();
-    if (existing) return { id: existing.id, decisionId: existing.decision_id, duplicate: true };
+    if (existing) return replay(existing);
 
     const decision = uuidPattern.test(request.decisionId)
       ? (
@@ -63,10 +130,10 @@ export async function recordOutcome(
       throw new HttpProblem(404, 'Unknown decision', `No decision has id "${request.decisionId}".`);
     }
     const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO outcomes (decision_id, treatment_key, agent, result, reason, note, idempotency_key,
-         occurred_at, segment)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`,
+      `INSERT INTO outcomes (decision_id, treatment_key, agent, result, reason, note,
+         idempotency_key, occurred_at, segment, request_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (agent, idempotency_key) DO NOTHING RETURNING id::text`,
       [
         request.decisionId,
         request.treatmentId ?? null,
@@ -77,13 +144,13 @@ export async function recordOutcome(
         idempotencyKey,
         request.occurredAt,
         decision.segment,
+        fingerprint,
       ],
     );
     const inserted = rows[0];
     if (!inserted) {
-      // Another delivery of the same key committed between our check and our insert.
-      const raced = await findExisting();
-      return { id: raced!.id, decisionId: raced!.decision_id, duplicate: true };
+      // Only a writer that skipped the lock could get here; its row is answered like any replay.
+      return replay((await findExisting())!);
     }
     await countForLearning(tx, request, decision.segment);
     await audit(tx, {

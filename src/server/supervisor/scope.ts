@@ -4,7 +4,8 @@ import { HttpProblem } from '../http/problem.ts';
 
 /**
  * Who sees what. Admins see every team. A supervisor sees the team of the agents row that
- * carries their token's agent name, plus every team listed for them in supervisor_teams
+ * carries their token's agent name (written only by an administrator's contacts import: what a
+ * CSR or supervisor posts never sets it), plus every team listed for them in supervisor_teams
  * (PUT /v1/supervisor/teams, admin). A supervisor mapped to no team is refused (403) rather
  * than shown everything.
  */
