@@ -22,6 +22,26 @@ export {
   type FitBgNbdOptions,
 } from './bgnbd.ts';
 export {
+  fitMbgNbd,
+  mbgnbdConditionalExpectedTransactions,
+  mbgnbdExpectedTransactions,
+  mbgnbdLogLikelihood,
+  mbgnbdProbabilityAlive,
+  type FitMbgNbdOptions,
+  type MbgNbdModel,
+  type MbgNbdParams,
+} from './mbgnbd.ts';
+export {
+  fitParetoNbd,
+  paretoNbdConditionalExpectedTransactions,
+  paretoNbdExpectedTransactions,
+  paretoNbdLogLikelihood,
+  paretoNbdProbabilityAlive,
+  type FitParetoNbdOptions,
+  type ParetoNbdModel,
+  type ParetoNbdParams,
+} from './pareto-nbd.ts';
+export {
   fitGammaGamma,
   gammaGammaConditionalExpectedSpend,
   gammaGammaLogLikelihood,
