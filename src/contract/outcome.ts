@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampSchema } from './timestamps.ts';
 
 export const outcomeResults = ['offered', 'accepted', 'declined', 'not_offered'] as const;
 
@@ -22,7 +23,7 @@ export const outcomeRequestSchema = z
     reason: z.enum(declineReasons).optional(),
     note: z.string().max(2000).optional(),
     /** When the CSR recorded it, ISO 8601; the outbox may deliver it much later. */
-    occurredAt: z.iso.datetime({ offset: true }),
+    occurredAt: timestampSchema,
   })
   .refine((o) => o.result !== 'declined' || o.reason !== undefined, {
     message: 'a declined outcome needs a reason',

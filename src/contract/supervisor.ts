@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timestampOrDateSchema } from './timestamps.ts';
 
 /** The supervisor workspace API: KPIs, treatment review, drill-down, notes, coaching. */
 
@@ -17,7 +18,7 @@ export type KpiName = (typeof kpiNames)[number];
 export const kpiGroupings = ['agent', 'team', 'segment', 'week'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
-const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date());
+const isoDate = timestampOrDateSchema;
 
 /** A period is [from, to): `to` is exclusive. Dates without a time are midnight UTC. */
 export const periodQuerySchema = z.object({

@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,7 +19,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
 import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextInputChecks } from './http/text-input.ts';
-import { HttpProblem } from './http/problem.ts';
+import { HttpProblem, problemContentType, statusTitle } from './http/problem.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { insightsRoutes } from './routes/insights.ts';
@@ -68,6 +68,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Import bodies are streams; JSON bodies keep the default limit.
     bodyLimit: 1024 * 1024,
     ...(config.trustedProxies.length ? { trustProxy: config.trustedProxies } : {}),
+    // A URL the router cannot even read (bad percent-encoding, an overlong parameter) is
+    // refused before any hook runs; it still answers in the API's one error format.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      const problem = new HttpProblem(status, statusTitle(status), error.message);
+      void (reply as FastifyReply).code(status).type(problemContentType).send(problem.toProblem());
+    },
   });
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
@@ -91,6 +98,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     maxAge: 600,
+    // A preflight missing its request method gets the API's problem+json 400 from the
+    // router instead of the plugin's plain-text one.
+    strictPreflight: false,
   });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,

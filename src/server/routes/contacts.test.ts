@@ -70,7 +70,7 @@ describe.each(testDatabases())('POST /v1/contacts on $name', (target) => {
     await db?.close();
   });
 
-  it('never gives a supervisor a team: a contact naming a team leaves them unmapped', async () => {
+  it('never gives a supervisor a team: a contact naming a team is refused and leaves them unmapped', async () => {
     const before = await app.inject({
       method: 'GET',
       url: '/v1/supervisor/scope',
@@ -78,7 +78,7 @@ describe.each(testDatabases())('POST /v1/contacts on $name', (target) => {
     });
     expect(before.statusCode).toBe(403);
     const created = await post(auth('supervisor'), { contactId: 'CT-SUP-1', team: 'Support' });
-    expect(created.statusCode).toBe(201);
+    expect(expectProblem(created, 403).title).toBe('Not your team');
     expect(await agentTeam('test-supervisor')).toBeNull();
     const after = await app.inject({
       method: 'GET',
@@ -92,15 +92,20 @@ describe.each(testDatabases())('POST /v1/contacts on $name', (target) => {
       headers: auth('supervisor'),
     });
     expect(notes.statusCode).toBe(403);
-    // The team is kept as the contact's own label.
-    expect(await contact('CT-SUP-1')).toMatchObject({ agent: 'test-supervisor', team: 'Support' });
+    expect(await contact('CT-SUP-1')).toBeUndefined();
   });
 
-  it("never changes an agent's team, nor creates teams", async () => {
-    expect((await post(bearer(ann), { contactId: 'CT-ANN-1', team: 'Retention' })).statusCode).toBe(
+  it("never changes an agent's team, labels a contact only with the agent's own team, nor creates teams", async () => {
+    // Another team's label would count ann's contact in Retention's KPIs.
+    const otherTeam = await post(bearer(ann), { contactId: 'CT-ANN-1', team: 'Retention' });
+    expect(expectProblem(otherTeam, 403).detail).toContain('"Retention"');
+    expect(await contact('CT-ANN-1')).toBeUndefined();
+    expect(await agentTeam('ann')).toBe('Support');
+    // Her own team is a label she may give.
+    expect((await post(bearer(ann), { contactId: 'CT-ANN-3', team: 'Support' })).statusCode).toBe(
       201,
     );
-    expect(await agentTeam('ann')).toBe('Support');
+    expect(await contact('CT-ANN-3')).toMatchObject({ agent: 'ann', team: 'Support' });
     const unknown = await post(bearer(ann), { contactId: 'CT-ANN-2', team: 'Made Up' });
     expect(expectProblem(unknown, 404).detail).toContain('"Made Up"');
     const teams = await db.query("SELECT 1 FROM teams WHERE name = 'Made Up'");

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemSchema } from '../../contract/index.ts';
+import { calendarDateSchema, problemSchema } from '../../contract/index.ts';
 import type { ColumnKind } from '../../scoring/index.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
@@ -159,7 +159,7 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
         summary: 'Run a scoring: fit BG/NBD and Gamma-Gamma, snapshot every customer',
         body: z
           .strictObject({
-            asOf: z.iso.date().optional(),
+            asOf: calendarDateSchema.optional(),
             timeUnit: z.enum(['weeks', 'days']).optional(),
           })
           .default({}),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { timestampSchema } from '../../contract/index.ts';
 import { audit } from '../audit.ts';
 import type { Db } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -9,9 +10,9 @@ export const contactCreateSchema = z.strictObject({
   contactId: z.string().min(1).max(200).optional(),
   customerId: z.string().min(1).max(200),
   channel: z.string().min(1).max(40),
-  startedAt: z.iso.datetime({ offset: true }),
-  endedAt: z.iso.datetime({ offset: true }).optional(),
-  /** The contact's own team label: an existing team's name. Never the agent's membership. */
+  startedAt: timestampSchema,
+  endedAt: timestampSchema.optional(),
+  /** The contact's own team label: the agent's own team. Never changes the agent's membership. */
   team: z.string().min(1).max(200).optional(),
   reason: z.string().min(1).max(200).optional(),
   resolvedFirstContact: z.boolean().optional(),
@@ -25,8 +26,8 @@ export const contactCreatedSchema = z.object({ contactId: z.string(), created: z
  * Stores or corrects a contact. A contact belongs to whoever wrote it first: the agent who
  * posted it, or an import (created_by NULL); only that agent may change it through this route
  * (imports upsert any contact by id). The agent's team is admin data (imports,
- * PUT /v1/supervisor/teams), so `team` here is only the contact's label and must name a team
- * that exists.
+ * PUT /v1/supervisor/teams), so `team` here is only the contact's label and must name the
+ * agent's own team.
  */
 export async function createContact(
   db: Db,
@@ -46,13 +47,26 @@ export async function createContact(
     let teamId: string | null = null;
     if (input.team !== undefined) {
       const team = (
-        await tx.query<{ id: string }>('SELECT id::text FROM teams WHERE name = $1', [input.team])
+        await tx.query<{ id: string; mine: boolean }>(
+          `SELECT t.id::text, EXISTS (SELECT 1 FROM agents a WHERE a.name = $2 AND a.team_id = t.id)
+             AS mine
+           FROM teams t WHERE t.name = $1`,
+          [input.team, agent],
+        )
       ).rows[0];
       if (!team) {
         throw new HttpProblem(
           404,
           'Unknown team',
           `No team is named "${input.team}"; teams come from an administrator's imports.`,
+        );
+      }
+      // A label naming another team would count this agent's contact in that team's KPIs.
+      if (!team.mine) {
+        throw new HttpProblem(
+          403,
+          'Not your team',
+          `You are not a member of "${input.team}"; a contact can only carry its agent's own team.`,
         );
       }
       teamId = team.id;
