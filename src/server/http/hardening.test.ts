@@ -251,3 +251,22 @@ describe.each(testDatabases())('security headers on $name', (target) => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 });
+
+describe.each(testDatabases().slice(0, 1))('deeply nested bodies on $name', (target) => {
+  it('answers a body of thousands of nested arrays with a 400, not a stack overflow', async () => {
+    const db = await target.open();
+    const { app, auth } = await appWithTokens(db);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { ...auth('admin'), 'content-type': 'application/json' },
+      payload: '['.repeat(10_000) + ']'.repeat(10_000),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(expectProblem(response).detail).toMatch(
+      /^body(\.0)+: is nested more than 32 levels deep$/,
+    );
+    await app.close();
+    await db.close();
+  });
+});

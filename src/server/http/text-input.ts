@@ -11,29 +11,40 @@ const nulMessage = 'contains a NUL character, which no stored text may hold';
 const unpairedSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const surrogateMessage = 'is not valid UTF-8 (it holds an unpaired surrogate)';
 
+/** No request schema nests deeper than a few levels; a deeper body is refused before any walk. */
+const maxDepth = 32;
+
+function textProblem(value: string, path: string): TextProblem | null {
+  if (value.includes('\u0000')) return { path, message: nulMessage };
+  if (unpairedSurrogate.test(value)) return { path, message: surrogateMessage };
+  return null;
+}
+
 /**
  * The first string in a parsed value that PostgreSQL could not store as sent: a NUL, or an
- * unpaired surrogate (a JSON `\ud800` escape), which would be written as U+FFFD.
+ * unpaired surrogate (a JSON `\ud800` escape), which would be written as U+FFFD. Walked with a
+ * stack of its own, so a body of ten thousand nested arrays cannot overflow the call stack.
  */
-function findBadText(value: unknown, path: string): TextProblem | null {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) return { path, message: nulMessage };
-    if (unpairedSurrogate.test(value)) return { path, message: surrogateMessage };
-    return null;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findBadText(value[i], `${path}.${i}`);
+function findBadText(root: unknown, rootPath: string): TextProblem | null {
+  const pending: { value: unknown; path: string; depth: number }[] = [
+    { value: root, path: rootPath, depth: 0 },
+  ];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value === 'string') {
+      const found = textProblem(value, path);
       if (found) return found;
+      continue;
     }
-    return null;
-  }
-  if (isPlainObject(value)) {
-    for (const [key, field] of Object.entries(value)) {
-      const keyProblem = findBadText(key, path);
+    if (!Array.isArray(value) && !isPlainObject(value)) continue;
+    if (depth >= maxDepth) return { path, message: `is nested more than ${maxDepth} levels deep` };
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((item, index) => [String(index), item])
+      : Object.entries(value);
+    for (const [key, field] of entries.reverse()) {
+      const keyProblem = Array.isArray(value) ? null : textProblem(key, path);
       if (keyProblem) return { path, message: `has a field name that ${keyProblem.message}` };
-      const found = findBadText(field, `${path}.${key}`);
-      if (found) return found;
+      pending.push({ value: field, path: `${path}.${key}`, depth: depth + 1 });
     }
   }
   return null;
