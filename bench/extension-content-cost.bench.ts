@@ -1,8 +1,8 @@
 /**
  * Content script cost (issue 2): what every CRM page pays for LoopDesk.
- * 1. Size: the store build's content script, gzipped, with everything it loads (it is one
- *    self-contained IIFE; any other file under extension/content/ in the build is counted too).
- *    Goal: under 6 KiB.
+ * 1. Size: the store build's content scripts, gzipped. There is one self-contained IIFE per
+ *    CRM (and one for rule adapters), and a page loads only its own CRM's, so each file is a
+ *    page's whole cost. Goal: every file under 6 KiB.
  * 2. Main-thread time per SPA navigation, in real Chromium: a build with
  *    VITE_LOOPDESK_CONTENT_TIMING=1 records every detector callback (mutation observer,
  *    navigation event, the debounced check with its adapter run and report) as a User Timing
@@ -48,25 +48,28 @@ function measureSize(): void {
       { cwd: repoRoot, env: { ...process.env, LOOPDESK_OUT_DIR: outDir }, stdio: 'inherit' },
     );
     const contentDir = path.join(outDir, 'extension', 'content');
-    const files = readdirSync(contentDir).filter((name) => name.endsWith('.js'));
-    let raw = 0;
-    let gzipped = 0;
-    for (const file of files) {
+    const files = readdirSync(contentDir, { recursive: true, encoding: 'utf8' }).filter((name) =>
+      name.endsWith('.js'),
+    );
+    let largest = 0;
+    for (const file of files.sort()) {
       const bytes = readFileSync(path.join(contentDir, file));
       // A loader-style script would import chunks: fail loudly rather than under-count.
       if (/\bimport\s*\(|\bimport\s*[{*\w]/.test(bytes.toString('utf8').slice(0, 200))) {
         throw new Error(`${file} imports other chunks; count them too`);
       }
-      raw += bytes.length;
-      gzipped += gzipSync(bytes, { level: 9 }).length;
+      const gzipped = gzipSync(bytes, { level: 9 }).length;
+      largest = Math.max(largest, gzipped);
+      printFigure(`extension.content.size.${path.basename(file, '.entry.js')}`, {
+        gzip_bytes: gzipped,
+        raw_bytes: bytes.length,
+      });
     }
     printFigure('extension.content.size', {
-      gzip_bytes: gzipped,
-      gzip_kib: gzipped / 1024,
-      raw_bytes: raw,
+      largest_gzip_bytes: largest,
       files: files.length,
       goal_kib: SIZE_GOAL_BYTES / 1024,
-      within_goal: gzipped < SIZE_GOAL_BYTES ? 'yes' : 'no',
+      within_goal: largest < SIZE_GOAL_BYTES ? 'yes' : 'no',
     });
   } finally {
     rmSync(outDir, { recursive: true, force: true });

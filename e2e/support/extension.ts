@@ -1,6 +1,6 @@
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestTrackerOrigin } from './request-tracker.ts';
@@ -92,7 +92,10 @@ export interface CrmFixture {
 }
 
 export function crmFixtures(): CrmFixture[] {
-  return JSON.parse(readFileSync(join(fixturesDir, 'customers.json'), 'utf8')) as CrmFixture[];
+  return readdirSync(fixturesDir)
+    .filter((name) => name.endsWith('.cases.json'))
+    .sort()
+    .flatMap((name) => JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as CrmFixture[]);
 }
 
 /** Serves the recorded CRM pages at their real origins: any path of a fixture's host gets its page. */

@@ -18,7 +18,7 @@ export interface SeededCustomer {
 }
 
 /**
- * Customers and identities matching e2e/fixtures/crm/customers.json (https fixtures only:
+ * Customers and identities matching e2e/fixtures/crm/*.cases.json (https fixtures only:
  * they are served at their real origins), plus an ambiguous pair and the SPA target.
  * Phones stay out of the CSV: the page's phone only widens the lookup.
  */

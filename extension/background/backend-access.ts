@@ -1,7 +1,13 @@
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { InsightsResult } from '../messaging/protocol.ts';
 import { checkBackendUrl, type BackendUrlCheck } from '../shared/backend-url.ts';
-import { fetchInsights, postOutcome, type BackendAccess } from './backend-client.ts';
+import type { DetectionReport } from '../../src/contract/detection-health.ts';
+import {
+  fetchInsights,
+  postDetectionReport,
+  postOutcome,
+  type BackendAccess,
+} from './backend-client.ts';
 import type { DeliveryResult, OutboxEntry } from './outbox.ts';
 import { readBackendUrl, readToken, writeBackendUrl } from './token-store.ts';
 
@@ -101,4 +107,15 @@ export async function deliverOutcome(
     return { kind: 'transient', error: `${state.refusal} The outcome waits until then.` };
   }
   return postOutcome(state.access, entry, fetchImpl);
+}
+
+/** Detection counts go only where outcomes may: a refused backend keeps them waiting. */
+export async function deliverDetectionReport(
+  report: DetectionReport,
+  deps: BackendDeps = chromeBackendDeps,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  const state = await readBackendState(deps);
+  if (state.refusal) return { kind: 'transient', error: state.refusal };
+  return postDetectionReport(state.access, report, fetchImpl);
 }

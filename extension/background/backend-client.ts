@@ -1,3 +1,4 @@
+import type { DetectionReport } from '../../src/contract/detection-health.ts';
 import { insightsSchema, type InsightsQuery } from '../../src/contract/insights.ts';
 import { problemSchema, type Problem } from '../../src/contract/problem.ts';
 import type { InsightsResult } from '../messaging/protocol.ts';
@@ -116,4 +117,35 @@ export async function postOutcome(
   return isTransientStatus(response.status)
     ? { kind: 'transient', error }
     : { kind: 'permanent', error };
+}
+
+/**
+ * Sends a batch of detection counts. Only a refusal of the batch itself (400, 413, 422) is
+ * permanent; anything else (an older backend's 404 included) keeps it for the next delivery.
+ */
+export async function postDetectionReport(
+  access: BackendAccess | null,
+  report: DetectionReport,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  if (!access) return { kind: 'transient', error: 'backend URL or token not set yet' };
+  let response: Response;
+  try {
+    response = await fetchImpl(endpoint(access.baseUrl, 'v1/detection-health/reports'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
+  }
+  // 201 counted now, 200 counted before under this batch id: counted once either way.
+  if (response.ok) return { kind: 'delivered' };
+  const problem = await readProblem(response);
+  const error =
+    `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
+  return [400, 413, 422].includes(response.status)
+    ? { kind: 'permanent', error }
+    : { kind: 'transient', error };
 }

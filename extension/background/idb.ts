@@ -1,19 +1,32 @@
 /**
  * The extension origin's IndexedDB: content scripts run in the page's origin and cannot open
- * it, which is why the token and the outbox live here rather than in storage.local.
+ * it, which is why the token, the outbox and the detection counts live here rather than in
+ * storage.local.
  */
 const databaseName = 'loopdesk';
+/** 2 added the detection health stores; each upgrade only creates what is missing. */
+const databaseVersion = 2;
 export const secretsStore = 'secrets';
 export const outboxStore = 'outbox';
+/** Detection counts waiting to be sent, one record per (day, crm, page kind, result). */
+export const detectionCountsStore = 'detectionCounts';
+/** The detection batch being delivered and when counts were last sent. */
+export const detectionStateStore = 'detectionState';
 
 export function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = factory.open(databaseName, 1);
+    const request = factory.open(databaseName, databaseVersion);
     request.onupgradeneeded = () => {
       const db = request.result;
       if (!db.objectStoreNames.contains(secretsStore)) db.createObjectStore(secretsStore);
       if (!db.objectStoreNames.contains(outboxStore)) {
         db.createObjectStore(outboxStore, { keyPath: 'idempotencyKey' });
+      }
+      if (!db.objectStoreNames.contains(detectionCountsStore)) {
+        db.createObjectStore(detectionCountsStore, { keyPath: 'key' });
+      }
+      if (!db.objectStoreNames.contains(detectionStateStore)) {
+        db.createObjectStore(detectionStateStore);
       }
     };
     request.onsuccess = () => resolve(request.result);

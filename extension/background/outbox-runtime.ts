@@ -1,5 +1,6 @@
 import { broadcast } from '../messaging/router.ts';
 import { deliverOutcome } from './backend-access.ts';
+import { sendDetectionCounts } from './detection-health-runtime.ts';
 import { IdbOutboxStore } from './idb-outbox-store.ts';
 import { Outbox } from './outbox.ts';
 
@@ -21,5 +22,11 @@ export function workerOutbox(): Outbox {
     now: () => Date.now(),
     random: () => Math.random(),
     newKey: () => crypto.randomUUID(),
+    // Detection counts go with each delivery, except when every attempt failed (the backend is
+    // away); not awaited, so the panel's answer to an outcome never waits on them.
+    afterDeliveries: ({ delivered, transient }) => {
+      if (transient > 0 && delivered === 0) return;
+      void sendDetectionCounts();
+    },
   });
 }

@@ -43,6 +43,18 @@ export interface OutboxDeps {
   now(): number;
   random(): number;
   newKey(): string;
+  /**
+   * Runs after each flush's deliveries, inside its lock (the worker sends detection counts
+   * here, with the outcomes). What it throws is ignored: it never holds up outcomes.
+   */
+  afterDeliveries?(summary: FlushSummary): Promise<void> | void;
+}
+
+/** What one flush's deliveries came to. */
+export interface FlushSummary {
+  delivered: number;
+  /** Attempts that will be retried (backend unreachable, not configured, busy). */
+  transient: number;
 }
 
 /** Delivered entries are kept this long (for the panel's "sent" state), then dropped. */
@@ -111,6 +123,7 @@ export class Outbox {
   async flush(options: { force?: boolean } = {}): Promise<OutboxEntry[]> {
     return this.deps.exclusive(async () => {
       const entries = await this.deps.store.all();
+      const summary: FlushSummary = { delivered: 0, transient: 0 };
       for (const entry of entries) {
         if (entry.status !== 'pending') continue;
         if (
@@ -120,7 +133,14 @@ export class Outbox {
         ) {
           continue;
         }
-        await this.attempt(entry);
+        const kind = await this.attempt(entry);
+        if (kind === 'delivered') summary.delivered += 1;
+        if (kind === 'transient') summary.transient += 1;
+      }
+      try {
+        await this.deps.afterDeliveries?.(summary);
+      } catch {
+        // Outcomes never wait on what rides along with them.
       }
       for (const entry of await this.deps.store.all()) {
         if (
@@ -144,7 +164,7 @@ export class Outbox {
     return (await this.deps.store.all()).sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  private async attempt(entry: OutboxEntry): Promise<void> {
+  private async attempt(entry: OutboxEntry): Promise<DeliveryResult['kind']> {
     let result: DeliveryResult;
     try {
       result = await this.deps.deliver(entry);
@@ -171,6 +191,7 @@ export class Outbox {
               nextAttemptAt: this.deps.now() + retryDelayMs(attempts, this.deps.random()),
             };
     await this.deps.store.put(updated);
+    return result.kind;
   }
 }
 

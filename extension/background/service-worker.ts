@@ -6,6 +6,8 @@ import { servePort } from '../messaging/port.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
 import { insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
+import { runInPage } from './crm-api-request.ts';
+import { workerDetectionReporter } from './detection-health-runtime.ts';
 import { toView } from './outbox.ts';
 import { outboxAlarm, workerOutbox } from './outbox-runtime.ts';
 import { TabCustomers } from './tab-customers.ts';
@@ -43,11 +45,11 @@ async function status(): Promise<ExtensionStatus> {
 
 const workerListener = createWorkerListener(
   {
-    'customer-detected': async ({ ref, url }, sender) => {
+    'customer-detected': async ({ ref, url, signals }, sender) => {
       const tabId = sender.tab?.id;
       if (tabId === undefined) return;
       markStage(customerPathMarks.workerReceived, url);
-      const change = await tabCustomers.set(tabId, ref, url);
+      const change = await tabCustomers.set(tabId, ref, url, new Date(), signals);
       if (!change) return;
       // Pushed while it is being stored: the panel need not wait for storage.
       markStage(customerPathMarks.workerPushed, url);
@@ -56,6 +58,16 @@ const workerListener = createWorkerListener(
         change.stored,
       ]);
     },
+    // Counted in IndexedDB; with no outcome delivery for an hour (a CRM where detection fails
+    // records no outcomes), the visit itself asks for one so the counts still go.
+    'detection-observed': async (observation) => {
+      if (await workerDetectionReporter().observe(observation)) void workerOutbox().flush();
+    },
+    // Content scripts send from the top frame only (messaging/sender.ts).
+    'crm-api-request': ({ path }, sender) =>
+      sender.tab?.id === undefined
+        ? null
+        : runInPage(chrome.scripting, sender.tab.id, sender.frameId ?? 0, path),
     'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
     'get-insights': ({ query }) => insightsFor(query),
     'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),

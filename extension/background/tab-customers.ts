@@ -1,4 +1,5 @@
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
+import type { DetectionSignals } from '../messaging/protocol.ts';
 import type { TabCustomer } from '../messaging/protocol.ts';
 
 /** The parts of a `chrome.storage` area the tab customers use (tests pass a memory double). */
@@ -54,14 +55,26 @@ export class TabCustomers {
     ref: CustomerRef | null,
     url: string,
     now: Date = new Date(),
+    signals?: DetectionSignals,
   ): Promise<TabCustomerChange | undefined> {
     if (!this.#known.has(tabId)) await this.get(tabId);
     // Compared and replaced in one synchronous step, so concurrent detections cannot interleave.
     const previous = this.#known.get(tabId) ?? null;
-    if (previous && JSON.stringify(previous.ref) === JSON.stringify(ref) && previous.url === url) {
+    if (
+      previous &&
+      JSON.stringify(previous.ref) === JSON.stringify(ref) &&
+      previous.url === url &&
+      JSON.stringify(previous.signals) === JSON.stringify(signals)
+    ) {
       return undefined;
     }
-    const customer: TabCustomer = { tabId, ref, url, detectedAt: now.toISOString() };
+    const customer: TabCustomer = {
+      tabId,
+      ref,
+      url,
+      detectedAt: now.toISOString(),
+      ...(signals ? { signals } : {}),
+    };
     this.#known.set(tabId, customer);
     const stored = this.#area.set({ [`${prefix}${tabId}`]: customer }).catch((error: unknown) => {
       // Not stored: let the next read go to storage rather than trust this copy.

@@ -1,14 +1,16 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import type { Message } from '../messaging/protocol.ts';
+import type { DetectionObservation, Message } from '../messaging/protocol.ts';
+import { createApiLookups } from './api-lookups.ts';
 import {
   CHECK_DELAY_MS,
+  MISS_AFTER_MS,
   REPORT_RETRY_FIRST_MS,
   detectCustomer,
   startDetector,
   type Detector,
 } from './detector.ts';
-import type { CrmAdapter } from './crm/types.ts';
+import type { CrmAdapter, CustomerRef } from './crm/types.ts';
 import { builtInAdapters } from './crm/index.ts';
 
 const demoCustomerPage = (id: string, name: string) =>
@@ -51,6 +53,7 @@ describe('detectCustomer', () => {
     const throwingDetect: CrmAdapter = {
       id: 'broken',
       matches: () => true,
+      pageKind: () => null,
       detect: () => {
         throw new TypeError('selector exploded');
       },
@@ -76,6 +79,14 @@ describe('startDetector', () => {
       type: 'customer-detected',
       url: 'http://localhost:3000/demo/customers/C1',
       ref: { crm: 'demo', objectType: 'customer', recordId: 'C1', displayName: 'Ada Lovelace' },
+      signals: {
+        crm: 'demo',
+        pageKind: 'customer',
+        api: 'not-offered',
+        url: 'found',
+        page: 'found',
+        chosen: 'url',
+      },
     });
   });
 
@@ -199,6 +210,7 @@ describe('startDetector', () => {
     const counting: CrmAdapter = {
       id: 'c',
       matches: () => true,
+      pageKind: () => null,
       detect,
     };
     start([counting]);
@@ -230,7 +242,7 @@ describe('startDetector', () => {
     send = vi.fn(() => Promise.reject(new Error('Extension context invalidated.')));
     const onInvalidated = vi.fn();
     const detect = vi.fn(() => null);
-    start([{ id: 'c', matches: () => true, detect }], onInvalidated);
+    start([{ id: 'c', matches: () => true, pageKind: () => null, detect }], onInvalidated);
     await settle();
     expect(onInvalidated).toHaveBeenCalledTimes(1);
     document.title = 'changed';
@@ -270,5 +282,145 @@ describe('startDetector', () => {
     // Delivered: no more retries.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(send).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('the CRM API first, the page second', () => {
+  const pageRef = { crm: 't', objectType: 'ticket', email: 'page@example.org', contextId: '7' };
+  const apiRef = { crm: 't', objectType: 'user', recordId: '42', contextId: '7' };
+
+  function ticketAdapter(detect: () => CustomerRef | null = () => pageRef): CrmAdapter {
+    return {
+      id: 't',
+      matches: () => true,
+      pageKind: () => 'ticket',
+      apiLookup: () => ({
+        key: 'ticket:7',
+        path: '/api/tickets/7',
+        parse: (body) =>
+          (body as { requester?: string } | null)?.requester === '42' ? apiRef : null,
+      }),
+      detect,
+    };
+  }
+
+  function lookupsAnswering(answer: () => Promise<Response>) {
+    const fetch = vi.fn((_url: URL | RequestInfo, _init?: RequestInit) => answer());
+    const lookups = createApiLookups({
+      origin: window.location.origin,
+      fetch,
+      runInPage: () => Promise.resolve(null),
+      onSettled: () => detector?.schedule(),
+    });
+    return { fetch, lookups };
+  }
+
+  const json = (body: unknown, status = 200) =>
+    Promise.resolve(new Response(JSON.stringify(body), { status }));
+
+  it("reports the page's customer at once, then the API's when it answers, asking once", async () => {
+    const { fetch, lookups } = lookupsAnswering(() => json({ requester: '42' }));
+    detector = startDetector({ adapters: () => [ticketAdapter()], send, lookups });
+    await settle();
+    document.querySelector('main')!.append(document.createElement('p'));
+    await settle();
+    expect(sentRefs()).toEqual([pageRef, apiRef]);
+    expect(send.mock.calls.at(-1)?.[0].signals).toMatchObject({ api: 'found', chosen: 'api' });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(String(fetch.mock.calls[0]?.[0])).toBe(`${window.location.origin}/api/tickets/7`);
+  });
+
+  it('falls back quietly to the page when the API refuses', async () => {
+    const { lookups } = lookupsAnswering(() => json({ error: 'Forbidden' }, 403));
+    detector = startDetector({ adapters: () => [ticketAdapter()], send, lookups });
+    await settle();
+    await settle();
+    expect(sentRefs().every((ref) => ref?.email === 'page@example.org')).toBe(true);
+    expect(send.mock.calls.at(-1)?.[0].signals).toMatchObject({ api: 'failed', chosen: 'page' });
+  });
+
+  it('finds the customer through the API when the page markup is absent', async () => {
+    const { lookups } = lookupsAnswering(() => json({ requester: '42' }));
+    detector = startDetector({ adapters: () => [ticketAdapter(() => null)], send, lookups });
+    await settle();
+    await settle();
+    expect(sentRefs()).toEqual([null, apiRef]);
+  });
+
+  it('never sends a lookup off the page origin', async () => {
+    const fetch = vi.fn(() => json({}));
+    const lookups = createApiLookups({
+      origin: window.location.origin,
+      fetch,
+      runInPage: () => Promise.resolve(null),
+      onSettled: () => {},
+    });
+    const state = lookups.state({ key: 'x', path: '//evil.example/api', parse: () => null });
+    expect(state.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lookups.state({ key: 'x', path: '//evil.example/api', parse: () => null })).toEqual({
+      status: 'failed',
+    });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('detection health observations', () => {
+  let observe: Mock<(observation: DetectionObservation) => void>;
+  beforeEach(() => {
+    observe = vi.fn();
+  });
+
+  it('counts a visit once, by the signal that found its customer', async () => {
+    detector = startDetector({ adapters: () => builtInAdapters, send, observe });
+    await settle();
+    document.querySelector('main')!.append(document.createElement('p'));
+    await settle();
+    expect(observe.mock.calls).toEqual([[{ crm: 'demo', pageKind: 'customer', result: 'url' }]]);
+  });
+
+  it('counts a claimed page that never shows a customer as missed, once', async () => {
+    history.replaceState(null, '', '/demo/tickets/12');
+    document.body.innerHTML = '<main><p>Loading…</p></main>';
+    detector = startDetector({ adapters: () => builtInAdapters, send, observe });
+    await settle();
+    expect(observe).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(MISS_AFTER_MS);
+    expect(observe.mock.calls).toEqual([[{ crm: 'demo', pageKind: 'ticket', result: 'missed' }]]);
+    await vi.advanceTimersByTimeAsync(MISS_AFTER_MS * 3);
+    expect(observe).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts a page left before its customer showed as missed, and the next page by itself', async () => {
+    history.replaceState(null, '', '/demo/tickets/12');
+    document.body.innerHTML = '<main><p>Loading…</p></main>';
+    detector = startDetector({ adapters: () => builtInAdapters, send, observe });
+    await settle();
+    history.replaceState(null, '', '/demo/customers/C1');
+    document.body.innerHTML = demoCustomerPage('C1', 'Ada Lovelace');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(observe.mock.calls).toEqual([
+      [{ crm: 'demo', pageKind: 'ticket', result: 'missed' }],
+      [{ crm: 'demo', pageKind: 'customer', result: 'url' }],
+    ]);
+  });
+
+  it('counts a claimed page closed before its customer showed as missed', async () => {
+    history.replaceState(null, '', '/demo/tickets/12');
+    document.body.innerHTML = '<main><p>Loading…</p></main>';
+    detector = startDetector({ adapters: () => builtInAdapters, send, observe });
+    await settle();
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    expect(observe.mock.calls).toEqual([[{ crm: 'demo', pageKind: 'ticket', result: 'missed' }]]);
+    await vi.advanceTimersByTimeAsync(MISS_AFTER_MS * 2);
+    expect(observe).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts nothing on pages no adapter claims as a customer page', async () => {
+    history.replaceState(null, '', '/demo/reports');
+    detector = startDetector({ adapters: () => builtInAdapters, send, observe });
+    await vi.advanceTimersByTimeAsync(MISS_AFTER_MS * 2);
+    expect(observe).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,19 @@
 import type { CrmAdapter, CustomerRef } from './crm/types.ts';
-import type { Message } from '../messaging/protocol.ts';
+import type {
+  DetectionObservation,
+  DetectionSignal,
+  DetectionSignals,
+  Message,
+} from '../messaging/protocol.ts';
+import type { ApiLookups } from './api-lookups.ts';
 import { contentWorkMeasure } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
+/**
+ * A claimed page that shows no customer this long after it was opened counts as missed in
+ * detection health (lazy CRM pages render their record within a second or two).
+ */
+export const MISS_AFTER_MS = 10_000;
 /** Undelivered reports are retried after 0.5 s, then less often, up to every 30 s. */
 export const REPORT_RETRY_FIRST_MS = 500;
 const REPORT_RETRY_MAX_MS = 30_000;
@@ -40,6 +51,10 @@ export interface DetectorOptions {
   /** Adapters in priority order; called on every check so rule changes apply at once. */
   adapters: () => readonly CrmAdapter[];
   send: (message: Message<'customer-detected'>) => Promise<unknown> | void;
+  /** The CRM API lookups of this tab; without them only the address and the page are read. */
+  lookups?: ApiLookups;
+  /** One observation per visit to a claimed page, for detection health. */
+  observe?: (observation: DetectionObservation) => void;
   win?: Window;
   /** Called once the extension context is gone (extension reloaded or removed). */
   onInvalidated?: () => void;
@@ -76,6 +91,59 @@ export function detectCustomer(
   return null;
 }
 
+/** What a page shows, and which signal showed it. */
+export interface PageDetection {
+  ref: CustomerRef | null;
+  signals: DetectionSignals | null;
+}
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The customer from the first adapter that claims the page: its CRM's API answer where it has
+ * one (asked once per record, never waited for), else what the address and the page show.
+ * `undefined` when the adapter threw and the API has no answer (report nothing).
+ */
+export function detectWithSignals(
+  adapters: readonly CrmAdapter[],
+  url: URL,
+  doc: Document,
+  lookups?: ApiLookups,
+): PageDetection | undefined {
+  for (const adapter of adapters) {
+    if (!attempt(() => adapter.matches(url))) continue;
+    const pageKind = attempt(() => adapter.pageKind(url)) ?? null;
+    const lookup = lookups && adapter.apiLookup ? attempt(() => adapter.apiLookup?.(url)) : null;
+    const api = lookup && lookups ? lookups.state(lookup) : null;
+    const pageRef = attempt(() => adapter.detect(url, doc));
+    if (pageRef === undefined && api?.status !== 'found') return undefined;
+    const urlFound = Boolean(pageRef?.recordId && recordIdInUrl(pageRef.recordId, url));
+    const readFromPage = Boolean(
+      pageRef && (!urlFound || pageRef.email || pageRef.phone || pageRef.displayName),
+    );
+    const apiRef = api?.status === 'found' ? api.ref : null;
+    const ref = apiRef ?? pageRef ?? null;
+    return {
+      ref,
+      signals: {
+        crm: adapter.id,
+        pageKind,
+        api: api ? (api.status === 'found' ? 'found' : api.status) : 'not-offered',
+        url: urlFound ? 'found' : 'none',
+        page: readFromPage ? 'found' : 'none',
+        chosen: apiRef ? 'api' : pageRef ? (urlFound ? 'url' : 'page') : null,
+      },
+    };
+  }
+  return { ref: null, signals: null };
+}
+
 /** True when the record id can be read in the URL itself (path, query or encoded parameter). */
 export function recordIdInUrl(recordId: string, url: URL): boolean {
   let href = url.href;
@@ -85,6 +153,82 @@ export function recordIdInUrl(recordId: string, url: URL): boolean {
     // A malformed escape: compare against the raw URL.
   }
   return href.toLowerCase().includes(recordId.toLowerCase());
+}
+
+interface VisitCounter {
+  /** What the latest check found on this URL. */
+  saw(url: URL, signals: DetectionSignals | null): void;
+  /** The page is going away (closed, or a full navigation): the visit ends now. */
+  leave(): void;
+  stop(): void;
+}
+
+/**
+ * Counts each visit to a claimed page once, for detection health: by the signal that first
+ * found its customer, or as missed when none did within MISS_AFTER_MS or before the agent left.
+ * A visit is one address (without its fragment) under one adapter and page kind.
+ */
+function visitCounter(
+  observe: ((observation: DetectionObservation) => void) | undefined,
+  recheck: () => void,
+): VisitCounter {
+  let visit:
+    | {
+        key: string;
+        crm: string;
+        pageKind: string;
+        latest: DetectionSignal | null;
+        counted: boolean;
+      }
+    | undefined;
+  let missTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Counts the visit by what found its customer last (an API still pending may yet name it). */
+  function settle(final: boolean) {
+    if (!visit || visit.counted) return;
+    const result = visit.latest ?? (final ? 'missed' : null);
+    if (!result) return;
+    visit.counted = true;
+    if (missTimer !== undefined) clearTimeout(missTimer);
+    missTimer = undefined;
+    try {
+      observe?.({ crm: visit.crm, pageKind: visit.pageKind, result });
+    } catch {
+      // Counting never gets in the way of detecting.
+    }
+  }
+
+  return {
+    saw(url, signals) {
+      if (!observe) return;
+      const pageKind = signals?.pageKind ?? null;
+      const key = signals && pageKind ? `${signals.crm} ${pageKind} ${url.href.split('#')[0]}` : '';
+      if (visit?.key !== key) {
+        settle(true);
+        visit = undefined;
+        if (!signals || !pageKind) return;
+        const opened = { key, crm: signals.crm, pageKind, latest: null, counted: false };
+        visit = opened;
+        missTimer = setTimeout(() => {
+          missTimer = undefined;
+          // A last look at the page first: it may have rendered the customer since.
+          recheck();
+          if (visit === opened) settle(true);
+        }, MISS_AFTER_MS);
+      }
+      if (!visit) return;
+      visit.latest = signals?.chosen ?? null;
+      if (visit.latest && signals?.api !== 'pending') settle(false);
+    },
+    leave() {
+      settle(true);
+      visit = undefined;
+    },
+    stop() {
+      if (missTimer !== undefined) clearTimeout(missTimer);
+      missTimer = undefined;
+    },
+  };
 }
 
 function isContextInvalidated(error: unknown): boolean {
@@ -110,6 +254,7 @@ export function startDetector(options: DetectorOptions): Detector {
   let observedMain: Element | null = null;
 
   const observer = new MutationObserver(timed('mutation', () => schedule()));
+  const visits = visitCounter(options.observe, () => check());
 
   function observeRegions() {
     const title = doc.querySelector('title');
@@ -127,27 +272,35 @@ export function startDetector(options: DetectorOptions): Detector {
   }
 
   // Nested inside 'check': its share of the check's time (the benchmark does not add it again).
-  const report = timed('report', (ref: CustomerRef | null, key: string, url: string) => {
-    const message: Message<'customer-detected'> = { type: 'customer-detected', ref, url };
-    const fail = (error: unknown) => {
-      if (isContextInvalidated(error)) {
-        stop();
-        options.onInvalidated?.();
-      } else if (lastKey === key) {
-        lastKey = undefined;
-        retryLater();
+  const report = timed(
+    'report',
+    (ref: CustomerRef | null, signals: DetectionSignals | null, key: string, url: string) => {
+      const message: Message<'customer-detected'> = {
+        type: 'customer-detected',
+        ref,
+        url,
+        ...(signals ? { signals } : {}),
+      };
+      const fail = (error: unknown) => {
+        if (isContextInvalidated(error)) {
+          stop();
+          options.onInvalidated?.();
+        } else if (lastKey === key) {
+          lastKey = undefined;
+          retryLater();
+        }
+      };
+      const delivered = () => {
+        retryDelay = REPORT_RETRY_FIRST_MS;
+      };
+      try {
+        const pending = options.send(message);
+        if (pending && typeof pending.then === 'function') pending.then(delivered, fail);
+      } catch (error) {
+        fail(error);
       }
-    };
-    const delivered = () => {
-      retryDelay = REPORT_RETRY_FIRST_MS;
-    };
-    try {
-      const pending = options.send(message);
-      if (pending && typeof pending.then === 'function') pending.then(delivered, fail);
-    } catch (error) {
-      fail(error);
-    }
-  });
+    },
+  );
 
   /**
    * Detects and reports a change. With `urlConfirmedOnly`, used the moment a navigation lands,
@@ -161,14 +314,18 @@ export function startDetector(options: DetectorOptions): Detector {
     } catch {
       return;
     }
-    const ref = detectCustomer(options.adapters(), url, doc);
+    const detection = detectWithSignals(options.adapters(), url, doc, options.lookups);
     observeRegions();
-    if (ref === undefined) return;
-    if (urlConfirmedOnly && !(ref?.recordId && recordIdInUrl(ref.recordId, url))) return;
-    const key = JSON.stringify(ref);
+    if (detection === undefined) return;
+    const { ref, signals } = detection;
+    const confirmedByUrl =
+      signals?.chosen === 'api' || Boolean(ref?.recordId && recordIdInUrl(ref.recordId, url));
+    if (urlConfirmedOnly && !confirmedByUrl) return;
+    if (!urlConfirmedOnly) visits.saw(url, signals);
+    const key = JSON.stringify([ref, signals]);
     if (key === lastKey) return;
     lastKey = key;
-    report(ref, key, url.href);
+    report(ref, signals, key, url.href);
   }
 
   const check = timed('check', () => {
@@ -226,10 +383,13 @@ export function startDetector(options: DetectorOptions): Detector {
   navigation?.addEventListener('navigatesuccess', onNavigation);
   win.addEventListener('popstate', onNavigation);
   win.addEventListener('pageshow', onPageShow);
+  const onPageHide = () => visits.leave();
+  win.addEventListener('pagehide', onPageHide);
 
   function stop() {
     if (stopped) return;
     stopped = true;
+    visits.stop();
     if (timer !== undefined) clearTimeout(timer);
     if (retryTimer !== undefined) clearTimeout(retryTimer);
     observer.disconnect();
@@ -237,6 +397,7 @@ export function startDetector(options: DetectorOptions): Detector {
     navigation?.removeEventListener('navigatesuccess', onNavigation);
     win.removeEventListener('popstate', onNavigation);
     win.removeEventListener('pageshow', onPageShow);
+    win.removeEventListener('pagehide', onPageHide);
   }
 
   check();

@@ -13,6 +13,8 @@ export function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {
   return {
     id: rule.id,
     matches: (url) => ruleMatchesOrigin(rule, url) && pattern.test(url.pathname + url.search),
+    // A rule claims exactly the pages its URL pattern matches.
+    pageKind: () => 'rule',
     detect: (url, doc) => detectWithRule(rule, url, doc),
   };
 }

@@ -1,4 +1,4 @@
-import type { Envelope, Message } from './protocol.ts';
+import type { ContentMessageType, Envelope, Message, ResponseOf } from './protocol.ts';
 
 /**
  * Content script → worker over one long-lived port instead of a sendMessage per report. Each
@@ -23,10 +23,13 @@ interface PortReply {
 type Runtime = Pick<typeof chrome.runtime, 'connect'>;
 type Settle = [resolve: (reply: Envelope<unknown>) => void, reject: (error: unknown) => void];
 
+/** What the content script sends the worker, and the answer it gets back. */
+export type ContentSend = <T extends ContentMessageType>(
+  message: Message<T>,
+) => Promise<Envelope<ResponseOf<T>>>;
+
 /** A sender for the content script; requests are answered in any order, matched by id. */
-export function portSender(
-  runtime: Runtime,
-): (message: Message<'customer-detected'>) => Promise<Envelope<unknown>> {
+export function portSender(runtime: Runtime): ContentSend {
   let port: chrome.runtime.Port | undefined;
   let lastId = 0;
   const waiting = new Map<number, Settle>();
@@ -49,11 +52,11 @@ export function portSender(
     return opened;
   }
 
-  return (message) =>
-    new Promise((resolve, reject) => {
+  return <T extends ContentMessageType>(message: Message<T>) =>
+    new Promise<Envelope<ResponseOf<T>>>((resolve, reject) => {
       port ??= open();
       const id = ++lastId;
-      waiting.set(id, [resolve, reject]);
+      waiting.set(id, [resolve as Settle[0], reject]);
       try {
         port.postMessage({ id, message } satisfies PortRequest);
       } catch (error) {

@@ -3,6 +3,8 @@ import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import type {
+  DetectionObservation,
+  DetectionSignals,
   InsightsResult,
   Message,
   MessageType,
@@ -19,6 +21,8 @@ describe('protocol map', () => {
   it('pins the message types', () => {
     expectTypeOf<MessageType>().toEqualTypeOf<
       | 'customer-detected'
+      | 'detection-observed'
+      | 'crm-api-request'
       | 'get-tab-customer'
       | 'get-insights'
       | 'record-outcome'
@@ -35,12 +39,21 @@ describe('protocol map', () => {
 
   it('keeps customer-detected as the content script sends it', () => {
     expectTypeOf<ProtocolMap['customer-detected']>().toEqualTypeOf<{
-      request: { ref: CustomerRef | null; url: string };
+      request: { ref: CustomerRef | null; url: string; signals?: DetectionSignals };
       response: void;
     }>();
     expectTypeOf<Message<'customer-detected'>>().toEqualTypeOf<
-      { type: 'customer-detected' } & { ref: CustomerRef | null; url: string }
+      { type: 'customer-detected' } & {
+        ref: CustomerRef | null;
+        url: string;
+        signals?: DetectionSignals;
+      }
     >();
+    expectTypeOf<RequestOf<'detection-observed'>>().toEqualTypeOf<DetectionObservation>();
+    expectTypeOf<ResponseOf<'crm-api-request'>>().toEqualTypeOf<{
+      status: number;
+      body: unknown;
+    } | null>();
   });
 
   it('types requests and responses of the worker calls', () => {
@@ -61,6 +74,8 @@ describe('protocol map', () => {
   it('has a runtime schema for every message type and no other', () => {
     const expected: Record<MessageType, true> = {
       'customer-detected': true,
+      'detection-observed': true,
+      'crm-api-request': true,
       'get-tab-customer': true,
       'get-insights': true,
       'record-outcome': true,

@@ -9,6 +9,36 @@ export interface TabCustomer {
   ref: CustomerRef | null;
   url: string;
   detectedAt: string;
+  /** Which signals (CRM API, address, page) found what, for the options page's "try on this tab". */
+  signals?: DetectionSignals;
+}
+
+/** Which signal named the customer on a CRM page: the CRM's API, the address, or the page markup. */
+export type DetectionSignal = 'api' | 'url' | 'page';
+
+/**
+ * How each signal fared on the page the adapter claimed, for the options page's "try on this
+ * tab" (no personal data: which signal found a customer, not who).
+ */
+export interface DetectionSignals {
+  crm: string;
+  /** The kind of page the adapter claims (`ticket`, `case`, `contact`...); null: no customer page. */
+  pageKind: string | null;
+  api: 'found' | 'none' | 'failed' | 'pending' | 'not-offered';
+  url: 'found' | 'none';
+  page: 'found' | 'none';
+  /** The signal whose customer was reported, or null when none found one. */
+  chosen: DetectionSignal | null;
+}
+
+/**
+ * One visit to a claimed CRM page, counted for detection health: found by a signal, or missed
+ * (the page kind was claimed but no customer was found before the agent left or gave up).
+ */
+export interface DetectionObservation {
+  crm: string;
+  pageKind: string;
+  result: DetectionSignal | 'missed';
 }
 
 /** The worker's answer to an insights request: every state the panel shows. */
@@ -52,7 +82,20 @@ export interface ExtensionStatus {
  */
 export interface ProtocolMap {
   /** content script → worker: the active customer on this tab changed (null: none on the page). */
-  'customer-detected': { request: { ref: CustomerRef | null; url: string }; response: void };
+  'customer-detected': {
+    request: { ref: CustomerRef | null; url: string; signals?: DetectionSignals };
+    response: void;
+  };
+  /** content script → worker: a claimed page's visit, counted and sent with the next outcomes. */
+  'detection-observed': { request: DetectionObservation; response: void };
+  /**
+   * content script → worker: run a same-origin CRM API GET in the page's own world, where the
+   * CRM's session token header is (ServiceNow's g_ck); the token never leaves that world.
+   */
+  'crm-api-request': {
+    request: { path: string; pageSessionToken: 'servicenow-g_ck' };
+    response: { status: number; body: unknown } | null;
+  };
   /** panel → worker: the customer last detected on this tab (null: none). */
   'get-tab-customer': { request: { tabId: number }; response: TabCustomer | null };
   /** panel → worker: resolve what a page showed to insights, with the stored token. */
@@ -86,7 +129,12 @@ export type RequestOf<T extends MessageType> = ProtocolMap[T]['request'];
 export type ResponseOf<T extends MessageType> = ProtocolMap[T]['response'];
 
 /** Messages that only the content script sends. */
-export const contentMessageTypes = ['customer-detected'] as const satisfies readonly MessageType[];
+export const contentMessageTypes = [
+  'customer-detected',
+  'detection-observed',
+  'crm-api-request',
+] as const satisfies readonly MessageType[];
+export type ContentMessageType = (typeof contentMessageTypes)[number];
 /** Messages that only the worker sends to extension pages. */
 export const broadcastMessageTypes = [
   'tab-customer-changed',

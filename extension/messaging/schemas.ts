@@ -22,6 +22,21 @@ const tabCustomerSchema = z.object({
   ref: customerRefSchema.nullable(),
   url: z.string().max(4096),
   detectedAt: z.string(),
+  signals: z.lazy(() => detectionSignalsSchema).optional(),
+});
+
+const detectionSignal = z.enum(['api', 'url', 'page']);
+// No email address or URL fits in a CRM id (built-in and rule ids alike are slugs).
+const crmId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a CRM id is 1-40 of a-z, 0-9, _ and -');
+const pageKind = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a page kind is 1-40 of a-z, 0-9, _ and -');
+
+const detectionSignalsSchema = z.strictObject({
+  crm: crmId,
+  pageKind: pageKind.nullable(),
+  api: z.enum(['found', 'none', 'failed', 'pending', 'not-offered']),
+  url: z.enum(['found', 'none']),
+  page: z.enum(['found', 'none']),
+  chosen: detectionSignal.nullable(),
 });
 
 const empty = z.strictObject({});
@@ -31,6 +46,23 @@ export const messageSchemas = {
   'customer-detected': z.strictObject({
     ref: customerRefSchema.nullable(),
     url: z.url().max(4096),
+    signals: detectionSignalsSchema.optional(),
+  }),
+  'detection-observed': z.strictObject({
+    crm: crmId,
+    pageKind,
+    result: z.enum(['api', 'url', 'page', 'missed']),
+  }),
+  'crm-api-request': z.strictObject({
+    // Only the ServiceNow Table API needs the page's token; nothing else is run in the page.
+    path: z
+      .string()
+      .max(2048)
+      .regex(
+        /^\/api\/now\/table\/[a-z0-9_]{1,80}\/[0-9a-f]{32}\?[^#\s]*$/,
+        'a Table API record path',
+      ),
+    pageSessionToken: z.literal('servicenow-g_ck'),
   }),
   'get-tab-customer': z.strictObject({ tabId }),
   'get-insights': z.strictObject({

@@ -105,6 +105,8 @@ function handlers(overrides: Partial<WorkerHandlers>): WorkerHandlers {
   };
   return {
     'customer-detected': fail,
+    'detection-observed': fail,
+    'crm-api-request': fail,
     'get-tab-customer': fail,
     'get-insights': fail,
     'record-outcome': fail,

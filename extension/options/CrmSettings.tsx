@@ -1,11 +1,22 @@
 import { useEffect, useState } from 'react';
 import { readConfig, writeConfig, type ExtensionConfig } from '../messaging/config.ts';
 import { crmCatalogue, originPattern, type BuiltInCrm } from '../shared/crm-catalogue.ts';
+import { sendMessage } from '../messaging/client.ts';
+import { describeDetection } from './detection-report.ts';
 
+/** The CRM's hosts, plus the origin entered for a self-hosted CRM or a custom domain. */
 function patternsFor(crm: BuiltInCrm, config: ExtensionConfig, origin?: string): string[] {
-  if (!crm.selfHosted) return [...crm.matchPatterns];
   const pattern = originPattern(origin ?? config.selfHostedOrigins[crm.id] ?? '');
-  return pattern ? [pattern] : [];
+  if (crm.selfHosted) return pattern ? [pattern] : [];
+  return crm.customDomain && pattern ? [...crm.matchPatterns, pattern] : [...crm.matchPatterns];
+}
+
+/** Which signals found what on the CRM's most recent tab (read by the worker, not here). */
+async function tryOnTab(crm: BuiltInCrm, config: ExtensionConfig): Promise<string[]> {
+  const tabs = await chrome.tabs.query({ url: patternsFor(crm, config) });
+  const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+  if (tab?.id === undefined) return [`Open a ${crm.label} page in a tab first.`];
+  return describeDetection(await sendMessage('get-tab-customer', { tabId: tab.id }), crm.label);
 }
 
 /** Enabling a CRM asks for its origins at that click; disabling gives them back. */
@@ -13,6 +24,7 @@ export function CrmSettings() {
   const [config, setConfig] = useState<ExtensionConfig | null>(null);
   const [origins, setOrigins] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [tryResults, setTryResults] = useState<Record<string, string[]>>({});
 
   useEffect(() => {
     void readConfig().then((loaded) => {
@@ -25,6 +37,10 @@ export function CrmSettings() {
   async function toggle(crm: BuiltInCrm, enable: boolean) {
     if (!config) return;
     const origin = origins[crm.id]?.trim();
+    if (crm.customDomain && origin && (!/^https:\/\//i.test(origin) || !originPattern(origin))) {
+      setMessage(`${crm.label}: your own domain must be an https address.`);
+      return;
+    }
     const patterns = patternsFor(crm, config, origin);
     if (patterns.length === 0) {
       setMessage(`${crm.label}: enter its address (for example https://rt.example.org) first.`);
@@ -42,7 +58,11 @@ export function CrmSettings() {
     // Read again: the backend section may have saved since this page loaded.
     const current = await readConfig();
     const selfHostedOrigins = { ...current.selfHostedOrigins };
-    if (crm.selfHosted && origin) selfHostedOrigins[crm.id] = new URL(origin).origin;
+    if ((crm.selfHosted || crm.customDomain) && origin) {
+      selfHostedOrigins[crm.id] = new URL(origin).origin;
+    } else if (crm.customDomain && !origin) {
+      delete selfHostedOrigins[crm.id];
+    }
     const next: ExtensionConfig = {
       ...current,
       selfHostedOrigins,
@@ -79,9 +99,41 @@ export function CrmSettings() {
             ) : (
               <p>{crm.matchPatterns.join(', ')}</p>
             )}
+            {crm.customDomain ? (
+              <label>
+                Your own domain for {crm.label} (optional)
+                <input
+                  type="url"
+                  name={`origin-${crm.id}`}
+                  value={origins[crm.id] ?? ''}
+                  disabled={enabled}
+                  placeholder="https://support.example.com"
+                  onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
+                />
+              </label>
+            ) : null}
             <button type="button" aria-pressed={enabled} onClick={() => void toggle(crm, !enabled)}>
               {enabled ? `Disable ${crm.label}` : `Enable ${crm.label}`}
             </button>
+            {enabled ? (
+              <button
+                type="button"
+                onClick={() =>
+                  void tryOnTab(crm, config)
+                    .catch((error: Error) => [error.message])
+                    .then((lines) => setTryResults((all) => ({ ...all, [crm.id]: lines })))
+                }
+              >
+                Try on this tab
+              </button>
+            ) : null}
+            {tryResults[crm.id] ? (
+              <ul aria-label={`${crm.label} detection`}>
+                {tryResults[crm.id]?.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            ) : null}
           </fieldset>
         );
       })}

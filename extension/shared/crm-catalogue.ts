@@ -14,10 +14,32 @@ export interface BuiltInCrm {
   /** Chrome match patterns of the CRM's hosts; empty for self-hosted CRMs. */
   readonly matchPatterns: readonly string[];
   readonly selfHosted?: true;
+  /**
+   * Also runs on a domain of the customer's own (ServiceNow and Freshdesk custom domains): the
+   * admin may enter that origin beside the vendor's hosts.
+   */
+  readonly customDomain?: true;
 }
 
-/** Zoho Desk's regional domains (desk.zoho.<domain>). */
-export const zohoDeskDomains = ['com', 'eu', 'in', 'com.au', 'jp', 'com.cn', 'ca'] as const;
+/**
+ * Zoho Desk's regional hosts, one per Zoho data centre. Most are desk.zoho.<tld>; Canada's is
+ * desk.zohocloud.ca (Zoho's Canadian DC runs on zohocloud.ca: accounts.zohocloud.ca in Zoho's
+ * "Data center for Zoho Account" help article, <product>.zohocloud.ca in Zoho Assist's and Zoho
+ * Lens's multi-DC API docs). Saudi Arabia and the UK follow the desk.zoho.<tld> pattern (Zoho
+ * Assist's multi-DC docs list assist.zoho.sa and assist.zoho.uk; Devart's Zoho Desk connector
+ * enumerates SaudiArabia and UK data centres). The adapter's evidence comments name the rest.
+ */
+export const zohoDeskHosts = [
+  'desk.zoho.com',
+  'desk.zoho.eu',
+  'desk.zoho.in',
+  'desk.zoho.com.au',
+  'desk.zoho.jp',
+  'desk.zoho.com.cn',
+  'desk.zohocloud.ca',
+  'desk.zoho.sa',
+  'desk.zoho.uk',
+] as const;
 
 /**
  * In priority order: host-matched CRMs first, because the self-hosted ones match by path on any
@@ -31,13 +53,33 @@ const catalogue = [
   },
   { id: 'zendesk', label: 'Zendesk Support', matchPatterns: ['https://*.zendesk.com/*'] },
   { id: 'hubspot', label: 'HubSpot', matchPatterns: ['https://*.hubspot.com/*'] },
-  { id: 'dynamics', label: 'Dynamics 365', matchPatterns: ['https://*.dynamics.com/*'] },
-  { id: 'servicenow', label: 'ServiceNow CSM', matchPatterns: ['https://*.service-now.com/*'] },
-  { id: 'freshdesk', label: 'Freshdesk', matchPatterns: ['https://*.freshdesk.com/*'] },
+  {
+    id: 'dynamics',
+    label: 'Dynamics 365',
+    // Commercial (crm[N], GCC crm9), GCC High, DoD, China: the adapter's HOST names the sources.
+    matchPatterns: [
+      'https://*.dynamics.com/*',
+      'https://*.crm.microsoftdynamics.us/*',
+      'https://*.crm.appsplatform.us/*',
+      'https://*.crm.dynamics.cn/*',
+    ],
+  },
+  {
+    id: 'servicenow',
+    label: 'ServiceNow CSM',
+    matchPatterns: ['https://*.service-now.com/*'],
+    customDomain: true,
+  },
+  {
+    id: 'freshdesk',
+    label: 'Freshdesk',
+    matchPatterns: ['https://*.freshdesk.com/*'],
+    customDomain: true,
+  },
   {
     id: 'zoho-desk',
     label: 'Zoho Desk',
-    matchPatterns: zohoDeskDomains.map((domain) => `https://desk.zoho.${domain}/*`),
+    matchPatterns: zohoDeskHosts.map((host) => `https://${host}/*`),
   },
   { id: 'rt', label: 'Request Tracker 5 (self-hosted)', matchPatterns: [], selfHosted: true },
   { id: 'demo', label: 'LoopDesk demo CRM', matchPatterns: [], selfHosted: true },

@@ -1,5 +1,6 @@
 import type { SupervisorClient } from './api.ts';
 import { CoachingTab } from './CoachingTab.tsx';
+import { DetectionTab } from './DetectionTab.tsx';
 import { DrillPanel } from './DrillPanel.tsx';
 import { Filters } from './Filters.tsx';
 import { useScope } from './hooks.ts';
@@ -8,17 +9,22 @@ import { NotesTab } from './NotesTab.tsx';
 import { ReviewTab } from './ReviewTab.tsx';
 import { useWorkspaceUi, type Tab } from './ui-store.ts';
 
-const tabs: { id: Tab; label: string }[] = [
+const allTabs: { id: Tab; label: string; adminOnly?: true }[] = [
   { id: 'review', label: 'Review' },
   { id: 'kpis', label: 'KPIs' },
   { id: 'coaching', label: 'Coaching' },
   { id: 'notes', label: 'Notes' },
+  { id: 'detection', label: 'Detection', adminOnly: true },
 ];
 
 export function Workspace({ client }: { client: SupervisorClient }) {
-  const tab = useWorkspaceUi((s) => s.tab);
+  const selected = useWorkspaceUi((s) => s.tab);
   const setTab = useWorkspaceUi((s) => s.setTab);
   const scope = useScope(client);
+  const isAdmin = scope.data?.role === 'admin';
+  const tabs = allTabs.filter((t) => isAdmin || !t.adminOnly);
+  // A tab this token may not see (kept from an admin's session) falls back to the first.
+  const tab = tabs.some((t) => t.id === selected) ? selected : tabs[0]!.id;
   return (
     <>
       <header className="top">
@@ -53,6 +59,7 @@ export function Workspace({ client }: { client: SupervisorClient }) {
             {tab === 'kpis' && <KpisTab client={client} />}
             {tab === 'coaching' && <CoachingTab client={client} />}
             {tab === 'notes' && <NotesTab client={client} />}
+            {tab === 'detection' && <DetectionTab client={client} />}
             <DrillPanel client={client} />
           </main>
         </>

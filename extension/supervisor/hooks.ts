@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
+import { detectionHealthReportSchema } from '../../src/contract/detection-health.ts';
 import {
   catalogueRuleSchema,
   catalogueTreatmentSchema,
@@ -36,5 +37,14 @@ export function useRules(client: SupervisorClient) {
   return useQuery({
     queryKey: ['rules'],
     queryFn: () => client.get(z.array(catalogueRuleSchema), '/v1/rules'),
+  });
+}
+
+/** Detection health over the workspace's period (admins only; team and segment do not apply). */
+export function useDetectionHealth(client: SupervisorClient) {
+  const { from, to } = useFilters();
+  return useQuery({
+    queryKey: ['detection-health', from, to],
+    queryFn: () => client.get(detectionHealthReportSchema, '/v1/detection-health', { from, to }),
   });
 }

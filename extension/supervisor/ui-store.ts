@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type Tab = 'review' | 'kpis' | 'coaching' | 'notes';
+export type Tab = 'review' | 'kpis' | 'coaching' | 'notes' | 'detection';
 
 /** A cell the supervisor drilled into: the filters of /v1/supervisor/decisions. */
 export interface Drill {

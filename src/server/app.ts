@@ -14,6 +14,7 @@ import { hashToken, PrincipalCache } from './auth/tokens.ts';
 import { extensionOrigin, type ServerConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { demoRoutes } from './demo/pages.ts';
+import { detectionHealthRoutes } from './detection-health/routes.ts';
 import { bearerToken, registerAuth, type RouteRole } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { LoginThrottle } from './http/login-throttle.ts';
@@ -183,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   nbaSettingsRoutes(app, db);
   nbaVersionRoutes(app, db);
   outcomeResultRoutes(app, db);
+  detectionHealthRoutes(app, db);
   if (config.demoCrm) demoRoutes(app, db);
 
   await app.ready();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CustomerRef } from './types.ts';
@@ -12,9 +12,11 @@ export interface FixtureCase {
   expectedRef: CustomerRef | null;
 }
 
-export const fixtureCases: FixtureCase[] = JSON.parse(
-  readFileSync(`${FIXTURE_DIR}customers.json`, 'utf8'),
-) as FixtureCase[];
+/** Every `<crm>.cases.json` beside the pages: one file per adapter, so adapters change apart. */
+export const fixtureCases: FixtureCase[] = readdirSync(FIXTURE_DIR)
+  .filter((name) => name.endsWith('.cases.json'))
+  .sort()
+  .flatMap((name) => JSON.parse(readFileSync(`${FIXTURE_DIR}${name}`, 'utf8')) as FixtureCase[]);
 
 /**
  * Parses a fixture as Chrome's HTML parser would, including declarative shadow DOM

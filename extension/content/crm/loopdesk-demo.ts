@@ -20,6 +20,12 @@ export const loopdeskDemo: CrmAdapter<'demo'> = {
   matches: (url) =>
     /^https?:$/.test(url.protocol) &&
     (CUSTOMER_PATH.test(url.pathname) || TICKET_PATH.test(url.pathname)),
+  pageKind: (url) =>
+    TICKET_PATH.test(url.pathname)
+      ? 'ticket'
+      : CUSTOMER_PATH.test(url.pathname)
+        ? 'customer'
+        : null,
   detect(url, doc) {
     const ticketId = TICKET_PATH.exec(url.pathname)?.[1];
     if (ticketId) {

@@ -31,6 +31,10 @@ function numericId(url: URL): string | undefined {
 export const requestTracker: CrmAdapter<'rt'> = {
   id: 'rt',
   matches: (url) => TICKET_PATH.test(url.pathname) || USER_PATH.test(url.pathname),
+  pageKind(url) {
+    if (!numericId(url)) return null;
+    return TICKET_PATH.test(url.pathname) ? 'ticket' : 'user';
+  },
   detect(url, doc) {
     const id = numericId(url);
     if (!id) return null;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.ts';
 import { openPglite } from '../db/pglite.ts';
 import { migrate } from '../db/migrate.ts';
+import { detectionHealth } from '../detection-health/store.ts';
 import { seedDemo, sharedPhoneCustomers } from './seed.ts';
 
 const asOf = new Date('2025-06-01T00:00:00Z');
@@ -46,6 +47,23 @@ describe('demo seed', () => {
        ORDER BY c.customer_id`,
     );
     expect(rows.map((r) => r.customer_id)).toEqual([...sharedPhoneCustomers]);
+  });
+
+  it('seeds 30 days of detection health: demo CRM pages, Zendesk, Salesforce, one failing page kind', async () => {
+    const rows = await detectionHealth(db, { from: '2025-05-03', to: '2025-06-02' });
+    expect(rows.map((r) => `${r.crm} ${r.pageKind}`).sort()).toEqual([
+      'demo customer',
+      'demo ticket',
+      'salesforce case',
+      'salesforce contact',
+      'zendesk ticket',
+    ]);
+    const [worst, next] = rows;
+    expect(worst).toMatchObject({ crm: 'salesforce', pageKind: 'case' });
+    expect(worst!.missRate).toBeGreaterThan(0.1);
+    expect(next!.missRate).toBeLessThan(0.06);
+    expect(rows.every((r) => r.visited > 100 && r.agents >= 3)).toBe(true);
+    expect((await detectionHealth(db, { from: '2025-01-01', to: '2025-05-03' })).length).toBe(0);
   });
 
   it('is deterministic for a seed', async () => {

@@ -16,6 +16,7 @@ import {
 import { runScoring } from '../scoring/run.ts';
 import { Draw, seededRandom } from './prng.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
+import { seedDemoDetectionCounts } from '../detection-health/demo-counts.ts';
 
 export interface DemoSeedOptions {
   customers?: number;
@@ -312,6 +313,8 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
     await batches(recordIdentities, (batch) => writeIdentities(tx, batch));
     await batches(transactions, (batch) => writeTransactions(tx, batch));
     await batches(contacts, (batch) => writeContacts(tx, batch));
+    // Its own generator, so the customers and contacts stay the same as before it was added.
+    await seedDemoDetectionCounts(tx, { agents, asOf, seed: (options.seed ?? 20_240_601) + 1 });
     await audit(tx, {
       actor: 'loopdesk-demo',
       action: 'demo.seed',

@@ -73,7 +73,7 @@ const runs = (valid: number, invalid: number) => ({
 });
 
 /** Routes whose work is heavy (model fits) get fewer runs, so the suite stays near a minute. */
-const heavy = new Set(['POST /v1/scoring/runs']);
+const heavy = new Set(['POST /v1/scoring/runs', 'POST /v1/models/check']);
 
 /** Routes the OpenAPI document leaves out on purpose (hidden), fuzzed all the same. */
 type Undocumented = FuzzTarget & { routeUrl?: string; pages?: boolean };
@@ -191,6 +191,7 @@ async function createFixture(): Promise<Fixture> {
     if (key === 'DELETE /v1/tokens/{id}')
       target.examples = { id: fixture.examples.get('tokenId') ?? [] };
     if (key.startsWith('POST /v1/churn/')) target.examples = churnQueryExamples;
+    if (key === 'POST /v1/detection-health/reports') target.examples = detectionDayExamples();
     fixture.routes.push({
       ...target,
       role,
@@ -364,6 +365,12 @@ const churnQueryExamples = {
   types: ['tenure_months=numeric,plan=categorical', 'monthly_spend:numeric'],
   ignore: ['gender', 'plan,gender'],
 };
+
+/** Detection reports take only recent days (by the real clock), so some valid ones count. */
+function detectionDayExamples(): Record<string, string[]> {
+  const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+  return { day: [day(0), day(1), day(6), day(40)] };
+}
 
 const timestampCell = fc
   .date({ min: new Date('2020-01-01T00:00:00Z'), max: asOf, noInvalidDate: true })

@@ -9,7 +9,7 @@ const noEvent = { addListener: () => {} };
 function fakeChrome(stored: Record<string, unknown> = {}) {
   const listeners = new Set<Listener>();
   // What the content script posted on its port to the worker (messaging/port.ts).
-  const posted: { id: number; message: { ref: unknown } }[] = [];
+  const posted: { id: number; message: { type: string; ref?: unknown } }[] = [];
   return {
     posted,
     runtime: {
@@ -39,9 +39,12 @@ const acmeRule = {
   urlPattern: '^/clients/(?<recordId>\\d+)$',
 };
 
-async function injectContentScript() {
+/** Loads a content script file as Chrome does: a fresh module run in the page. */
+async function injectContentScript(file = 'demo') {
   vi.resetModules();
-  await import('./index.ts');
+  if (file === 'demo') await import('./entries/loopdesk-demo.entry.ts');
+  else if (file === 'rules') await import('./entries/rules.entry.ts');
+  else if (file === 'zendesk') await import('./entries/zendesk.entry.ts');
   await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
 }
 
@@ -64,7 +67,10 @@ function useChrome(stored?: Record<string, unknown>) {
   vi.stubGlobal('chrome', chromeMock);
 }
 
-const sentRefs = () => chromeMock.posted.map(({ message }) => message.ref);
+const sentRefs = () =>
+  chromeMock.posted
+    .filter(({ message }) => message.type === 'customer-detected')
+    .map(({ message }) => message.ref);
 
 describe('content script entry', () => {
   it('runs once when injected twice into the same page', async () => {
@@ -83,7 +89,7 @@ describe('content script entry', () => {
     orphaned.runtime.id = undefined;
     useChrome();
     await injectContentScript();
-    expect(chromeMock.posted).toHaveLength(1);
+    expect(sentRefs()).toHaveLength(1);
     const sentByOrphan = orphaned.posted.length;
     history.replaceState(null, '', '/demo/customers/C10');
     window.dispatchEvent(new PopStateEvent('popstate'));
@@ -95,12 +101,33 @@ describe('content script entry', () => {
   it('uses the admin’s rules from storage, and picks up rule changes', async () => {
     history.replaceState(null, '', '/clients/4711');
     useChrome({ ruleAdapters: [acmeRule, { id: 'broken', urlPattern: '(' }] });
-    await injectContentScript();
+    await injectContentScript('rules');
     expect(sentRefs()).toEqual([{ crm: 'acme-crm', objectType: 'record', recordId: '4711' }]);
 
     chromeMock.emitStorageChange({ ruleAdapters: { newValue: [] } });
     await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
     expect(sentRefs().at(-1)).toBeNull();
+  });
+
+  it('joins a second CRM file into the live instance: both adapters read, one report per change', async () => {
+    useChrome({ ruleAdapters: [acmeRule] });
+    history.replaceState(null, '', '/clients/4711');
+    await injectContentScript('demo');
+    expect(sentRefs()).toEqual([null]);
+    await injectContentScript('rules');
+    expect(sentRefs()).toEqual([null, { crm: 'acme-crm', objectType: 'record', recordId: '4711' }]);
+    history.replaceState(null, '', '/demo/customers/C9');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
+    expect(sentRefs().at(-1)).toEqual({ crm: 'demo', objectType: 'customer', recordId: 'C9' });
+  });
+
+  it('leaves the admin’s rules alone in a CRM file: only the rules file reads them', async () => {
+    history.replaceState(null, '', '/clients/4711');
+    useChrome({ ruleAdapters: [acmeRule] });
+    await injectContentScript('zendesk');
+    expect(sentRefs()).toEqual([null]);
+    expect(chromeMock.storage.local.get).not.toHaveBeenCalled();
   });
 
   it('reports no customer on a page no adapter knows', async () => {
