@@ -83,32 +83,59 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+/** A POST's answer, or why it never got one (a transient failure). */
+type PostAnswer =
+  { response: Response; error: string } | { response: null; failure: DeliveryResult };
+
+/** POSTs JSON with the token; the error line names the status and the problem's detail. */
+async function postJson(
+  access: BackendAccess | null,
+  path: string,
+  body: unknown,
+  fetchImpl: typeof fetch,
+  headers: Record<string, string> = {},
+): Promise<PostAnswer> {
+  if (!access) {
+    return {
+      response: null,
+      failure: { kind: 'transient', error: 'backend URL or token not set yet' },
+    };
+  }
+  let response: Response;
+  try {
+    response = await fetchImpl(endpoint(access.baseUrl, path), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${access.token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { response: null, failure: { kind: 'transient', error: message } };
+  }
+  if (response.ok) return { response, error: '' };
+  const problem = await readProblem(response);
+  const error =
+    `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
+  return { response, error };
+}
+
 export async function postOutcome(
   access: BackendAccess | null,
   entry: OutboxEntry,
   fetchImpl: typeof fetch = fetch,
 ): Promise<DeliveryResult> {
-  if (!access) return { kind: 'transient', error: 'backend URL or token not set yet' };
-  let response: Response;
-  try {
-    response = await fetchImpl(endpoint(access.baseUrl, 'v1/outcomes'), {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${access.token}`,
-        'content-type': 'application/json',
-        'idempotency-key': entry.idempotencyKey,
-      },
-      body: JSON.stringify(entry.outcome),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-  } catch (error) {
-    return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
-  }
+  const answer = await postJson(access, 'v1/outcomes', entry.outcome, fetchImpl, {
+    'idempotency-key': entry.idempotencyKey,
+  });
+  if (!answer.response) return answer.failure;
+  const { response, error } = answer;
   // 2xx: stored now, or already stored under this key earlier; either way stored once.
   if (response.ok) return { kind: 'delivered' };
-  const problem = await readProblem(response);
-  const error =
-    `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
   if (response.status === 401) {
     // A revoked or mistyped token: the outcome waits, as it does while no token is set, and
     // setting a new token sends it at once.
@@ -128,23 +155,11 @@ export async function postDetectionReport(
   report: DetectionReport,
   fetchImpl: typeof fetch = fetch,
 ): Promise<DeliveryResult> {
-  if (!access) return { kind: 'transient', error: 'backend URL or token not set yet' };
-  let response: Response;
-  try {
-    response = await fetchImpl(endpoint(access.baseUrl, 'v1/detection-health/reports'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${access.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(report),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-  } catch (error) {
-    return { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
-  }
+  const answer = await postJson(access, 'v1/detection-health/reports', report, fetchImpl);
+  if (!answer.response) return answer.failure;
+  const { response, error } = answer;
   // 201 counted now, 200 counted before under this batch id: counted once either way.
   if (response.ok) return { kind: 'delivered' };
-  const problem = await readProblem(response);
-  const error =
-    `${response.status} ${problem?.detail ?? problem?.title ?? response.statusText}`.trim();
   return [400, 413, 422].includes(response.status)
     ? { kind: 'permanent', error }
     : { kind: 'transient', error };

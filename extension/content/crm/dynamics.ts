@@ -6,6 +6,9 @@ import {
   elementValue,
   first,
   isHidden,
+  isJsonObject,
+  type JsonObject,
+  jsonText,
   makeRef,
   requesterRef,
 } from './read.ts';
@@ -139,19 +142,9 @@ const API_PATHS: Readonly<Partial<Record<string, (id: string) => string>>> = {
   lead: (id) => `${API_ROOT}/leads(${id})?$select=${LEAD_COLUMNS}`,
 };
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function firstPhone(record: Json, columns: readonly string[]): string | undefined {
+function firstPhone(record: JsonObject, columns: readonly string[]): string | undefined {
   for (const column of columns) {
-    const phone = boundedPhone(text(record[column]));
+    const phone = boundedPhone(jsonText(record[column]));
     if (phone) return phone;
   }
   return undefined;
@@ -164,24 +157,24 @@ function personOrCompany(
   expectedId: string | undefined,
   contextId: string | undefined,
 ): CustomerRef | null {
-  if (!isObject(record)) return null;
-  const recordId = normaliseGuid(text(record[`${entity}id`]));
+  if (!isJsonObject(record)) return null;
+  const recordId = normaliseGuid(jsonText(record[`${entity}id`]));
   if (!recordId || (expectedId && recordId !== expectedId)) return null;
   const isAccount = entity === 'account';
   return makeRef('dynamics', entity, {
     recordId,
-    email: boundedEmail(text(record.emailaddress1)),
+    email: boundedEmail(jsonText(record.emailaddress1)),
     phone: firstPhone(record, isAccount ? ['telephone1'] : ['telephone1', 'mobilephone']),
-    displayName: boundedName(text(isAccount ? record.name : record.fullname)),
+    displayName: boundedName(jsonText(isAccount ? record.name : record.fullname)),
     contextId,
   });
 }
 
 /** The customer of a case in a Web API answer: the expanded contact, else the account. */
 export function parseIncident(body: unknown, incidentId: string): CustomerRef | null {
-  if (!isObject(body)) return null;
+  if (!isJsonObject(body)) return null;
   // An answer about another record names no customer of this case.
-  if (body.incidentid !== undefined && normaliseGuid(text(body.incidentid)) !== incidentId) {
+  if (body.incidentid !== undefined && normaliseGuid(jsonText(body.incidentid)) !== incidentId) {
     return null;
   }
   return (

@@ -7,6 +7,9 @@ import {
   cleanText,
   elementValue,
   first,
+  isJsonObject,
+  jsonNumericId,
+  jsonText,
   makeRef,
   requesterRef,
 } from './read.ts';
@@ -55,40 +58,21 @@ const selectors = {
 // bvFetchTicketRecord: fetch(`/api/v2/tickets/${id}`, { credentials: 'same-origin' })).
 // Not on a custom domain: Freshdesk's API v2 "Works only via Freshdesk domains and not via
 // custom CNAMEs" (developers.freshdesk.com/api, "What's New"), so there the page is read.
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A Freshdesk id (a JSON number, or digits in a string); undefined for anything else. */
-function freshdeskId(value: unknown): string | undefined {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
-  }
-  if (typeof value === 'string' && /^\d{1,19}$/.test(value)) return value;
-  return undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** The requester of the "View a Ticket" answer for `ticketId` (with `include=requester`). */
 export function parseViewTicket(body: unknown, ticketId: string): CustomerRef | null {
-  if (!isObject(body)) return null;
+  if (!isJsonObject(body)) return null;
   // An answer about another ticket names no requester of this one.
-  if (freshdeskId(body.id) !== ticketId) return null;
-  const requester = isObject(body.requester) ? body.requester : {};
-  const requesterId = freshdeskId(requester.id) ?? freshdeskId(body.requester_id);
+  if (jsonNumericId(body.id) !== ticketId) return null;
+  const requester = isJsonObject(body.requester) ? body.requester : {};
+  const requesterId = jsonNumericId(requester.id) ?? jsonNumericId(body.requester_id);
   // The embedded requester must be the ticket's requester when both are given.
-  const ticketRequester = freshdeskId(body.requester_id);
+  const ticketRequester = jsonNumericId(body.requester_id);
   if (ticketRequester && requesterId !== ticketRequester) return null;
   return requesterRef('freshdesk', 'contact', {
     recordId: boundedId(requesterId),
-    email: boundedEmail(text(requester.email)),
-    phone: boundedPhone(text(requester.phone)) ?? boundedPhone(text(requester.mobile)),
-    displayName: boundedName(text(requester.name)),
+    email: boundedEmail(jsonText(requester.email)),
+    phone: boundedPhone(jsonText(requester.phone)) ?? boundedPhone(jsonText(requester.mobile)),
+    displayName: boundedName(jsonText(requester.name)),
     contextId: ticketId,
   });
 }

@@ -134,3 +134,23 @@ export function readPerson(scope: ParentNode, selectors: PersonSelectors) {
     displayName: boundedName(elementValue(first(scope, selectors.name))),
   };
 }
+
+/** A CRM API's JSON object (untrusted: every field is checked where it is read). */
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function jsonText(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A numeric record id as a JSON number or a digit string (1-19 digits); undefined otherwise. */
+export function jsonNumericId(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
+  }
+  if (typeof value === 'string' && /^\d{1,19}$/.test(value)) return value;
+  return undefined;
+}

@@ -6,6 +6,8 @@ import {
   deepQuery,
   elementValue,
   isHidden,
+  isJsonObject,
+  type JsonObject,
   makeRef,
   requesterRef,
 } from './read.ts';
@@ -196,21 +198,15 @@ const PHONE_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
   [ACCOUNT_TABLE, ['phone']],
 ]);
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A field's database value: a string, or the `value` of `{value, link}`/`{value, display_value}`. */
 function fieldValue(raw: unknown): string | undefined {
   if (typeof raw === 'string') return raw;
-  return isObject(raw) && typeof raw.value === 'string' ? raw.value : undefined;
+  return isJsonObject(raw) && typeof raw.value === 'string' ? raw.value : undefined;
 }
 
 /** A field's shown value: `display_value` where the answer has one, else its value. */
 function fieldDisplay(raw: unknown): string | undefined {
-  if (isObject(raw) && typeof raw.display_value === 'string') return raw.display_value;
+  if (isJsonObject(raw) && typeof raw.display_value === 'string') return raw.display_value;
   return fieldValue(raw);
 }
 
@@ -220,7 +216,7 @@ function sysIdOf(raw: unknown): string | undefined {
 }
 
 /** The first well-formed phone among `names` (prefix `contact.` for dot-walked fields). */
-function firstPhone(result: Json, names: readonly string[], prefix = ''): string | undefined {
+function firstPhone(result: JsonObject, names: readonly string[], prefix = ''): string | undefined {
   for (const name of names) {
     const phone = boundedPhone(fieldValue(result[`${prefix}${name}`]));
     if (phone) return phone;
@@ -228,8 +224,8 @@ function firstPhone(result: Json, names: readonly string[], prefix = ''): string
   return undefined;
 }
 
-function tableResult(body: unknown, sysId: string): Json | null {
-  if (!isObject(body) || !isObject(body.result)) return null;
+function tableResult(body: unknown, sysId: string): JsonObject | null {
+  if (!isJsonObject(body) || !isJsonObject(body.result)) return null;
   const result = body.result;
   // An answer about another record (sys_id asked for, so present) names no customer of this one.
   return result.sys_id === undefined || sysIdOf(result.sys_id) === sysId ? result : null;

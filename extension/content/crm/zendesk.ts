@@ -6,6 +6,10 @@ import {
   boundedPhone,
   cleanText,
   isHidden,
+  isJsonObject,
+  jsonNumericId,
+  type JsonObject,
+  jsonText,
   makeRef,
   requesterRef,
 } from './read.ts';
@@ -76,39 +80,22 @@ function requesterEmail(scope: Element): string | undefined {
 // "Making secured requests" for help center themes).
 const MAX_USERS = 500;
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A Zendesk id (a JSON number, or digits in a string), bounded; undefined for anything else. */
-function zendeskId(value: unknown): string | undefined {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value > 0 ? String(value) : undefined;
-  }
-  if (typeof value === 'string' && /^\d{1,19}$/.test(value)) return value;
-  return undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** The requester of the "Show Ticket" answer for `ticketId`, with the side-loaded user's details. */
 export function parseShowTicket(body: unknown, ticketId: string): CustomerRef | null {
-  if (!isObject(body) || !isObject(body.ticket)) return null;
+  if (!isJsonObject(body) || !isJsonObject(body.ticket)) return null;
   // An answer about another ticket (a redirect, a merged ticket) names no requester of this one.
-  if (zendeskId(body.ticket.id) !== ticketId) return null;
-  const requesterId = zendeskId(body.ticket.requester_id);
+  if (jsonNumericId(body.ticket.id) !== ticketId) return null;
+  const requesterId = jsonNumericId(body.ticket.requester_id);
   if (!requesterId) return null;
   const users = Array.isArray(body.users) ? body.users.slice(0, MAX_USERS) : [];
-  const user = users.find((u): u is Json => isObject(u) && zendeskId(u.id) === requesterId);
+  const user = users.find(
+    (u): u is JsonObject => isJsonObject(u) && jsonNumericId(u.id) === requesterId,
+  );
   return requesterRef('zendesk', 'user', {
     recordId: boundedId(requesterId),
-    email: boundedEmail(text(user?.email)),
-    phone: boundedPhone(text(user?.phone)),
-    displayName: boundedName(text(user?.name)),
+    email: boundedEmail(jsonText(user?.email)),
+    phone: boundedPhone(jsonText(user?.phone)),
+    displayName: boundedName(jsonText(user?.name)),
     contextId: ticketId,
   });
 }
