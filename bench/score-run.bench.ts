@@ -3,7 +3,9 @@
  * CDNOW through the same service. Run: npx tsx bench/score-run.bench.ts [customers]
  * (default 1,000,000; SCORE_BENCH_CUSTOMERS also works). Uses DATABASE_URL or the local
  * loopdesk_bench database, in a schema of its own (score_bench) that is rebuilt every run.
- * Prints `score.run.pg customers=... seconds=... customers_per_s=... sql_share=...`.
+ * Prints `score.run.pg customers=... seconds=... customers_per_s=... sql_share=...` and, per run,
+ * the purchase model it chose (`value_model=`, `basis=` holdout or default) and the holdout
+ * check's share of the time (`holdout_s=`, inside fit_s). Goal: 1M customers under 60 s.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +33,9 @@ function printRun(name: string, result: ScoringRunResult) {
     `${name} customers=${result.snapshots} seconds=${seconds(t.totalMs)} ` +
       `customers_per_s=${Math.round(result.snapshots / (t.totalMs / 1000))} ` +
       `sql_share=${t.sqlShare.toFixed(3)} read_s=${seconds(t.readMs)} write_s=${seconds(t.writeMs)} ` +
-      `fit_s=${seconds(t.fitMs)} score_s=${seconds(t.scoreMs)} fit_customers=${result.fit.customers}`,
+      `fit_s=${seconds(t.fitMs)} holdout_s=${seconds(t.holdoutMs)} score_s=${seconds(t.scoreMs)} ` +
+      `fit_customers=${result.fit.customers} value_model=${result.valueModel?.kind ?? '-'} ` +
+      `basis=${result.valueModel?.basis ?? '-'} holdout_customers=${result.valueModel?.holdout?.customers ?? 0}`,
   );
 }
 
@@ -96,7 +100,12 @@ async function benchPostgres() {
   try {
     await migrate(db);
     await fill(db, cdnow.path);
-    printRun('score.run.pg', await runScoring(db, { asOf, timeUnit: 'weeks', actor: 'bench' }));
+    const result = await runScoring(db, { asOf, timeUnit: 'weeks', actor: 'bench' });
+    printRun('score.run.pg', result);
+    console.log(
+      `score.run.pg.goal customers=${result.snapshots} seconds=${seconds(result.timings.totalMs)} ` +
+        `goal_s=60 within_goal=${result.timings.totalMs < 60_000 ? 'yes' : 'no'}`,
+    );
   } finally {
     await db.close();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

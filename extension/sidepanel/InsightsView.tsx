@@ -1,7 +1,11 @@
 import { useLayoutEffect } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
-import type { Insights } from '../../src/contract/insights.ts';
+import {
+  scoreModelNames,
+  type Insights,
+  type ScoreModelKind,
+} from '../../src/contract/insights.ts';
 import type { PanelApi } from './api.ts';
 import { money, percent, tenure, when, words } from './format.ts';
 import { OutcomeForm } from './OutcomeForm.tsx';
@@ -11,6 +15,24 @@ function identityLine(customerRef: CustomerRef | null, insights: Insights): stri
   if (customerRef?.recordId)
     return `${customerRef.crm} ${customerRef.objectType} ${customerRef.recordId}`;
   return insights.customer.email ?? insights.customer.phone ?? `customer ${insights.customer.id}`;
+}
+
+/** The name of the model behind a figure, from the panel's own list: never the backend's text. */
+function modelName(model: { kind: string } | undefined): string | null {
+  if (!model || !Object.hasOwn(scoreModelNames, model.kind)) return null;
+  return scoreModelNames[model.kind as ScoreModelKind];
+}
+
+/** Small print beside a figure: which model made it. */
+function ModelNote({ model, testId }: { model: { kind: string } | undefined; testId: string }) {
+  const name = modelName(model);
+  if (!name) return null;
+  return (
+    <small className="calm model-note" data-testid={testId}>
+      {' '}
+      by {name}
+    </small>
+  );
 }
 
 /**
@@ -63,14 +85,16 @@ export function InsightsView({
             {value
               ? `${money(value.clv, value.currency)} CLV, ${words(value.tier)} tier`
               : 'Not scored yet'}
+            <ModelNote model={value?.model} testId="value-model" />
           </dd>
           <dt>Churn risk</dt>
           <dd data-testid="churn">
             {churn ? `${words(churn.band)} (${percent(churn.probability)})` : 'Not scored yet'}
+            <ModelNote model={churn?.model} testId="churn-model" />
           </dd>
           <dt>Tenure</dt>
           <dd data-testid="tenure">
-            {customer.tenureDays !== null ? tenure(customer.tenureDays) : 'Unknown'}
+            {customer.tenureDays !== null ? tenure(customer.tenureDays, customer.since) : 'Unknown'}
           </dd>
           <dt>Routing</dt>
           <dd>

@@ -123,6 +123,46 @@ describe('side panel states', () => {
     expect(fake.state.insightsCalls).toEqual([{ crm: 'zendesk', type: 'user', id: '42' }]);
   });
 
+  it('names the model behind value and churn in small print, from its own list', async () => {
+    const fake = fakeApi();
+    const base = sampleInsights();
+    fake.state.insights = async () => ({
+      kind: 'insights',
+      insights: sampleInsights({
+        value: { ...base.value!, model: { kind: 'mbgnbd', version: '3' } },
+        churn: { ...base.churn!, source: 'bgnbd', model: { kind: 'mbgnbd', version: '3' } },
+      }),
+      fetchedAt: 'now',
+    });
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Ana Lima');
+    const container = rendered.container;
+    const note = (id: string) => container.querySelector(`[data-testid="${id}"]`);
+    expect(note('value-model')?.tagName).toBe('SMALL');
+    expect(note('value-model')?.textContent).toBe(' by MBG/NBD');
+    expect(note('churn-model')?.textContent).toBe(' by MBG/NBD');
+  });
+
+  it('shows no model name it does not know, and none for older servers', async () => {
+    const fake = fakeApi();
+    const base = sampleInsights();
+    const hostile = '<img src=x onerror="alert(1)">';
+    fake.state.insights = async () => ({
+      kind: 'insights',
+      insights: {
+        ...base,
+        value: { ...base.value!, model: { kind: hostile, version: null } },
+      } as unknown as ReturnType<typeof sampleInsights>,
+      fetchedAt: 'now',
+    });
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Ana Lima');
+    expect(rendered.container.querySelector('[data-testid="value-model"]')).toBeNull();
+    expect(rendered.container.querySelector('[data-testid="churn-model"]')).toBeNull();
+    expect(rendered.text()).not.toContain('onerror');
+    expect(rendered.container.querySelector('img')).toBeNull();
+  });
+
   it('renders backend text as text, never as HTML', async () => {
     const fake = fakeApi();
     const hostile = '<img src=x onerror="alert(1)">';

@@ -65,6 +65,23 @@ export const segmentSchema = z.object({
   monetary: z.number().int().min(1).max(5),
 });
 
+/** The buy-till-you-die models a scoring run values customers with (it picks one by holdout). */
+export const purchaseModelKinds = ['bgnbd', 'mbgnbd', 'pareto-nbd'] as const;
+export type PurchaseModelKind = (typeof purchaseModelKinds)[number];
+export const purchaseModelNames: Record<PurchaseModelKind, string> = {
+  bgnbd: 'BG/NBD',
+  mbgnbd: 'MBG/NBD',
+  'pareto-nbd': 'Pareto/NBD',
+};
+
+/** Which model made a figure, and its version in `GET /v1/models`. */
+export const scoreModelKinds = [...purchaseModelKinds, 'churn'] as const;
+export type ScoreModelKind = (typeof scoreModelKinds)[number];
+export const scoreModelNames: Record<ScoreModelKind, string> = {
+  ...purchaseModelNames,
+  churn: 'trained churn model',
+};
+
 export const valueSchema = z.object({
   clv: z.number(),
   currency: z.string(),
@@ -72,15 +89,26 @@ export const valueSchema = z.object({
   expectedPurchases: z.number().nullable(),
   pAlive: z.number().min(0).max(1).nullable(),
   horizonMonths: z.number(),
+  /** The purchase model behind P(alive), expected purchases and CLV; absent from older servers. */
+  model: z.object({ kind: z.enum(purchaseModelKinds), version: z.string().nullable() }).optional(),
 });
 
 export const churnSchema = z.object({
   probability: z.number().min(0).max(1),
   band: z.enum(churnBands),
-  /** 'model': the trained churn model; 'bgnbd': 1 - P(alive), for customers with no model. */
+  /**
+   * 'model': the trained churn model; 'bgnbd': 1 - P(alive) of the run's purchase model (BG/NBD,
+   * MBG/NBD or Pareto/NBD: `model` says which), for customers the trained model does not cover.
+   */
   source: z.enum(['model', 'bgnbd']),
   modelVersion: z.string().nullable(),
-  /** Up to three features that push the risk up, in words a CSR understands. */
+  /** The model that made the figure; absent from older servers. */
+  model: z.object({ kind: z.enum(scoreModelKinds), version: z.string().nullable() }).optional(),
+  /**
+   * Up to three reasons in words a CSR understands ("one purchase, 34 weeks ago",
+   * "month-to-month contract"): what pushes the risk up or, for a risk below the average
+   * customer's, what holds it down. Scores written by this version always give at least one.
+   */
   reasons: z.array(z.string()).max(3),
 });
 

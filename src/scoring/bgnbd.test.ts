@@ -56,6 +56,19 @@ describe('BG/NBD closed forms', () => {
     expect(bgnbdProbabilityOfTransactions(PUBLISHED, 0.0001, 0)).toBeCloseTo(1, 3);
   });
 
+  test('a = 1, where both expectations are 0/0, gives the limit instead of NaN', () => {
+    const at = (a: number): number => bgnbdExpectedTransactions({ ...PUBLISHED, a }, 39);
+    expect(Number.isFinite(at(1))).toBe(true);
+    expect(Math.abs(at(1) - (at(0.999) + at(1.001)) / 2)).toBeLessThan(1e-6);
+    const history = { frequency: 3, recency: 20, T: 39 };
+    const conditional = (a: number): number =>
+      bgnbdConditionalExpectedTransactions({ ...PUBLISHED, a }, 39, history);
+    expect(Number.isFinite(conditional(1))).toBe(true);
+    expect(Math.abs(conditional(1) - (conditional(0.999) + conditional(1.001)) / 2)).toBeLessThan(
+      1e-6,
+    );
+  });
+
   test("E[X(t)] matches the values in Hardie's BG/NBD spreadsheet (as in lifetimes' tests)", () => {
     const times = [0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0];
     const expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576];

@@ -1,5 +1,10 @@
 import { churnBands } from '../contract/insights.ts';
 import { bgnbdProbabilityAlive, type BgNbdParams } from './bgnbd.ts';
+import {
+  purchaseHistoryPhrase,
+  purchaseRhythmPhrase,
+  type PurchaseHistory,
+} from './churn/history.ts';
 import type { RepeatPurchaseHistory } from './types.ts';
 
 export type ChurnBand = (typeof churnBands)[number];
@@ -33,20 +38,39 @@ export interface ChurnAssessment {
   reasons: string[];
 }
 
+/** What a buy-till-you-die churn figure is explained with: the customer's purchase history. */
+export type PAliveHistory = PurchaseHistory;
+
 /**
- * Churn risk for a customer with transactions and no trained churn model: 1 - P(alive) from
- * BG/NBD, labelled source 'bgnbd'. The reason names the silence the model reacts to.
+ * Churn risk for a customer with transactions and no trained churn model: 1 - P(alive) from the
+ * scoring run's buy-till-you-die model (BG/NBD or a sibling), labelled source 'bgnbd'. The
+ * reasons are what that model reads: how many purchases, how long ago the last, and the
+ * customer's usual rhythm ("usually one every 3 weeks").
  */
-export function churnFromBgNbd(
-  params: BgNbdParams,
-  history: RepeatPurchaseHistory & { daysSinceLastPurchase?: number },
+export function churnFromPAlive(
+  pAlive: number,
+  history: PAliveHistory,
   thresholds: ChurnBandThresholds = DEFAULT_CHURN_BAND_THRESHOLDS,
 ): ChurnAssessment {
-  const probability = 1 - bgnbdProbabilityAlive(params, history);
-  const band = churnBand(probability, thresholds);
-  const reasons: string[] = [];
-  if (band !== 'low' && history.daysSinceLastPurchase !== undefined) {
-    reasons.push(`no purchase in ${history.daysSinceLastPurchase} days`);
-  }
-  return { probability, band, source: 'bgnbd', modelVersion: null, reasons };
+  if (!(pAlive >= 0 && pAlive <= 1)) throw new Error(`P(alive) must be within 0..1, got ${pAlive}`);
+  const probability = 1 - pAlive;
+  const reasons = [purchaseHistoryPhrase(history.purchaseDays, history.daysSinceLastPurchase)];
+  const rhythm = purchaseRhythmPhrase(history);
+  if (rhythm) reasons.push(rhythm);
+  return {
+    probability,
+    band: churnBand(probability, thresholds),
+    source: 'bgnbd',
+    modelVersion: null,
+    reasons,
+  };
+}
+
+/** churnFromPAlive with BG/NBD's P(alive). */
+export function churnFromBgNbd(
+  params: BgNbdParams,
+  history: RepeatPurchaseHistory & PAliveHistory,
+  thresholds: ChurnBandThresholds = DEFAULT_CHURN_BAND_THRESHOLDS,
+): ChurnAssessment {
+  return churnFromPAlive(bgnbdProbabilityAlive(params, history), history, thresholds);
 }

@@ -6,11 +6,13 @@ import {
   logLoss,
   parseChurnModel,
   predictChurn,
+  reliability,
   rocAuc,
   trainChurnModel,
   type ChurnModel,
   type ChurnRow,
 } from './index.ts';
+import { stratifiedFolds } from './churn/folds.ts';
 
 describe('metrics', () => {
   test('ROC AUC counts ties as half and is 1 for a perfect ranking', () => {
@@ -93,6 +95,10 @@ describe('churn model on synthetic rows', () => {
       expect.arrayContaining(['month-to-month contract', 'no tech support', 'short tenure']),
     );
     expect(risky?.id).toBe('r');
+    // A low risk is explained too: by what holds it down.
+    expect(safe?.reasons).toEqual(
+      expect.arrayContaining(['two-year contract', 'has tech support', 'long tenure']),
+    );
   });
 
   test('unknown categories and missing cells still predict; unknown columns fall back to "<column>: <value>"', () => {
@@ -133,10 +139,43 @@ describe('churn model on synthetic rows', () => {
 
   test('parseChurnModel rejects a damaged model, naming the field', () => {
     const damaged = JSON.parse(JSON.stringify(model)) as Record<string, unknown>;
-    damaged.calibration = { a: 'one' };
+    damaged.calibration = { method: 'platt', a: 'one', b: 0 };
     expect(() => parseChurnModel(damaged)).toThrow(/calibration\.a/);
+    expect(() => parseChurnModel({ ...model, historyColumns: ['Region'] })).toThrow(
+      /historyColumns\.0/,
+    );
     expect(() => parseChurnModel({ ...model, coefficients: [1] })).toThrow(
       /coefficients do not match/,
+    );
+  });
+
+  test('a model stored in format 1 still loads, Platt-scaled as it was trained', () => {
+    const a = 0.9;
+    const b = -0.2;
+    const v1 = {
+      ...JSON.parse(JSON.stringify(model)),
+      formatVersion: 1,
+      calibration: { a, b },
+      crossValidation: {
+        folds: 5,
+        rocAuc: 0.8,
+        foldRocAuc: [0.8],
+        logLoss: 0.5,
+        calibratedLogLoss: 0.49,
+        calibration: [],
+      },
+    };
+    delete v1.historyColumns;
+    const loaded = parseChurnModel(v1);
+    expect(loaded.calibration).toEqual({ method: 'platt', a, b });
+    expect(loaded.historyColumns).toEqual([]);
+    expect(loaded.crossValidation.brier).toBeNull();
+    const row = { Contract: 'Two year', TechSupport: 'No', tenure: '12', Region: 'east' };
+    const [raw] = predictChurn({ ...model, calibration: { method: 'none' } }, [row]);
+    const eta = Math.log(raw!.probability / (1 - raw!.probability));
+    expect(predictChurn(loaded, [row])[0]!.probability).toBeCloseTo(
+      1 / (1 + Math.exp(-(a * eta + b))),
+      12,
     );
   });
 });
@@ -162,11 +201,16 @@ describe.skipIf(telco.reason !== null && !datasetsRequired)(
       expect(model.crossValidation.rocAuc).toBeGreaterThanOrEqual(0.84);
       expect(model.crossValidation.foldRocAuc).toHaveLength(5);
       expect(model.crossValidation.calibratedLogLoss).toBeLessThan(0.45);
-      // Calibrated deciles: mean predicted within 6 points of the observed churn rate.
-      expect(model.crossValidation.calibration).toHaveLength(10);
-      for (const bin of model.crossValidation.calibration) {
+      // Out-of-fold deciles: mean predicted within 6 points of the observed churn rate; the
+      // regularised logistic regression needs no calibration on this data.
+      expect(model.crossValidation.reliability).toHaveLength(10);
+      for (const bin of model.crossValidation.reliability) {
         expect(Math.abs(bin.meanPredicted - bin.observedRate)).toBeLessThan(0.06);
       }
+      expect(model.crossValidation.brier).toBeLessThan(0.14);
+      expect(model.crossValidation.ece).toBeLessThanOrEqual(0.03);
+      expect(model.crossValidation.calibrationMethod).toBe('none');
+      expect(model.calibration).toEqual({ method: 'none' });
       // TotalCharges is blank for a few new customers: treated as numeric with a missing flag.
       expect(model.columns.find((column) => column.name === 'TotalCharges')).toMatchObject({
         kind: 'numeric',
@@ -190,7 +234,8 @@ describe.skipIf(telco.reason !== null && !datasetsRequired)(
       const risky = predictions.filter((prediction) => prediction.probability >= 0.3);
       expect(risky.length).toBeGreaterThan(500);
       for (const prediction of risky) expect(prediction.reasons.length).toBeGreaterThan(0);
-      expect(withReasons).toBeGreaterThan(rows.length / 2);
+      // Everyone gets a "why", low risks included.
+      expect(withReasons).toBe(rows.length);
       const reasonSet = new Set(risky.flatMap((prediction) => prediction.reasons));
       expect(reasonSet).toContain('month-to-month contract');
       expect(reasonSet).toContain('short tenure');
@@ -199,6 +244,76 @@ describe.skipIf(telco.reason !== null && !datasetsRequired)(
       // Round trip through JSON text gives identical predictions.
       const reloaded = parseChurnModel(JSON.parse(JSON.stringify(model)));
       expect(predictChurn(reloaded, rows)).toEqual(predictions);
+    });
+
+    /** A fifth of the customers held out of training altogether, the same split every run. */
+    function heldOut(rows: Record<string, string>[]) {
+      const labels = rows.map((row) => (row.Churn === 'Yes' ? 1 : 0));
+      const folds = stratifiedFolds(labels, 5, 7);
+      return {
+        train: rows.filter((_, i) => folds[i] !== 0),
+        test: rows.filter((_, i) => folds[i] === 0),
+        testLabels: labels.filter((_, i) => folds[i] === 0),
+      };
+    }
+
+    test('held-out customers: a shown "70%" comes true about 70% of the time', () => {
+      const { train, test, testLabels } = heldOut(load());
+      const model = trainChurnModel(train, { labelColumn: 'Churn', idColumn: 'customerID' });
+      const probabilities = predictChurn(model, test).map((prediction) => prediction.probability);
+      const measured = reliability(probabilities, testLabels);
+      expect(test.length).toBe(1127);
+      expect(measured.ece).toBeLessThan(0.04);
+      expect(measured.brier).toBeLessThan(0.145);
+      // Customers the panel would show as 60% to 79%.
+      const shown = probabilities
+        .map((probability, i) => ({ probability, churned: testLabels[i] as number }))
+        .filter(({ probability }) => Math.round(probability * 100) >= 60 && probability < 0.795);
+      expect(shown.length).toBeGreaterThan(100);
+      const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+      const predicted = mean(shown.map((row) => row.probability));
+      const observed = mean(shown.map((row) => row.churned));
+      expect(predicted).toBeGreaterThan(0.65);
+      expect(predicted).toBeLessThan(0.75);
+      expect(Math.abs(observed - predicted)).toBeLessThan(0.07);
+      // Each decile of risk comes true within 8 points.
+      for (const bin of measured.table) {
+        expect(Math.abs(bin.meanPredicted - bin.observedRate)).toBeLessThan(0.08);
+      }
+    });
+
+    test('an over-regularised model is found miscalibrated, calibrated, and better on held-out customers', () => {
+      const { train, test, testLabels } = heldOut(load());
+      // A heavy penalty squeezes every probability towards the average churn rate.
+      const model = trainChurnModel(train, {
+        labelColumn: 'Churn',
+        idColumn: 'customerID',
+        l2: 2000,
+      });
+      const cv = model.crossValidation;
+      expect(cv.ece).toBeGreaterThan(0.08);
+      expect(cv.calibrationMethod).not.toBe('none');
+      expect(model.calibration.method).toBe(cv.calibrationMethod);
+      expect(cv.calibrationNote).toMatch(/above 0.03: calibrated with/);
+      expect(cv.calibratedEce).toBeLessThan(0.03);
+      const calibrated = reliability(
+        predictChurn(model, test).map((prediction) => prediction.probability),
+        testLabels,
+      );
+      const uncalibrated = reliability(
+        predictChurn({ ...model, calibration: { method: 'none' } }, test).map(
+          (prediction) => prediction.probability,
+        ),
+        testLabels,
+      );
+      expect(uncalibrated.ece).toBeGreaterThan(0.08);
+      expect(calibrated.ece).toBeLessThan(0.04);
+      expect(calibrated.brier).toBeLessThan(uncalibrated.brier);
+      // The calibration is part of the stored model.
+      const reloaded = parseChurnModel(JSON.parse(JSON.stringify(model)));
+      expect(predictChurn(reloaded, test.slice(0, 50))).toEqual(
+        predictChurn(model, test.slice(0, 50)),
+      );
     });
   },
 );

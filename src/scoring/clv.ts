@@ -1,9 +1,9 @@
-import {
-  bgnbdConditionalExpectedTransactions,
-  bgnbdProbabilityAlive,
-  type BgNbdModel,
-} from './bgnbd.ts';
 import { gammaGammaConditionalExpectedSpend, type GammaGammaParams } from './gamma-gamma.ts';
+import {
+  conditionalExpectedPurchases,
+  probabilityAlive,
+  type PurchaseModel,
+} from './purchase-models.ts';
 import { DAYS_PER_MONTH, DAYS_PER_UNIT, type CustomerSummary } from './types.ts';
 
 export interface ClvOptions {
@@ -39,12 +39,12 @@ function ownMeanSpend(
 
 /**
  * CLV = sum over months m = 1..H of E[purchases in month m] * E[spend] * margin / (1 + d)^m,
- * with d the monthly rate equivalent to the yearly one. Purchases per month come from the BG/NBD
- * conditional expectation, spend from the Gamma-Gamma conditional mean (or, with no spend model,
+ * with d the monthly rate equivalent to the yearly one. Purchases per month come from the purchase
+ * model's conditional expectation (BG/NBD, MBG/NBD or Pareto/NBD), spend from the Gamma-Gamma conditional mean (or, with no spend model,
  * the customer's own mean spend).
  */
 export function customerValue(
-  bgnbd: BgNbdModel,
+  purchase: PurchaseModel,
   gammaGamma: GammaGammaParams | null,
   customer: Pick<CustomerSummary, 'frequency' | 'recency' | 'T' | 'monetaryValue'> &
     Partial<Pick<CustomerSummary, 'totalSpend' | 'purchaseDays'>>,
@@ -58,14 +58,14 @@ export function customerValue(
   }
   if (!(annualDiscountRate > -1)) throw new Error('annualDiscountRate must be > -1');
   const monthlyDiscount = Math.pow(1 + annualDiscountRate, 1 / 12);
-  const unitsPerMonth = DAYS_PER_MONTH / DAYS_PER_UNIT[bgnbd.timeUnit];
+  const unitsPerMonth = DAYS_PER_MONTH / DAYS_PER_UNIT[purchase.model.timeUnit];
   const expectedSpend = gammaGamma
     ? gammaGammaConditionalExpectedSpend(gammaGamma, customer)
     : ownMeanSpend(customer);
   let clv = 0;
   let previous = 0;
   for (let month = 1; month <= horizonMonths; month += 1) {
-    const cumulative = bgnbdConditionalExpectedTransactions(bgnbd, month * unitsPerMonth, customer);
+    const cumulative = conditionalExpectedPurchases(purchase, month * unitsPerMonth, customer);
     clv += ((cumulative - previous) * expectedSpend * margin) / Math.pow(monthlyDiscount, month);
     previous = cumulative;
   }
@@ -73,7 +73,7 @@ export function customerValue(
     clv,
     expectedPurchases: previous,
     expectedSpend,
-    pAlive: bgnbdProbabilityAlive(bgnbd, customer),
+    pAlive: probabilityAlive(purchase, customer),
     horizonMonths,
   };
 }

@@ -41,6 +41,37 @@ export {
   type ParetoNbdModel,
   type ParetoNbdParams,
 } from './pareto-nbd.ts';
+export type { FitOptions, FittedModel } from './repeat-purchase-fit.ts';
+export {
+  conditionalExpectedPurchases,
+  fitPurchaseModel,
+  isPurchaseModelKind,
+  probabilityAlive,
+  purchaseModelKinds,
+  purchaseModelNames,
+  purchaseModelParams,
+  type PurchaseModel,
+  type PurchaseModelKind,
+} from './purchase-models.ts';
+export {
+  chooseValueModel,
+  compareOnHoldout,
+  DEFAULT_PURCHASE_MODEL,
+  HOLDOUT_RULE,
+  HOLDOUT_TOP_BIN,
+  holdoutHistories,
+  holdoutLengthIn,
+  holdoutShortfall,
+  holdoutTable,
+  planHoldout,
+  type HoldoutBin,
+  type HoldoutComparison,
+  type HoldoutHistory,
+  type HoldoutModelResult,
+  type HoldoutPlan,
+  type HoldoutTable,
+  type ValueModelChoice,
+} from './holdout.ts';
 export {
   fitGammaGamma,
   gammaGammaConditionalExpectedSpend,
@@ -71,6 +102,7 @@ export {
   DEFAULT_CHURN_BAND_THRESHOLDS,
   churnBand,
   churnFromBgNbd,
+  churnFromPAlive,
   type ChurnAssessment,
   type ChurnBand,
   type ChurnBandThresholds,
@@ -84,6 +116,31 @@ export {
 } from './churn/features.ts';
 export { calibrationTable, logLoss, rocAuc, type CalibrationBin } from './churn/metrics.ts';
 export {
+  brierScore,
+  calibrate,
+  CALIBRATION_TOLERANCE,
+  chooseCalibration,
+  expectedCalibrationError,
+  fitIsotonic,
+  fitPlatt,
+  reliability,
+  type CalibrationChoice,
+  type CalibrationMethod,
+  type Calibrator,
+  type Reliability,
+} from './churn/calibration.ts';
+export {
+  isPurchaseHistoryColumn,
+  labelledHistoryRows,
+  PURCHASE_HISTORY_COLUMNS,
+  purchaseHistoryFeatures,
+  purchaseHistoryPhrase,
+  purchaseRhythmPhrase,
+  type LabelledHistoryOptions,
+  type PurchaseHistory,
+  type PurchaseHistoryColumn,
+} from './churn/history.ts';
+export {
   parseChurnModel,
   predictChurn,
   trainChurnModel,
@@ -95,6 +152,7 @@ export {
 export { churnFromModel } from './churn/assessment.ts';
 export {
   fitValueModels,
+  fittedPurchaseModels,
   scoreCustomers,
   type CustomerScore,
   type ScoreOptions,

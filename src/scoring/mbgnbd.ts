@@ -8,9 +8,15 @@
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
-import { minimise } from './nelder-mead.ts';
+import {
+  fitRepeatPurchaseModel,
+  overAMinusOne,
+  type FitOptions,
+  type FittedModel,
+  type ModelSpec,
+} from './repeat-purchase-fit.ts';
 import { groupHistories, logAddExp, type HistoryGroup } from './repeat-purchase-groups.ts';
-import type { RepeatPurchaseHistory, TimeUnit } from './types.ts';
+import type { RepeatPurchaseHistory } from './types.ts';
 
 export interface MbgNbdParams {
   r: number;
@@ -20,12 +26,7 @@ export interface MbgNbdParams {
 }
 
 /** A fitted model: plain JSON, like BgNbdModel. */
-export interface MbgNbdModel extends MbgNbdParams {
-  logLikelihood: number;
-  customers: number;
-  timeUnit: TimeUnit;
-  converged: boolean;
-}
+export type MbgNbdModel = FittedModel<MbgNbdParams>;
 
 /**
  * The paper's likelihood:
@@ -60,57 +61,23 @@ export function mbgnbdLogLikelihood(
   return groupedLogLikelihood(params, groupHistories(data).groups);
 }
 
-export interface FitMbgNbdOptions {
-  timeUnit?: TimeUnit;
-  /** Starting point; defaults to r = a = b = 1 and alpha from the observed purchase rate. */
-  start?: MbgNbdParams;
-}
+export type FitMbgNbdOptions = FitOptions<MbgNbdParams>;
+
+const mbgnbdSpec: ModelSpec<keyof MbgNbdParams, HistoryGroup[]> = {
+  name: 'MBG/NBD',
+  keys: ['r', 'alpha', 'a', 'b'],
+  // With r = 1 the mean purchase rate is 1/alpha, so start alpha at age per repeat purchase.
+  start: ({ totalAge, totalFrequency }) => ({ r: 1, alpha: totalAge / totalFrequency, a: 1, b: 1 }),
+  prepare: ({ groups }) => groups,
+  logLikelihood: groupedLogLikelihood,
+};
 
 /** Maximum-likelihood fit, optimising the log-parameters so all four stay positive. */
 export function fitMbgNbd(
   data: readonly RepeatPurchaseHistory[],
   options: FitMbgNbdOptions = {},
 ): MbgNbdModel {
-  if (data.length === 0) throw new Error('MBG/NBD: no customers to fit');
-  const { groups, totalFrequency, totalAge } = groupHistories(data);
-  if (totalFrequency === 0) throw new Error('MBG/NBD: no repeat purchases, nothing to fit');
-  // With r = 1 the mean purchase rate is 1/alpha, so start alpha at age per repeat purchase.
-  const start = options.start ?? { r: 1, alpha: totalAge / totalFrequency, a: 1, b: 1 };
-  const toParams = (logs: number[]): MbgNbdParams => ({
-    r: Math.exp(logs[0] as number),
-    alpha: Math.exp(logs[1] as number),
-    a: Math.exp(logs[2] as number),
-    b: Math.exp(logs[3] as number),
-  });
-  const result = minimise(
-    (logs) => -groupedLogLikelihood(toParams(logs), groups),
-    [Math.log(start.r), Math.log(start.alpha), Math.log(start.a), Math.log(start.b)],
-  );
-  return {
-    ...toParams(result.x),
-    logLikelihood: -result.fx,
-    customers: data.length,
-    timeUnit: options.timeUnit ?? 'weeks',
-    converged: result.converged,
-  };
-}
-
-/**
- * (c/(a-1)) * (1 - decay * 2F1(rr, bb; cc; z)), the shape both expectations share. At a = 1 it
- * is 0/0 (2F1 then equals 1/decay), a removable singularity: there it is the mean of the two
- * sides a = 1 -+ h, accurate to O(h^2).
- */
-function overAMinusOne(
-  a: number,
-  value: (a: number) => { factor: number; decay: number; hyp: number },
-): number {
-  const at = (aa: number): number => {
-    const { factor, decay, hyp } = value(aa);
-    return (factor / (aa - 1)) * (1 - decay * hyp);
-  };
-  const h = 1e-5;
-  if (Math.abs(a - 1) < h) return (at(1 - h) + at(1 + h)) / 2;
-  return at(a);
+  return fitRepeatPurchaseModel(mbgnbdSpec, data, options);
 }
 
 /**

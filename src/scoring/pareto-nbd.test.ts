@@ -351,4 +351,21 @@ describe.skipIf(missing !== null && !datasetsRequired)('Pareto/NBD on CDNOW', ()
     expectWithinRelative(again.r, model.r, 1e-3);
     expectWithinRelative(again.beta, model.beta, 1e-3);
   });
+
+  test('stops where dropout rates no longer vary, at the optimum the walk to infinity nears', () => {
+    // As of 1997-04-30 (17 weeks) no spread in dropout rates shows: s and beta grow together.
+    // Left to walk, the optimiser reached s = 2.6e5, beta = 4.3e6, log-likelihood -4295.26035,
+    // r 0.46407, alpha 7.3537 (15 s); the fit stops at s = 1e4 within 1e-4 of that.
+    if (!sample.path) throw new Error(missing ?? 'data set missing');
+    const early = summariseTransactions(readCdnowSample(sample.path), { asOf: '1997-04-30' });
+    const fitted = fitParetoNbd(early);
+    expect(fitted.converged).toBe(true);
+    expect(fitted.s).toBeGreaterThan(1e3);
+    expect(fitted.s).toBeLessThanOrEqual(1e4);
+    expect(Math.abs(fitted.logLikelihood - -4295.26035)).toBeLessThan(1e-3);
+    expectWithinRelative(fitted.r, 0.46407, 1e-3);
+    expectWithinRelative(fitted.alpha, 7.3537, 1e-3);
+    // The mean dropout rate s / beta is what the data pin down.
+    expectWithinRelative(fitted.s / fitted.beta, 256188.31 / 4256794.82, 0.01);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Input checks and grouping shared by the MBG/NBD and Pareto/NBD fits. The likelihoods' gamma
+ * Input checks and grouping shared by the BG/NBD, MBG/NBD and Pareto/NBD fits. The likelihoods' gamma
  * terms depend on the parameters and the frequency only, and many customers share a recency and
  * an age (every one-time buyer has recency 0, and ages fall on whole days), so the fits work on
  * distinct histories with a count instead of on customers.

@@ -1,9 +1,9 @@
 /**
  * One call for a scoring run: fit the value models on a customer base, then score every customer
- * (segment, value, BG/NBD churn). The CLI stores `ValueModels` and the per-customer scores.
+ * (segment, value, churn as 1 - P(alive)). The CLI stores `ValueModels` and the per-customer scores.
  */
-import { fitBgNbd, type BgNbdModel } from './bgnbd.ts';
-import { churnFromBgNbd, type ChurnAssessment, type ChurnBandThresholds } from './churn-band.ts';
+import type { BgNbdModel } from './bgnbd.ts';
+import { churnFromPAlive, type ChurnAssessment, type ChurnBandThresholds } from './churn-band.ts';
 import { customerValue, type ClvOptions } from './clv.ts';
 import {
   fitGammaGamma,
@@ -11,6 +11,14 @@ import {
   type GammaGammaModel,
   type GammaGammaParams,
 } from './gamma-gamma.ts';
+import type { MbgNbdModel } from './mbgnbd.ts';
+import type { ParetoNbdModel } from './pareto-nbd.ts';
+import {
+  fitPurchaseModel,
+  purchaseModelKinds,
+  type PurchaseModel,
+  type PurchaseModelKind,
+} from './purchase-models.ts';
 import { rfmInputFromSummary, scoreRfm, type SegmentName } from './rfm.ts';
 import {
   DEFAULT_TIER_QUANTILES,
@@ -23,21 +31,55 @@ import type { CustomerSummary, TimeUnit } from './types.ts';
 
 /** What `loopdesk models show --json` prints for the value side (the churn model sits beside). */
 export interface ValueModels {
-  bgnbd: BgNbdModel;
+  /** The three purchase models, fitted on the same customers; null where the fit failed. */
+  bgnbd: BgNbdModel | null;
+  mbgnbd: MbgNbdModel | null;
+  paretoNbd: ParetoNbdModel | null;
+  /** Why a purchase model is null. */
+  fitErrors: Partial<Record<PurchaseModelKind, string>>;
   /** Null when there are fewer than two repeat buyers to learn spend from. */
   gammaGamma: GammaGammaModel | null;
   /** The as-of date the summaries were measured to, YYYY-MM-DD. */
   asOf: string;
 }
 
+/** Fits every purchase model and Gamma-Gamma; throws only when no purchase model fits. */
 export function fitValueModels(
   summaries: readonly CustomerSummary[],
   options: { asOf: string; timeUnit?: TimeUnit },
 ): ValueModels {
-  const bgnbd = fitBgNbd(summaries, { timeUnit: options.timeUnit ?? 'weeks' });
+  const fitted = new Map<PurchaseModelKind, PurchaseModel>();
+  const fitErrors: Partial<Record<PurchaseModelKind, string>> = {};
+  for (const kind of purchaseModelKinds) {
+    try {
+      fitted.set(
+        kind,
+        fitPurchaseModel(kind, summaries, { timeUnit: options.timeUnit ?? 'weeks' }),
+      );
+    } catch (error) {
+      fitErrors[kind] = (error as Error).message;
+    }
+  }
+  if (fitted.size === 0) throw new Error(fitErrors.mbgnbd ?? 'no purchase model could be fitted');
   const repeatBuyers = summaries.filter(isRepeatBuyer).length;
   const gammaGamma = repeatBuyers >= 2 ? fitGammaGamma(summaries) : null;
-  return { bgnbd, gammaGamma, asOf: options.asOf };
+  return {
+    bgnbd: (fitted.get('bgnbd')?.model as BgNbdModel | undefined) ?? null,
+    mbgnbd: (fitted.get('mbgnbd')?.model as MbgNbdModel | undefined) ?? null,
+    paretoNbd: (fitted.get('pareto-nbd')?.model as ParetoNbdModel | undefined) ?? null,
+    fitErrors,
+    gammaGamma,
+    asOf: options.asOf,
+  };
+}
+
+/** The fitted models of ValueModels as tagged PurchaseModels, in purchaseModelKinds order. */
+export function fittedPurchaseModels(models: ValueModels): PurchaseModel[] {
+  const list: PurchaseModel[] = [];
+  if (models.bgnbd) list.push({ kind: 'bgnbd', model: models.bgnbd });
+  if (models.mbgnbd) list.push({ kind: 'mbgnbd', model: models.mbgnbd });
+  if (models.paretoNbd) list.push({ kind: 'pareto-nbd', model: models.paretoNbd });
+  return list;
 }
 
 export interface CustomerScore {
@@ -65,7 +107,7 @@ export interface ScoreOptions extends ClvOptions {
  */
 export function scoreCustomers(
   summaries: readonly CustomerSummary[],
-  models: { bgnbd: BgNbdModel; gammaGamma: GammaGammaParams | null },
+  models: { purchase: PurchaseModel; gammaGamma: GammaGammaParams | null },
   options: ScoreOptions = {},
 ): { scores: CustomerScore[]; tierThresholds: ValueTierThresholds } {
   if (summaries.length === 0) {
@@ -73,7 +115,7 @@ export function scoreCustomers(
   }
   const segments = scoreRfm(summaries.map(rfmInputFromSummary));
   const values = summaries.map((summary) =>
-    customerValue(models.bgnbd, models.gammaGamma, summary, options),
+    customerValue(models.purchase, models.gammaGamma, summary, options),
   );
   const tierThresholds = valueTierThresholds(
     values.map((value) => value.clv),
@@ -97,7 +139,7 @@ export function scoreCustomers(
         pAlive: value.pAlive,
         horizonMonths: value.horizonMonths,
       },
-      churn: churnFromBgNbd(models.bgnbd, summary, options.churnBands),
+      churn: churnFromPAlive(value.pAlive, summary, options.churnBands),
     };
   });
   return { scores, tierThresholds };

@@ -25,12 +25,13 @@ const bgnbd: BgNbdModel = {
   timeUnit: 'weeks',
   converged: true,
 };
+const bg = { kind: 'bgnbd', model: bgnbd } as const;
 const gammaGamma = { p: 6.25, q: 3.74, gamma: 15.44 };
 const customer = { frequency: 2, recency: 30.43, T: 38.86, monetaryValue: 22.35 };
 
 describe('customerValue (CLV)', () => {
   test('without discounting it is expected purchases x expected spend x margin', () => {
-    const value = customerValue(bgnbd, gammaGamma, customer, {
+    const value = customerValue(bg, gammaGamma, customer, {
       horizonMonths: 12,
       annualDiscountRate: 0,
       margin: 0.3,
@@ -45,10 +46,10 @@ describe('customerValue (CLV)', () => {
   });
 
   test('discounting lowers CLV, a longer horizon raises it', () => {
-    const plain = customerValue(bgnbd, gammaGamma, customer, { annualDiscountRate: 0 }).clv;
-    const discounted = customerValue(bgnbd, gammaGamma, customer, { annualDiscountRate: 0.2 }).clv;
-    const longer = customerValue(bgnbd, gammaGamma, customer, { horizonMonths: 24 }).clv;
-    const standard = customerValue(bgnbd, gammaGamma, customer).clv;
+    const plain = customerValue(bg, gammaGamma, customer, { annualDiscountRate: 0 }).clv;
+    const discounted = customerValue(bg, gammaGamma, customer, { annualDiscountRate: 0.2 }).clv;
+    const longer = customerValue(bg, gammaGamma, customer, { horizonMonths: 24 }).clv;
+    const standard = customerValue(bg, gammaGamma, customer).clv;
     expect(discounted).toBeLessThan(plain);
     expect(longer).toBeGreaterThan(standard);
   });
@@ -56,14 +57,14 @@ describe('customerValue (CLV)', () => {
   test('a day-based model gives the same CLV as a week-based one for the same customer', () => {
     const daily: BgNbdModel = { ...bgnbd, alpha: bgnbd.alpha * 7, timeUnit: 'days' };
     const inDays = { ...customer, recency: customer.recency * 7, T: customer.T * 7 };
-    expect(customerValue(daily, gammaGamma, inDays).clv).toBeCloseTo(
-      customerValue(bgnbd, gammaGamma, customer).clv,
+    expect(customerValue({ kind: 'bgnbd', model: daily }, gammaGamma, inDays).clv).toBeCloseTo(
+      customerValue(bg, gammaGamma, customer).clv,
       8,
     );
   });
 
   test('rejects a broken horizon', () => {
-    expect(() => customerValue(bgnbd, gammaGamma, customer, { horizonMonths: 0 })).toThrow(
+    expect(() => customerValue(bg, gammaGamma, customer, { horizonMonths: 0 })).toThrow(
       /horizonMonths/,
     );
   });
@@ -98,17 +99,37 @@ describe('churn bands, shared by both churn sources', () => {
   });
 
   test('BG/NBD churn is 1 - P(alive), labelled bgnbd', () => {
-    const silent = { frequency: 6, recency: 5, T: 39, daysSinceLastPurchase: 238 };
+    // Seven purchase days over the first five weeks, then 34 weeks of silence.
+    const silent = {
+      frequency: 6,
+      recency: 5,
+      T: 39,
+      purchaseDays: 7,
+      daysSinceLastPurchase: 238,
+      firstPurchase: '2024-01-01',
+      lastPurchase: '2024-02-05',
+    };
     const assessment = churnFromBgNbd(bgnbd, silent);
     expect(assessment.source).toBe('bgnbd');
     expect(assessment.modelVersion).toBeNull();
     expect(assessment.probability).toBeGreaterThan(0.6);
     expect(assessment.band).toBe('high');
-    expect(assessment.reasons).toEqual(['no purchase in 238 days']);
+    expect(assessment.reasons).toEqual([
+      '7 purchases, the last 34 weeks ago',
+      'usually one every 6 days',
+    ]);
     expect(churnSchema.parse(assessment)).toEqual(assessment);
-    const active = churnFromBgNbd(bgnbd, { frequency: 6, recency: 38.5, T: 39 });
+    const active = churnFromBgNbd(bgnbd, {
+      ...silent,
+      recency: 38.5,
+      daysSinceLastPurchase: 3,
+      lastPurchase: '2024-09-27',
+    });
     expect(active.band).toBe('low');
-    expect(active.reasons).toEqual([]);
+    expect(active.reasons).toEqual([
+      '7 purchases, the last 3 days ago',
+      'usually one every 6 weeks',
+    ]);
   });
 
   test('model churn keeps the prediction, version and reasons', () => {
@@ -142,7 +163,7 @@ describe('scoreCustomers', () => {
   }));
 
   test('gives every customer a contract-shaped segment, value and churn block', () => {
-    const { scores, tierThresholds } = scoreCustomers(summaries, { bgnbd, gammaGamma });
+    const { scores, tierThresholds } = scoreCustomers(summaries, { purchase: bg, gammaGamma });
     expect(scores).toHaveLength(40);
     expect(tierThresholds.silver).toBeLessThanOrEqual(tierThresholds.gold);
     for (const score of scores) {
@@ -157,12 +178,12 @@ describe('scoreCustomers', () => {
 
   test("without a spend model, spend per purchase is the customer's own mean", () => {
     const [first] = scoreCustomers([summaries[3] as (typeof summaries)[number]], {
-      bgnbd,
+      purchase: bg,
       gammaGamma: null,
     }).scores;
     const customer = summaries[3] as (typeof summaries)[number];
     const purchases = first?.value.expectedPurchases as number;
-    const undiscounted = customerValue(bgnbd, null, customer, { annualDiscountRate: 0 });
+    const undiscounted = customerValue(bg, null, customer, { annualDiscountRate: 0 });
     expect(undiscounted.expectedSpend).toBeCloseTo(customer.totalSpend / customer.purchaseDays, 10);
     expect(undiscounted.clv).toBeCloseTo(purchases * undiscounted.expectedSpend, 8);
   });

@@ -62,6 +62,7 @@ export function describeCategory(column: string, value: CellValue): string {
   const valueKey = key(text);
   const known = VALUE_PHRASES[columnKey]?.[valueKey];
   if (known) return known;
+  if (columnKey === 'plan' || columnKey === 'tariff') return `${text} plan`;
   const service = SERVICE_LABELS[columnKey];
   if (service) {
     if (valueKey === 'no') return `no ${service}`;

@@ -66,6 +66,51 @@ describe('demo seed', () => {
     expect((await detectionHealth(db, { from: '2025-01-01', to: '2025-05-03' })).length).toBe(0);
   });
 
+  it('trains its churn model from its own history, so churn agrees with the segments and says why', async () => {
+    const models = await db.query<{
+      version: string;
+      params: { historyColumns: string[]; crossValidation: { rocAuc: number } };
+    }>(`SELECT version, params FROM models WHERE kind = 'churn'`);
+    expect(models.rows).toHaveLength(1);
+    const model = models.rows[0]!;
+    expect(model.params.historyColumns).toContain('days_since_last_purchase');
+    expect(model.params.crossValidation.rocAuc).toBeGreaterThan(0.75);
+    const trained = await db.query(
+      `SELECT actor FROM audit_log WHERE action = 'churn_model.train' AND target = $1`,
+      [model.version],
+    );
+    expect(trained.rows).toEqual([{ actor: 'loopdesk-demo' }]);
+
+    const { rows } = await db.query<{
+      segment: string | null;
+      churn: number;
+      source: string;
+      version: string;
+      reasons: string[];
+    }>(
+      `SELECT segment, churn_probability AS churn, churn_source AS source,
+         model_version AS version, churn_reasons AS reasons
+       FROM score_snapshots`,
+    );
+    expect(rows.length).toBeGreaterThan(150);
+    for (const row of rows) {
+      expect(row.source).toBe('model');
+      expect(row.version).toBe(`churn:${model.version}`);
+      expect(row.reasons.some((reason) => /^(one purchase|\d+ purchases), /.test(reason))).toBe(
+        true,
+      );
+    }
+    const meanChurn = (segments: string[]) => {
+      const churn = rows.filter((row) => segments.includes(row.segment!)).map((row) => row.churn);
+      expect(churn.length).toBeGreaterThan(10);
+      return churn.reduce((sum, value) => sum + value, 0) / churn.length;
+    };
+    const lapsed = meanChurn(['Lost', 'Hibernating']);
+    const best = meanChurn(['Champions', 'Loyal']);
+    expect(lapsed).toBeGreaterThan(best + 0.2);
+    expect(lapsed).toBeGreaterThan(0.8);
+  });
+
   it('is deterministic for a seed', async () => {
     const other = await freshDb();
     await seedDemo(other, { customers: 200, asOf });

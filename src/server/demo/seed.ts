@@ -14,6 +14,7 @@ import {
   writeTransactions,
 } from '../import/writers.ts';
 import { runScoring } from '../scoring/run.ts';
+import { trainDemoChurnModel } from './churn-model.ts';
 import { Draw, seededRandom } from './prng.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
 import { seedDemoDetectionCounts } from '../detection-health/demo-counts.ts';
@@ -159,6 +160,12 @@ const contracts = [
   ['one-year', 3],
   ['two-year', 2],
 ] as const;
+type DemoContract = (typeof contracts)[number][0];
+const contractDropout: Record<DemoContract, number> = {
+  'month-to-month': 1.4,
+  'one-year': 0.8,
+  'two-year': 0.5,
+};
 const channels = [
   ['phone', 45],
   ['chat', 30],
@@ -191,7 +198,8 @@ export function demoCustomerId(index: number): string {
 /**
  * Generates the demo data set: customers with attributes and identities, two years of
  * purchases following a buy-till-you-die process (each customer buys at their own Poisson rate
- * until they drop out), and contact records with channels, reasons, resolution and CSAT.
+ * until they drop out, sooner on a month-to-month contract), and contact records with channels,
+ * reasons, resolution and CSAT. Then trains the churn model on that history and scores everyone.
  * Writes only into an empty database.
  */
 export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
@@ -238,7 +246,9 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
     );
 
     const weeklyRate = draw.gamma(0.6, 0.25);
-    const dropoutPerPurchase = draw.beta(0.8, 2.5);
+    // Month-to-month customers walk away more readily than those on a one- or two-year contract.
+    const contract = customers[customers.length - 1]!.attributes.contract as DemoContract;
+    const dropoutPerPurchase = draw.beta(0.8, 2.5) * contractDropout[contract];
     const medianSpend = draw.logNormal(45, 0.5);
     let time = joinedAt + draw.exponential(Math.max(weeklyRate, 0.01)) * weekMs * 0.2;
     let order = 0;
@@ -325,8 +335,8 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
       },
     });
   });
-  // The generated attributes carry no churn labels, so no churn model is trained: the first
-  // scoring labels churn as 1 - P(alive) until an admin trains one (`loopdesk churn train`).
+  // Trained before the first scoring so churn comes from the model, with its reasons.
+  await trainDemoChurnModel(db, customers, transactions, asOf);
   const scored =
     options.score === false
       ? 0

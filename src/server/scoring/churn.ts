@@ -64,6 +64,8 @@ export interface ChurnTrainRequest {
   labelColumn: string;
   columnTypes?: Record<string, ColumnKind>;
   ignoreColumns?: string[];
+  /** Purchase-history columns in the rows, recomputed from transactions at each scoring run. */
+  historyColumns?: string[];
   /** Train on protected attributes too (off by default). */
   includeProtected?: boolean;
   folds?: number;
@@ -113,6 +115,7 @@ export async function trainAndStoreChurnModel(
     labelColumn: request.labelColumn,
     columnTypes: request.columnTypes,
     ignoreColumns: [...(request.ignoreColumns ?? []), ...excludedColumns],
+    historyColumns: request.historyColumns,
     folds: request.folds,
   });
   const params: ChurnParamsStored = {
@@ -130,6 +133,8 @@ export async function trainAndStoreChurnModel(
         trainedRows: model.trainedRows,
         churnedRows: model.churnedRows,
         rocAuc: model.crossValidation.rocAuc,
+        brier: model.crossValidation.calibratedBrier,
+        calibration: model.crossValidation.calibrationMethod,
         excludedColumns,
       },
     });

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ColumnKind } from '../../scoring/index.ts';
+import {
+  purchaseModelNames,
+  type CalibrationBin,
+  type ColumnKind,
+  type CrossValidationReport,
+} from '../../scoring/index.ts';
 import { readConfig } from '../config.ts';
 import { callServer, withDatabaseOrServer } from '../cli-server.ts';
 import {
@@ -10,6 +15,7 @@ import {
   trainAndStoreChurnModel,
   type ChurnPredictionRow,
 } from './churn.ts';
+import { checkModelsOnHoldout, printHoldoutCheck, type HoldoutCheck } from './holdout-check.ts';
 import { modelsOverview, type ModelsOverview } from './models-store.ts';
 import { pruneScoreSnapshots, type PruneSnapshotsResult } from './prune-snapshots.ts';
 import { checkAsOf, runScoring, type ScoringRunResult } from './run.ts';
@@ -20,14 +26,7 @@ type ChurnTrainSummary = {
   churnedRows: number;
   columns: string[];
   excludedColumns: string[];
-  crossValidation: {
-    folds: number;
-    rocAuc: number;
-    foldRocAuc: number[];
-    logLoss: number;
-    calibratedLogLoss: number;
-    calibration: { bin: number; count: number; meanPredicted: number; observedRate: number }[];
-  };
+  crossValidation: CrossValidationReport;
 };
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -43,7 +42,15 @@ export function printScoringRun(
       `${result.modelChurnCustomers} with trained-model churn\n` +
       `Value models fitted on ${result.fit.customers} customers${result.fit.sampled ? ' (random sample)' : ''}, ` +
       `Gamma-Gamma on ${result.fit.repeatBuyers} repeat buyers; versions bgnbd ${result.versions.bgnbd ?? '-'}, ` +
+      `mbgnbd ${result.versions.mbgnbd ?? '-'}, pareto-nbd ${result.versions.paretoNbd ?? '-'}, ` +
       `gamma-gamma ${result.versions.gammaGamma ?? '-'}, churn ${result.versions.churn ?? '-'}\n` +
+      (result.valueModel
+        ? `Customers valued with ${purchaseModelNames[result.valueModel.kind]}: ${result.valueModel.reason}` +
+          (result.valueModel.holdout
+            ? `; calibration to ${result.valueModel.holdout.calibrationEnd}, holdout to ${result.valueModel.holdout.holdoutEnd}`
+            : '') +
+          '\n'
+        : '') +
       `Time ${seconds(t.totalMs)} s: SQL ${seconds(t.sqlMs)} s (${(t.sqlShare * 100).toFixed(1)}%; ` +
       `read ${seconds(t.readMs)} s, write ${seconds(t.writeMs)} s), model ${seconds(t.modelMs)} s ` +
       `(fit ${seconds(t.fitMs)} s, score ${seconds(t.scoreMs)} s, churn ${seconds(t.churnMs)} s)\n`,
@@ -68,12 +75,28 @@ export function printChurnTraining(
   write(
     `Cross-validation, ${cv.folds}-fold: ROC AUC ${cv.rocAuc.toFixed(4)} ` +
       `(folds ${cv.foldRocAuc.map((auc) => auc.toFixed(3)).join(', ')}), ` +
-      `log-loss ${cv.logLoss.toFixed(4)}, calibrated log-loss ${cv.calibratedLogLoss.toFixed(4)}\n`,
+      `log-loss ${cv.logLoss.toFixed(4)}, Brier score ${figure(cv.brier)}\n`,
   );
+  write('Reliability of the out-of-fold probabilities:\n');
+  writeReliability(cv.reliability, write);
+  if (cv.calibrationMethod === 'none') {
+    write(`Calibration: none; ${cv.calibrationNote}\n`);
+    return;
+  }
+  write(`Calibration: ${cv.calibrationNote}\n`);
+  write('Reliability after calibration (each fold calibrated on the others):\n');
+  writeReliability(cv.calibration, write);
   write(
-    'Calibration (out-of-fold, calibrated probabilities):\n  bin  count  mean_predicted  observed_rate\n',
+    `After calibration: log-loss ${cv.calibratedLogLoss.toFixed(4)}, ` +
+      `Brier score ${figure(cv.calibratedBrier)}, expected calibration error ${figure(cv.calibratedEce)}\n`,
   );
-  for (const bin of cv.calibration) {
+}
+
+const figure = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
+
+function writeReliability(table: readonly CalibrationBin[], write: (text: string) => void) {
+  write('  bin  count  mean_predicted  observed_rate\n');
+  for (const bin of table) {
     write(
       `  ${String(bin.bin).padStart(3)}  ${String(bin.count).padStart(5)}  ` +
         `${bin.meanPredicted.toFixed(4).padStart(14)}  ${bin.observedRate.toFixed(4).padStart(13)}\n`,
@@ -246,11 +269,51 @@ export function registerScoringCommands(program: Command, actor: () => string): 
       process.stdout.write(predictionsCsv(result.predictions));
     });
 
-  program
-    .command('models')
-    .description('Fitted models')
+  const models = program.command('models').description('Fitted models');
+  models
+    .command('check')
+    .description(
+      'Compare BG/NBD, MBG/NBD and Pareto/NBD on a holdout: calibrate before --holdout-from, ' +
+        'forecast each customer, print actual against expected per calibration frequency (0..7+)',
+    )
+    .requiredOption(
+      '--holdout-from <date>',
+      'first day of the holdout, YYYY-MM-DD; the calibration ends the day before',
+    )
+    .option('--holdout-to <date>', 'last day of the holdout (default: the last purchase on record)')
+    .addOption(
+      new Option('--time-unit <unit>', 'time unit of the models')
+        .choices(['weeks', 'days'])
+        .default('weeks'),
+    )
+    .option('--json', 'print JSON', false)
+    .action(
+      async (options: {
+        holdoutFrom: string;
+        holdoutTo?: string;
+        timeUnit: 'weeks' | 'days';
+        json: boolean;
+      }) => {
+        const holdoutFrom = checkAsOf(options.holdoutFrom);
+        const holdoutTo =
+          options.holdoutTo === undefined ? undefined : checkAsOf(options.holdoutTo);
+        const check = await withDatabaseOrServer<HoldoutCheck>(
+          (db) => checkModelsOnHoldout(db, { holdoutFrom, holdoutTo, timeUnit: options.timeUnit }),
+          (server) =>
+            callServer(server, '/v1/models/check', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ holdoutFrom, holdoutTo, timeUnit: options.timeUnit }),
+            }),
+        );
+        if (options.json) process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+        else printHoldoutCheck(check);
+      },
+    );
+
+  models
     .command('show')
-    .description('Print the current BG/NBD, Gamma-Gamma and churn models')
+    .description('Print the current BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma and churn models')
     .option('--json', 'print JSON', false)
     .action(async (options: { json: boolean }) => {
       const overview = await withDatabaseOrServer<ModelsOverview>(
@@ -261,20 +324,34 @@ export function registerScoringCommands(program: Command, actor: () => string): 
         process.stdout.write(`${JSON.stringify(overview, null, 2)}\n`);
         return;
       }
-      const { bgnbd, gammaGamma, churn: churnModel } = overview;
+      const { bgnbd, mbgnbd, paretoNbd, valueModel, gammaGamma, churn: churnModel } = overview;
       process.stdout.write(
         (bgnbd
           ? `BG/NBD v${bgnbd.version} (as of ${overview.asOf}, ${bgnbd.timeUnit}): r ${bgnbd.r.toFixed(4)}, ` +
             `alpha ${bgnbd.alpha.toFixed(4)}, a ${bgnbd.a.toFixed(4)}, b ${bgnbd.b.toFixed(4)}, ` +
             `log-likelihood ${bgnbd.logLikelihood.toFixed(2)}, ${bgnbd.customers} customers\n`
           : 'BG/NBD: not fitted yet (run `loopdesk score`)\n') +
+          (mbgnbd
+            ? `MBG/NBD v${mbgnbd.version}: r ${mbgnbd.r.toFixed(4)}, alpha ${mbgnbd.alpha.toFixed(4)}, ` +
+              `a ${mbgnbd.a.toFixed(4)}, b ${mbgnbd.b.toFixed(4)}, log-likelihood ${mbgnbd.logLikelihood.toFixed(2)}\n`
+            : '') +
+          (paretoNbd
+            ? `Pareto/NBD v${paretoNbd.version}: r ${paretoNbd.r.toFixed(4)}, alpha ${paretoNbd.alpha.toFixed(4)}, ` +
+              `s ${paretoNbd.s.toFixed(4)}, beta ${paretoNbd.beta.toFixed(4)}, ` +
+              `log-likelihood ${paretoNbd.logLikelihood.toFixed(2)}\n`
+            : '') +
+          (valueModel
+            ? `Value and 1 - P(alive) churn from ${purchaseModelNames[valueModel.kind]} v${valueModel.version ?? '-'} ` +
+              `(scoring run ${valueModel.runId}): ${valueModel.reason}\n`
+            : '') +
           (gammaGamma
             ? `Gamma-Gamma v${gammaGamma.version}: p ${gammaGamma.p.toFixed(4)}, q ${gammaGamma.q.toFixed(4)}, ` +
               `gamma ${gammaGamma.gamma.toFixed(4)}, ${gammaGamma.customers} repeat buyers\n`
             : 'Gamma-Gamma: none\n') +
           (churnModel
-            ? `Churn v${churnModel.version}: CV ROC AUC ${churnModel.rocAuc.toFixed(4)}, ` +
-              `${churnModel.trainedRows} rows, trained ${churnModel.trainedAt}\n`
+            ? `Churn v${churnModel.version} (trained model; 1 - P(alive) for customers without its features): ` +
+              `CV ROC AUC ${churnModel.rocAuc.toFixed(4)}, Brier score ${figure(churnModel.brier)}, ` +
+              `calibration ${churnModel.calibrationMethod}, ${churnModel.trainedRows} rows, trained ${churnModel.trainedAt}\n`
             : 'Churn: no trained model (churn = 1 - P(alive))\n'),
       );
     });

@@ -39,6 +39,15 @@ describe.runIf(telco.path)('loopdesk churn and models commands', { timeout: 300_
     expect(run.stdout).toMatch(/log-loss \d\.\d+/);
     expect(run.stdout).toMatch(/Protected attributes left out.*gender, SeniorCitizen/);
     expect(run.stdout).toMatch(/bin {2}count {2}mean_predicted {2}observed_rate/);
+    // The reliability table: ten bins of about 563 customers, predicted mean against observed.
+    const bins = [...run.stdout.matchAll(/^ +(\d+) +(\d+) +(0\.\d{4}) +(0\.\d{4})$/gm)];
+    expect(bins.map((bin) => Number(bin[1]))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(bins.reduce((sum, bin) => sum + Number(bin[2]), 0)).toBe(5634);
+    for (const bin of bins) expect(Math.abs(Number(bin[3]) - Number(bin[4]))).toBeLessThan(0.08);
+    expect(Number(/Brier score (0\.\d+)/.exec(run.stdout)?.[1])).toBeLessThan(0.14);
+    expect(run.stdout).toMatch(
+      /^Calibration: none; expected calibration error 0\.0\d+ is within 0\.03/m,
+    );
     expect(run.stdout).not.toMatch(/columns: .*gender/);
 
     const shown = await loopdesk(dataDir, ['models', 'show', '--json']);

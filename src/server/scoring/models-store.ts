@@ -3,11 +3,20 @@ import {
   type BgNbdModel,
   type ChurnModel,
   type GammaGammaModel,
+  type MbgNbdModel,
+  type ParetoNbdModel,
 } from '../../scoring/index.ts';
 import type { Queryable } from '../db/db.ts';
+import type { StoredModelChoice } from './holdout-check.ts';
 
-/** Model kinds in the models table. */
-export const modelKinds = { bgnbd: 'bgnbd', gammaGamma: 'gamma-gamma', churn: 'churn' } as const;
+/** Model kinds in the models table; the purchase models' kinds are purchaseModelKinds. */
+export const modelKinds = {
+  bgnbd: 'bgnbd',
+  mbgnbd: 'mbgnbd',
+  paretoNbd: 'pareto-nbd',
+  gammaGamma: 'gamma-gamma',
+  churn: 'churn',
+} as const;
 
 export interface StoredModel<T> {
   kind: string;
@@ -16,13 +25,17 @@ export interface StoredModel<T> {
   createdAt: string;
 }
 
-export type BgNbdParamsStored = BgNbdModel & {
+type FitRecord = {
   asOf: string;
   fittedAt: string;
   /** Customers in the population; `customers` is the fitted (possibly sampled) count. */
   population: number;
   sampled: boolean;
 };
+export type BgNbdParamsStored = BgNbdModel & FitRecord;
+export type MbgNbdParamsStored = MbgNbdModel & FitRecord;
+export type ParetoNbdParamsStored = ParetoNbdModel & FitRecord;
+export type PurchaseModelStored = BgNbdParamsStored | MbgNbdParamsStored | ParetoNbdParamsStored;
 export type GammaGammaParamsStored = GammaGammaModel & { asOf: string; fittedAt: string };
 export type ChurnParamsStored = ChurnModel & {
   trainedAt: string;
@@ -79,6 +92,29 @@ export interface ModelsOverview {
     sampled: boolean;
     timeUnit: string;
   } | null;
+  /** Fitted in the same run as bgnbd, on the same customers. */
+  mbgnbd: {
+    version: string;
+    r: number;
+    alpha: number;
+    a: number;
+    b: number;
+    logLikelihood: number;
+    customers: number;
+    converged: boolean;
+  } | null;
+  paretoNbd: {
+    version: string;
+    r: number;
+    alpha: number;
+    s: number;
+    beta: number;
+    logLikelihood: number;
+    customers: number;
+    converged: boolean;
+  } | null;
+  /** The purchase model the latest scoring run valued customers with, and why. */
+  valueModel: (StoredModelChoice & { runId: string; asOf: string }) | null;
   gammaGamma: {
     version: string;
     p: number;
@@ -92,6 +128,12 @@ export interface ModelsOverview {
     rocAuc: number;
     logLoss: number;
     calibratedLogLoss: number;
+    /** Of the probabilities the model gives; null for models stored before it was measured. */
+    brier: number | null;
+    ece: number | null;
+    calibrationMethod: string;
+    /** Columns computed from purchases at each scoring run. */
+    historyColumns: string[];
     folds: number;
     trainedRows: number;
     churnedRows: number;
@@ -104,10 +146,56 @@ export interface ModelsOverview {
 }
 
 export async function modelsOverview(db: Queryable): Promise<ModelsOverview> {
-  const bgnbd = await currentModel<BgNbdParamsStored>(db, modelKinds.bgnbd);
+  const newestBgnbd = await currentModel<BgNbdParamsStored>(db, modelKinds.bgnbd);
+  const newestMbgnbd = await currentModel<MbgNbdParamsStored>(db, modelKinds.mbgnbd);
+  const newestPareto = await currentModel<ParetoNbdParamsStored>(db, modelKinds.paretoNbd);
   const gammaGamma = await currentModel<GammaGammaParamsStored>(db, modelKinds.gammaGamma);
   const churn = await currentModel<ChurnParamsStored>(db, modelKinds.churn);
+  // The value models of one run share fittedAt: show the newest run's (a model whose fit failed
+  // in that run is not replaced by an older one).
+  const fittedAt =
+    [newestBgnbd, newestMbgnbd, newestPareto]
+      .map((model) => model?.params.fittedAt)
+      .filter((at): at is string => at !== undefined)
+      .sort()
+      .at(-1) ?? null;
+  const ofRun = <T extends { params: { fittedAt: string } }>(model: T | null) =>
+    model && model.params.fittedAt === fittedAt ? model : null;
+  const bgnbd = ofRun(newestBgnbd);
+  const mbgnbd = ofRun(newestMbgnbd);
+  const paretoNbd = ofRun(newestPareto);
+  const value = bgnbd ?? mbgnbd ?? paretoNbd;
+  const { rows: runs } = await db.query<{
+    id: string;
+    as_of: string;
+    model_choice: StoredModelChoice;
+  }>(
+    `SELECT id::text AS id, as_of::text AS as_of, model_choice FROM scoring_runs
+     WHERE model_choice IS NOT NULL ORDER BY id DESC LIMIT 1`,
+  );
+  const run = runs[0];
   return {
+    valueModel: run ? { ...run.model_choice, runId: run.id, asOf: run.as_of } : null,
+    mbgnbd: mbgnbd && {
+      version: mbgnbd.version,
+      r: mbgnbd.params.r,
+      alpha: mbgnbd.params.alpha,
+      a: mbgnbd.params.a,
+      b: mbgnbd.params.b,
+      logLikelihood: mbgnbd.params.logLikelihood,
+      customers: mbgnbd.params.customers,
+      converged: mbgnbd.params.converged,
+    },
+    paretoNbd: paretoNbd && {
+      version: paretoNbd.version,
+      r: paretoNbd.params.r,
+      alpha: paretoNbd.params.alpha,
+      s: paretoNbd.params.s,
+      beta: paretoNbd.params.beta,
+      logLikelihood: paretoNbd.params.logLikelihood,
+      customers: paretoNbd.params.customers,
+      converged: paretoNbd.params.converged,
+    },
     bgnbd: bgnbd && {
       version: bgnbd.version,
       r: bgnbd.params.r,
@@ -122,7 +210,7 @@ export async function modelsOverview(db: Queryable): Promise<ModelsOverview> {
     },
     // A spend model belongs to the value fit only when fitted in the same run (same as-of).
     gammaGamma:
-      gammaGamma && bgnbd && gammaGamma.params.fittedAt === bgnbd.params.fittedAt
+      gammaGamma && gammaGamma.params.fittedAt === fittedAt
         ? {
             version: gammaGamma.version,
             p: gammaGamma.params.p,
@@ -137,6 +225,10 @@ export async function modelsOverview(db: Queryable): Promise<ModelsOverview> {
       rocAuc: churn.params.crossValidation.rocAuc,
       logLoss: churn.params.crossValidation.logLoss,
       calibratedLogLoss: churn.params.crossValidation.calibratedLogLoss,
+      brier: churn.params.crossValidation.calibratedBrier ?? null,
+      ece: churn.params.crossValidation.calibratedEce ?? null,
+      calibrationMethod: churn.params.crossValidation.calibrationMethod ?? 'platt',
+      historyColumns: churn.params.historyColumns ?? [],
       folds: churn.params.crossValidation.folds,
       trainedRows: churn.params.trainedRows,
       churnedRows: churn.params.churnedRows,
@@ -144,7 +236,7 @@ export async function modelsOverview(db: Queryable): Promise<ModelsOverview> {
       excludedColumns: churn.params.excludedColumns ?? [],
       trainedAt: churn.params.trainedAt,
     },
-    asOf: bgnbd?.params.asOf ?? null,
-    fittedAt: bgnbd?.params.fittedAt ?? null,
+    asOf: value?.params.asOf ?? null,
+    fittedAt,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   customerValue,
+  fittedPurchaseModels,
   fitValueModels,
   scoreCustomers,
   type CustomerSummary,
@@ -45,31 +46,46 @@ describe('population scoring', () => {
   const models = fitValueModels(summaries, { asOf: '1998-06-22', timeUnit: 'weeks' });
   const options = { horizonMonths: 18, annualDiscountRate: 0.12, margin: 0.3 };
 
-  it('gives the same segments, values, tiers and churn as the library', () => {
-    const fast = scorePopulation(columns, models, { ...options, asOfDay, timeUnit: 'weeks' });
-    const reference = scoreCustomers(summaries, models, options);
-    reference.scores.forEach((score, index) => {
-      expect(fast.segment[index]).toBe(score.segment.name);
-      expect(fast.recencyScore[index]).toBe(score.segment.recency);
-      expect(fast.frequencyScore[index]).toBe(score.segment.frequency);
-      expect(fast.monetaryScore[index]).toBe(score.segment.monetary);
-      expect(fast.clv[index]).toBeCloseTo(score.value.clv, 8);
-      expect(fast.expectedPurchases[index]).toBeCloseTo(score.value.expectedPurchases, 10);
-      expect(fast.pAlive[index]).toBeCloseTo(score.value.pAlive, 12);
-      expect(fast.tier[index]).toBe(score.value.tier);
-      expect(fast.churn[index]).toEqual(score.churn);
-    });
-    expect(fast.horizonMonths).toBe(18);
+  const purchases = fittedPurchaseModels(models);
+  const mbgnbd = purchases.find((purchase) => purchase.kind === 'mbgnbd')!;
+
+  it('fits all three purchase models', () => {
+    expect(purchases.map((purchase) => purchase.kind)).toEqual(['bgnbd', 'mbgnbd', 'pareto-nbd']);
   });
+
+  it.each(purchases.map((purchase) => [purchase.kind, purchase] as const))(
+    'gives the same segments, values, tiers and churn as the library with %s',
+    (_, purchase) => {
+      const valueModels = { purchase, gammaGamma: models.gammaGamma };
+      const fast = scorePopulation(columns, valueModels, {
+        ...options,
+        asOfDay,
+        timeUnit: 'weeks',
+      });
+      const reference = scoreCustomers(summaries, valueModels, options);
+      reference.scores.forEach((score, index) => {
+        expect(fast.segment[index]).toBe(score.segment.name);
+        expect(fast.recencyScore[index]).toBe(score.segment.recency);
+        expect(fast.frequencyScore[index]).toBe(score.segment.frequency);
+        expect(fast.monetaryScore[index]).toBe(score.segment.monetary);
+        expect(fast.clv[index]).toBeCloseTo(score.value.clv, 8);
+        expect(fast.expectedPurchases[index]).toBeCloseTo(score.value.expectedPurchases, 10);
+        expect(fast.pAlive[index]).toBeCloseTo(score.value.pAlive, 12);
+        expect(fast.tier[index]).toBe(score.value.tier);
+        expect(fast.churn[index]).toEqual(score.churn);
+      });
+      expect(fast.horizonMonths).toBe(18);
+    },
+  );
 
   it('values a customer as customerValue does without a spend model', () => {
     const fast = scorePopulation(
       columns,
-      { bgnbd: models.bgnbd, gammaGamma: null },
+      { purchase: mbgnbd, gammaGamma: null },
       { asOfDay, timeUnit: 'weeks' },
     );
     const summary = summaries[3]!;
-    expect(fast.clv[3]).toBeCloseTo(customerValue(models.bgnbd, null, summary).clv, 8);
+    expect(fast.clv[3]).toBeCloseTo(customerValue(mbgnbd, null, summary).clv, 8);
   });
 
   it('uses the trained model churn where given', () => {
@@ -85,7 +101,11 @@ describe('population scoring', () => {
         },
       ],
     ]);
-    const fast = scorePopulation(columns, models, { asOfDay, timeUnit: 'weeks', modelChurn });
+    const fast = scorePopulation(
+      columns,
+      { purchase: mbgnbd, gammaGamma: models.gammaGamma },
+      { asOfDay, timeUnit: 'weeks', modelChurn },
+    );
     expect(fast.churn[1]!.source).toBe('model');
     expect(fast.churn[0]!.source).toBe('bgnbd');
   });

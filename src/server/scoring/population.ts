@@ -1,28 +1,42 @@
 import {
-  bgnbdConditionalExpectedTransactions,
-  bgnbdProbabilityAlive,
-  churnFromBgNbd,
+  churnFromPAlive,
+  conditionalExpectedPurchases,
   DAYS_PER_MONTH,
   DAYS_PER_UNIT,
   DEFAULT_TIER_QUANTILES,
   gammaGammaConditionalExpectedSpend,
   isoDay,
+  probabilityAlive,
   quintileScores,
   rfmSegment,
   valueTier,
   valueTierThresholds,
-  type BgNbdModel,
   type ChurnAssessment,
   type ChurnBandThresholds,
   type ClvOptions,
   type CustomerSummary,
   type GammaGammaParams,
+  type PurchaseModel,
   type SegmentName,
   type TimeUnit,
   type ValueTier,
   type ValueTierThresholds,
 } from '../../scoring/index.ts';
 import type { PurchaseColumns } from './read-summaries.ts';
+
+/**
+ * isoDay per day number, remembered: a million customers share a few thousand purchase days, and
+ * formatting a Date was half of scoring's time.
+ */
+const isoDays = new Map<number, string>();
+function isoDayOf(day: number): string {
+  let text = isoDays.get(day);
+  if (text === undefined) {
+    text = isoDay(day);
+    if (isoDays.size < 100_000) isoDays.set(day, text);
+  }
+  return text;
+}
 
 /** The library's summary of customer `index`, measured up to `asOfDay`. */
 export function summaryAt(
@@ -43,8 +57,8 @@ export function summaryAt(
     T: (asOfDay - first) / unitDays,
     monetaryValue:
       frequency > 0 ? (totalSpend - (columns.firstDaySpend[index] as number)) / frequency : 0,
-    firstPurchase: isoDay(first),
-    lastPurchase: isoDay(last),
+    firstPurchase: isoDayOf(first),
+    lastPurchase: isoDayOf(last),
     purchaseDays: frequency + 1,
     totalSpend,
     daysSinceLastPurchase: asOfDay - last,
@@ -75,14 +89,15 @@ export interface PopulationOptions extends ClvOptions {
 }
 
 /**
- * Conditional expected purchases divided by P(alive) depends on frequency and age only, so the
+ * Conditional expected purchases divided by P(alive) depends on frequency and age only (in
+ * BG/NBD, MBG/NBD and Pareto/NBD alike: the mean given alive at T), so the
  * CLV of a customer factors as P(alive) x expected spend x margin x K(x, T), with
  * K = sum over months of the discounted monthly increments of that ratio. K is computed once per
  * distinct (frequency, first purchase day), which turns a million customers' CLVs into a few
  * thousand hypergeometric evaluations. Same formula as the library's customerValue (a test holds
  * the two together).
  */
-function valueFactorCache(bgnbd: BgNbdModel, options: PopulationOptions) {
+function valueFactorCache(purchase: PurchaseModel, options: PopulationOptions) {
   const horizonMonths = options.horizonMonths ?? 12;
   const annualDiscountRate = options.annualDiscountRate ?? 0.1;
   if (!Number.isInteger(horizonMonths) || horizonMonths < 1) {
@@ -90,7 +105,7 @@ function valueFactorCache(bgnbd: BgNbdModel, options: PopulationOptions) {
   }
   if (!(annualDiscountRate > -1)) throw new Error('annualDiscountRate must be > -1');
   const monthlyDiscount = Math.pow(1 + annualDiscountRate, 1 / 12);
-  const unitsPerMonth = DAYS_PER_MONTH / DAYS_PER_UNIT[bgnbd.timeUnit];
+  const unitsPerMonth = DAYS_PER_MONTH / DAYS_PER_UNIT[purchase.model.timeUnit];
   const cache = new Map<string, { discounted: number; horizon: number }>();
   return {
     horizonMonths,
@@ -98,14 +113,15 @@ function valueFactorCache(bgnbd: BgNbdModel, options: PopulationOptions) {
       const key = `${frequency}:${T}`;
       let found = cache.get(key);
       if (found) return found;
-      // Any recency gives the same ratio; recency = T keeps P(alive) well away from 0.
-      const history = { frequency, recency: frequency > 0 ? T : 0, T };
-      const alive = bgnbdProbabilityAlive(bgnbd, history);
+      // Any recency gives the same ratio; recency = T (a purchase today, even for x = 0, which
+      // the formulas accept) keeps P(alive) well away from 0 in all three models.
+      const history = { frequency, recency: T, T };
+      const alive = probabilityAlive(purchase, history);
       let discounted = 0;
       let previous = 0;
       for (let month = 1; month <= horizonMonths; month += 1) {
         const cumulative =
-          bgnbdConditionalExpectedTransactions(bgnbd, month * unitsPerMonth, history) / alive;
+          conditionalExpectedPurchases(purchase, month * unitsPerMonth, history) / alive;
         discounted += (cumulative - previous) / Math.pow(monthlyDiscount, month);
         previous = cumulative;
       }
@@ -119,7 +135,7 @@ function valueFactorCache(bgnbd: BgNbdModel, options: PopulationOptions) {
 /** Segment, value and churn for every customer of the population (quintiles and tiers are relative to it). */
 export function scorePopulation(
   columns: PurchaseColumns,
-  models: { bgnbd: BgNbdModel; gammaGamma: GammaGammaParams | null },
+  models: { purchase: PurchaseModel; gammaGamma: GammaGammaParams | null },
   options: PopulationOptions,
 ): PopulationScores {
   const n = columns.keys.length;
@@ -132,7 +148,7 @@ export function scorePopulation(
   const pAlive = new Array<number>(n);
   const expectedPurchases = new Array<number>(n);
   const churn = new Array<ChurnAssessment>(n);
-  const cache = valueFactorCache(models.bgnbd, options);
+  const cache = valueFactorCache(models.purchase, options);
   for (let i = 0; i < n; i += 1) {
     segment[i] = rfmSegment(
       recencyScore[i] as number,
@@ -140,7 +156,7 @@ export function scorePopulation(
       monetaryScore[i] as number,
     );
     const summary = summaryAt(columns, i, options.asOfDay, options.timeUnit);
-    const alive = bgnbdProbabilityAlive(models.bgnbd, summary);
+    const alive = probabilityAlive(models.purchase, summary);
     const spend = models.gammaGamma
       ? gammaGammaConditionalExpectedSpend(models.gammaGamma, summary)
       : summary.totalSpend / summary.purchaseDays;
@@ -150,7 +166,7 @@ export function scorePopulation(
     expectedPurchases[i] = alive * factors.horizon;
     churn[i] =
       options.modelChurn?.get(summary.customerId) ??
-      churnFromBgNbd(models.bgnbd, summary, options.churnBands);
+      churnFromPAlive(alive, summary, options.churnBands);
   }
   const tierThresholds =
     n > 0

@@ -8,6 +8,7 @@ import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { parseCsvRecords, predictWithCurrentModel, trainAndStoreChurnModel } from './churn.ts';
+import { checkModelsOnHoldout, holdoutCheckSchema, modelChoiceSchema } from './holdout-check.ts';
 import { modelsOverview } from './models-store.ts';
 import { pruneScoreSnapshots } from './prune-snapshots.ts';
 import { runScoring } from './run.ts';
@@ -55,6 +56,7 @@ const timingsSchema = z.object({
   readMs: z.number(),
   attributesMs: z.number(),
   fitMs: z.number(),
+  holdoutMs: z.number(),
   churnMs: z.number(),
   scoreMs: z.number(),
   writeMs: z.number(),
@@ -75,9 +77,12 @@ export const scoringRunSchema = z.object({
   fit: z.object({ customers: z.number().int(), sampled: z.boolean(), repeatBuyers: z.number() }),
   versions: z.object({
     bgnbd: z.string().nullable(),
+    mbgnbd: z.string().nullable(),
+    paretoNbd: z.string().nullable(),
     gammaGamma: z.string().nullable(),
     churn: z.string().nullable(),
   }),
+  valueModel: modelChoiceSchema.nullable(),
   timings: timingsSchema,
 });
 
@@ -99,7 +104,16 @@ export const churnTrainResponseSchema = z.object({
     rocAuc: z.number(),
     foldRocAuc: z.array(z.number()),
     logLoss: z.number(),
+    brier: z.number().nullable(),
+    ece: z.number().nullable(),
+    /** Out-of-fold probabilities before calibration, ten bins. */
+    reliability: z.array(calibrationBin),
+    calibrationMethod: z.enum(['none', 'platt', 'isotonic']),
+    calibrationNote: z.string(),
     calibratedLogLoss: z.number(),
+    calibratedBrier: z.number().nullable(),
+    calibratedEce: z.number().nullable(),
+    /** The probabilities the model gives, each fold calibrated on the others. */
     calibration: z.array(calibrationBin),
   }),
 });
@@ -119,6 +133,31 @@ const modelsSchema = z.object({
       timeUnit: z.string(),
     })
     .nullable(),
+  mbgnbd: z
+    .object({
+      version: z.string(),
+      r: z.number(),
+      alpha: z.number(),
+      a: z.number(),
+      b: z.number(),
+      logLikelihood: z.number(),
+      customers: z.number().int(),
+      converged: z.boolean(),
+    })
+    .nullable(),
+  paretoNbd: z
+    .object({
+      version: z.string(),
+      r: z.number(),
+      alpha: z.number(),
+      s: z.number(),
+      beta: z.number(),
+      logLikelihood: z.number(),
+      customers: z.number().int(),
+      converged: z.boolean(),
+    })
+    .nullable(),
+  valueModel: modelChoiceSchema.extend({ runId: z.string(), asOf: z.string() }).nullable(),
   gammaGamma: z
     .object({
       version: z.string(),
@@ -135,6 +174,10 @@ const modelsSchema = z.object({
       rocAuc: z.number(),
       logLoss: z.number(),
       calibratedLogLoss: z.number(),
+      brier: z.number().nullable(),
+      ece: z.number().nullable(),
+      calibrationMethod: z.string(),
+      historyColumns: z.array(z.string()),
       folds: z.number().int(),
       trainedRows: z.number().int(),
       churnedRows: z.number().int(),
@@ -156,7 +199,8 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
       config: { role: 'admin' },
       schema: {
         tags: ['admin'],
-        summary: 'Run a scoring: fit BG/NBD and Gamma-Gamma, snapshot every customer',
+        summary:
+          'Run a scoring: fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma, choose the purchase model by holdout, snapshot every customer',
         body: z
           .strictObject({
             asOf: calendarDateSchema.optional(),
@@ -209,6 +253,32 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
       },
     },
     async () => modelsOverview(db),
+  );
+
+  typed.post(
+    '/v1/models/check',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary:
+          "Compare BG/NBD, MBG/NBD and Pareto/NBD on a holdout: actual against expected repeat purchases per calibration-frequency bin, and each model's RMSE per customer",
+        body: z.strictObject({
+          holdoutFrom: calendarDateSchema,
+          holdoutTo: calendarDateSchema.optional(),
+          timeUnit: z.enum(['weeks', 'days']).optional(),
+        }),
+        response: { 200: holdoutCheckSchema, 422: problemSchema },
+      },
+    },
+    async (request) =>
+      asProblem(() =>
+        checkModelsOnHoldout(db, {
+          holdoutFrom: request.body.holdoutFrom,
+          holdoutTo: request.body.holdoutTo,
+          timeUnit: request.body.timeUnit,
+        }),
+      ),
   );
 
   // CSV bodies: parsed as text inside this scope only.

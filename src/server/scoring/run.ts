@@ -1,9 +1,7 @@
 import {
-  churnFromModel,
+  fittedPurchaseModels,
   fitValueModels,
-  predictChurn,
   type ChurnAssessment,
-  type ChurnRow,
   type ClvOptions,
   type TimeUnit,
   dayNumber,
@@ -16,10 +14,13 @@ import {
   currentChurnModel,
   modelKinds,
   storeModel,
-  type BgNbdParamsStored,
   type GammaGammaParamsStored,
+  type PurchaseModelStored,
 } from './models-store.ts';
+import { modelChurnByCustomer } from './model-churn.ts';
 import { writeSnapshots, type SnapshotRow } from './write-snapshots.ts';
+import { chooseModelForRun, type StoredModelChoice } from './holdout-check.ts';
+import { defaultFitSampleSize, sampleIndices } from './sampling.ts';
 
 export interface ScoringRunOptions extends ClvOptions {
   /** Last day of the observation window, YYYY-MM-DD; default today (UTC). */
@@ -47,11 +48,25 @@ export interface ScoringRunResult {
   snapshots: number;
   modelChurnCustomers: number;
   fit: { customers: number; sampled: boolean; repeatBuyers: number };
-  versions: { bgnbd: string | null; gammaGamma: string | null; churn: string | null };
+  versions: {
+    bgnbd: string | null;
+    mbgnbd: string | null;
+    paretoNbd: string | null;
+    gammaGamma: string | null;
+    churn: string | null;
+  };
+  /**
+   * The purchase model that valued customers (P(alive), expected purchases, CLV, and churn where
+   * no trained model applies), and why; null when no customer has purchases.
+   */
+  valueModel: StoredModelChoice | null;
   timings: {
     readMs: number;
     attributesMs: number;
+    /** Fitting the value models and choosing one (the holdout check included). */
     fitMs: number;
+    /** Of fitMs, the holdout check. */
+    holdoutMs: number;
     churnMs: number;
     scoreMs: number;
     writeMs: number;
@@ -62,7 +77,7 @@ export interface ScoringRunResult {
   };
 }
 
-export const defaultFitSampleSize = 20_000;
+export { defaultFitSampleSize, sampleIndices };
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function checkAsOf(asOf: string): string {
@@ -73,75 +88,11 @@ export function checkAsOf(asOf: string): string {
   return asOf;
 }
 
-/** Deterministic sample of `size` indices out of 0..n-1, in increasing order (selection sampling). */
-export function sampleIndices(n: number, size: number, seed = 20_240_601): number[] {
-  if (size >= n) return Array.from({ length: n }, (_, index) => index);
-  let state = seed >>> 0;
-  const random = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const picked: number[] = [];
-  for (let index = 0; index < n && picked.length < size; index += 1) {
-    if (random() * (n - index) < size - picked.length) picked.push(index);
-  }
-  return picked;
-}
-
-async function modelChurnByCustomer(
-  db: Db,
-  model: Awaited<ReturnType<typeof currentChurnModel>>,
-): Promise<{ churn: Map<string, ChurnAssessment>; sqlMs: number; modelMs: number }> {
-  const churn = new Map<string, ChurnAssessment>();
-  if (!model) return { churn, sqlMs: 0, modelMs: 0 };
-  const columns = model.model.columns.map((column) => column.name);
-  let sqlMs = 0;
-  let modelMs = 0;
-  const fetchSize = 20_000;
-  await db.transaction(async (tx) => {
-    let mark = performance.now();
-    // Only customers holding every column the model reads: the rest get 1 - P(alive).
-    await tx.query(
-      `DECLARE scoring_attributes NO SCROLL CURSOR FOR
-       SELECT id::text AS key, attributes FROM customers
-       WHERE attributes ?& ARRAY[${columns.map((column) => `'${column.replaceAll("'", "''")}'`).join(',') || "''"}]::text[]
-       ORDER BY id`,
-    );
-    for (;;) {
-      const { rows } = await tx.query<{ key: string; attributes: ChurnRow }>(
-        `FETCH FORWARD ${fetchSize} FROM scoring_attributes`,
-      );
-      const now = performance.now();
-      sqlMs += now - mark;
-      mark = now;
-      const predictions = predictChurn(
-        model.model,
-        rows.map((row) => row.attributes),
-      );
-      predictions.forEach((prediction, index) =>
-        churn.set(
-          rows[index]!.key,
-          churnFromModel(prediction, `${modelKinds.churn}:${model.version}`),
-        ),
-      );
-      modelMs += performance.now() - mark;
-      mark = performance.now();
-      if (rows.length < fetchSize) break;
-    }
-    await tx.query('CLOSE scoring_attributes');
-    sqlMs += performance.now() - mark;
-  });
-  return { churn, sqlMs, modelMs };
-}
-
 function* snapshotRows(
   columns: PurchaseColumns,
   scores: PopulationScores | null,
-  bgnbdVersion: string | null,
+  /** "kind:version" of the purchase model that valued the customers. */
+  valueModel: string | null,
   modelChurn: ReadonlyMap<string, ChurnAssessment>,
 ): Generator<SnapshotRow> {
   const scored = new Set<string>();
@@ -162,7 +113,7 @@ function* snapshotRows(
         expectedPurchases: scores.expectedPurchases[i]!,
         horizonMonths: scores.horizonMonths,
         churn,
-        modelVersion: churn.modelVersion ?? `${modelKinds.bgnbd}:${bgnbdVersion}`,
+        modelVersion: churn.modelVersion ?? valueModel!,
       };
     }
   }
@@ -187,9 +138,10 @@ function* snapshotRows(
 
 /**
  * A scoring run over the whole database: read per-customer histories (aggregated in SQL, streamed
- * through a cursor), fit BG/NBD and Gamma-Gamma, apply the current churn model where customers
- * carry its columns, score everyone and write one snapshot per customer, all in one transaction
- * with the new model versions and a scoring_runs row.
+ * through a cursor), fit BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma, choose the purchase model
+ * by holdout (holdout-check.ts), apply the current churn model where customers carry its
+ * columns, score everyone with the chosen model and write one snapshot per customer, all in one
+ * transaction with the new model versions and a scoring_runs row recording the choice.
  */
 export async function runScoring(
   db: Db,
@@ -205,25 +157,40 @@ export async function runScoring(
   const t1 = performance.now();
 
   const churnModel = await currentChurnModel(db);
-  const attributes = await modelChurnByCustomer(db, churnModel);
+  const attributes = await modelChurnByCustomer(db, churnModel, { columns, asOfDay, timeUnit });
   const t2 = performance.now();
 
   const n = columns.keys.length;
   const fitSize = options.fitSampleSize ?? defaultFitSampleSize;
-  const sample = sampleIndices(n, fitSize).map((index) =>
-    summaryAt(columns, index, asOfDay, timeUnit),
-  );
+  const sampleIndex = sampleIndices(n, fitSize);
+  const sample = sampleIndex.map((index) => summaryAt(columns, index, asOfDay, timeUnit));
   const fittedAt = new Date().toISOString();
   const models = n > 0 ? fitValueModels(sample, { asOf, timeUnit }) : null;
-  const t3 = performance.now();
-
-  const scores = models
-    ? scorePopulation(columns, models, {
-        ...options,
+  const fitted = models ? fittedPurchaseModels(models) : [];
+  const tHoldout = performance.now();
+  const chosen = models
+    ? await chooseModelForRun(db, {
+        columns,
+        sample: sampleIndex,
         asOfDay,
         timeUnit,
-        modelChurn: attributes.churn,
+        available: fitted.map((purchase) => purchase.kind),
       })
+    : null;
+  const purchase = chosen && fitted.find((model) => model.kind === chosen.choice.kind)!;
+  const t3 = performance.now();
+
+  const scores = purchase
+    ? scorePopulation(
+        columns,
+        { purchase, gammaGamma: models!.gammaGamma },
+        {
+          ...options,
+          asOfDay,
+          timeUnit,
+          modelChurn: attributes.churn,
+        },
+      )
     : null;
   const t4 = performance.now();
 
@@ -231,26 +198,34 @@ export async function runScoring(
   const actor = options.actor ?? 'system';
   // Snapshots, model versions, the run's record and its audit entry commit together.
   return db.transaction(async (tx) => {
-    let bgnbdVersion: string | null = null;
+    const purchaseVersions: Partial<Record<string, string>> = {};
     let gammaGammaVersion: string | null = null;
     if (models) {
-      const bgnbdParams: BgNbdParamsStored = {
-        ...models.bgnbd,
-        asOf,
-        fittedAt,
-        population: n,
-        sampled: sample.length < n,
-      };
-      bgnbdVersion = await storeModel(tx, modelKinds.bgnbd, bgnbdParams);
+      for (const { kind, model } of fitted) {
+        const stored: PurchaseModelStored = {
+          ...model,
+          asOf,
+          fittedAt,
+          population: n,
+          sampled: sample.length < n,
+        };
+        purchaseVersions[kind] = await storeModel(tx, kind, stored);
+      }
       if (models.gammaGamma) {
         const gammaGammaParams: GammaGammaParamsStored = { ...models.gammaGamma, asOf, fittedAt };
         gammaGammaVersion = await storeModel(tx, modelKinds.gammaGamma, gammaGammaParams);
       }
     }
+    const valueModel: StoredModelChoice | null = chosen && {
+      ...chosen.choice,
+      version: purchaseVersions[chosen.choice.kind] ?? null,
+      holdout: chosen.holdout,
+    };
+    const valueModelVersion = valueModel && `${valueModel.kind}:${valueModel.version}`;
     const snapshots = await writeSnapshots(
       tx,
-      snapshotRows(columns, scores, bgnbdVersion, attributes.churn),
-      { currency: options.currency ?? 'USD', computedAt },
+      snapshotRows(columns, scores, valueModelVersion, attributes.churn),
+      { currency: options.currency ?? 'USD', computedAt, valueModel: valueModelVersion },
     );
     const t5 = performance.now();
 
@@ -272,14 +247,18 @@ export async function runScoring(
         repeatBuyers: models?.gammaGamma?.customers ?? 0,
       },
       versions: {
-        bgnbd: bgnbdVersion,
+        bgnbd: purchaseVersions.bgnbd ?? null,
+        mbgnbd: purchaseVersions.mbgnbd ?? null,
+        paretoNbd: purchaseVersions['pareto-nbd'] ?? null,
         gammaGamma: gammaGammaVersion,
         churn: churnModel?.version ?? null,
       },
+      valueModel,
       timings: {
         readMs,
         attributesMs: t2 - t1,
         fitMs: t3 - t2,
+        holdoutMs: t3 - tHoldout,
         churnMs: attributes.modelMs,
         scoreMs: t4 - t3,
         writeMs,
@@ -291,8 +270,8 @@ export async function runScoring(
     };
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO scoring_runs (as_of, time_unit, customers, snapshots, model_versions, timings,
-         actor, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
+         actor, started_at, value_model, model_choice)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
       [
         asOf,
         timeUnit,
@@ -302,6 +281,8 @@ export async function runScoring(
         JSON.stringify(result.timings),
         actor,
         started.toISOString(),
+        valueModel?.kind ?? null,
+        valueModel && JSON.stringify(valueModel),
       ],
     );
     const runId = rows[0]!.id;
@@ -309,7 +290,17 @@ export async function runScoring(
       actor,
       action: 'scoring.run',
       target: runId,
-      details: { asOf, timeUnit, snapshots, versions: result.versions },
+      details: {
+        asOf,
+        timeUnit,
+        snapshots,
+        versions: result.versions,
+        valueModel: valueModel && {
+          kind: valueModel.kind,
+          basis: valueModel.basis,
+          reason: valueModel.reason,
+        },
+      },
     });
     return { runId, ...result };
   });

@@ -14,7 +14,7 @@ export interface SnapshotRow {
   expectedPurchases: number | null;
   horizonMonths: number | null;
   churn: ChurnAssessment;
-  /** The version of the model behind the churn figure, e.g. "churn:3" or "bgnbd:7". */
+  /** The version of the model behind the churn figure, e.g. "churn:3" or "mbgnbd:7". */
   modelVersion: string;
 }
 
@@ -22,16 +22,23 @@ export const snapshotBatchSize = 20_000;
 
 const insertSql = `INSERT INTO score_snapshots (customer_id, segment, recency_score, frequency_score,
     monetary_score, clv, currency, value_tier, p_alive, expected_purchases, horizon_months,
-    churn_probability, churn_band, churn_source, churn_reasons, model_version, computed_at)
+    churn_probability, churn_band, churn_source, churn_reasons, model_version, value_model,
+    computed_at)
   SELECT u.customer_id, u.segment, u.r, u.f, u.m, u.clv, $16, u.tier, u.p_alive, u.expected,
-    u.horizon, u.churn, u.band, u.source, u.reasons, u.version, $17
+    u.horizon, u.churn, u.band, u.source, u.reasons, u.version,
+    CASE WHEN u.clv IS NOT NULL THEN $18::text END, $17
   FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::smallint[], $5::smallint[],
     $6::float8[], $7::text[], $8::float8[], $9::float8[], $10::int[], $11::float8[], $12::text[],
     $13::text[], $14::jsonb[], $15::text[])
     AS u(customer_id, segment, r, f, m, clv, tier, p_alive, expected, horizon, churn, band,
       source, reasons, version)`;
 
-function insertParams(rows: readonly SnapshotRow[], currency: string, computedAt: string) {
+function insertParams(
+  rows: readonly SnapshotRow[],
+  currency: string,
+  computedAt: string,
+  valueModel: string | null,
+) {
   return [
     rows.map((row) => row.customerKey),
     rows.map((row) => row.segment),
@@ -50,6 +57,7 @@ function insertParams(rows: readonly SnapshotRow[], currency: string, computedAt
     rows.map((row) => row.modelVersion),
     currency,
     computedAt,
+    valueModel,
   ];
 }
 
@@ -60,14 +68,20 @@ function insertParams(rows: readonly SnapshotRow[], currency: string, computedAt
 export async function writeSnapshots(
   tx: Queryable,
   rows: Iterable<SnapshotRow>,
-  options: { currency: string; computedAt: string; batchSize?: number },
+  options: {
+    currency: string;
+    computedAt: string;
+    /** The run's purchase model ("mbgnbd:7"), recorded on every snapshot that has a value. */
+    valueModel: string | null;
+    batchSize?: number;
+  },
 ): Promise<number> {
   const size = options.batchSize ?? snapshotBatchSize;
   let written = 0;
   let inFlight: Promise<unknown> | null = null;
   let batch: SnapshotRow[] = [];
   const flush = async () => {
-    const params = insertParams(batch, options.currency, options.computedAt);
+    const params = insertParams(batch, options.currency, options.computedAt, options.valueModel);
     written += batch.length;
     batch = [];
     if (inFlight) await inFlight;

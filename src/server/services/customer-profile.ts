@@ -1,4 +1,10 @@
-import type { Insights } from '../../contract/index.ts';
+import {
+  purchaseModelKinds,
+  scoreModelKinds,
+  type Insights,
+  type PurchaseModelKind,
+  type ScoreModelKind,
+} from '../../contract/index.ts';
 import type { Queryable } from '../db/db.ts';
 
 /** Everything about a customer the panel shows, before a decision is made. */
@@ -41,6 +47,7 @@ type ScoreJson = {
   churn_source: string | null;
   churn_reasons: string[] | null;
   model_version: string | null;
+  value_model: string | null;
   computed_at: string;
 };
 
@@ -71,7 +78,7 @@ export const profileColumnsSql = `c.customer_id, c.name, c.email, c.phone, c.att
        (SELECT row_to_json(s) FROM (
           SELECT segment, recency_score, frequency_score, monetary_score, clv, currency, value_tier,
             p_alive, expected_purchases, horizon_months, churn_probability, churn_band, churn_source,
-            churn_reasons, model_version, computed_at
+            churn_reasons, model_version, value_model, computed_at
           FROM score_snapshots WHERE customer_id = c.id ORDER BY computed_at DESC, id DESC LIMIT 1) s
        ) AS score,
        (SELECT COALESCE(json_agg(k), '[]'::json) FROM (
@@ -93,6 +100,37 @@ export async function loadCustomerProfile(
   );
   const row = rows[0];
   return row ? profileFromRow(row, customerKey, now) : null;
+}
+
+/** "mbgnbd:7" as {kind, version}; null for anything else. */
+function modelRef<K extends string>(
+  stored: string | null,
+  kinds: readonly K[],
+): { kind: K; version: string | null } | null {
+  if (!stored) return null;
+  const at = stored.indexOf(':');
+  const kind = (at < 0 ? stored : stored.slice(0, at)) as K;
+  if (!kinds.includes(kind)) return null;
+  return { kind, version: at < 0 ? null : stored.slice(at + 1) };
+}
+
+/**
+ * The purchase model behind a snapshot's value. Snapshots from before value_model was recorded
+ * were all valued by BG/NBD; its version is then known only when BG/NBD also made the churn.
+ */
+function valueModelOf(score: ScoreJson): { kind: PurchaseModelKind; version: string | null } {
+  return (
+    modelRef(score.value_model, purchaseModelKinds) ??
+    (modelRef(score.model_version, purchaseModelKinds)?.kind === 'bgnbd'
+      ? modelRef(score.model_version, purchaseModelKinds)!
+      : { kind: 'bgnbd', version: null })
+  );
+}
+
+const optionalModel = <T>(model: T | null) => (model ? { model } : {});
+
+function churnModelOf(score: ScoreJson): { kind: ScoreModelKind; version: string | null } | null {
+  return modelRef(score.model_version, scoreModelKinds);
 }
 
 /** The profile from a row of `profileColumnsSql`. */
@@ -131,6 +169,7 @@ export function profileFromRow(row: ProfileRow, customerKey: string, now: Date):
             expectedPurchases: score.expected_purchases,
             pAlive: score.p_alive,
             horizonMonths: score.horizon_months ?? 12,
+            model: valueModelOf(score),
           }
         : null,
     churn:
@@ -140,6 +179,7 @@ export function profileFromRow(row: ProfileRow, customerKey: string, now: Date):
             band: score.churn_band as NonNullable<Insights['churn']>['band'],
             source: score.churn_source as NonNullable<Insights['churn']>['source'],
             modelVersion: score.model_version,
+            ...optionalModel(churnModelOf(score)),
             reasons: (score.churn_reasons ?? []).slice(0, 3),
           }
         : null,
