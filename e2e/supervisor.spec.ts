@@ -129,12 +129,26 @@ test('a supervisor reviews, filters, drills in, turns a treatment off, and sees 
   const suggested = Number((await firstRow.locator('td').nth(2).innerText()).trim());
   expect(suggested).toBeGreaterThan(0);
 
-  // Drill into the "Suggested" cell: the decisions behind it.
-  await firstRow.locator('td').nth(2).getByRole('button').click();
-  const drill = page.getByRole('region', { name: new RegExp(`Behind: ${treatmentName}`) });
+  // Drill into the "Suggested" cell: the decisions behind it, in a drawer beside the row.
+  const suggestedCell = firstRow.locator('td').nth(2).getByRole('button');
+  await suggestedCell.click();
+  const drill = page.getByRole('dialog', { name: new RegExp(`Behind: ${treatmentName}`) });
   await expect(drill.getByRole('table')).toBeVisible();
   await expect(drill.locator('tbody tr')).toHaveCount(suggested);
   await expect(drill.locator('tbody tr').first()).toContainText(csr);
+  await expect(drill).toBeFocused();
+  await expect(suggestedCell).toBeInViewport();
+  // Whole on screen: it scrolls inside rather than run past the window's bottom edge.
+  await expect(drill).toBeInViewport({ ratio: 1 });
+  const rowBox = (await firstRow.boundingBox())!;
+  const drillBox = (await drill.boundingBox())!;
+  const cellBox = (await suggestedCell.boundingBox())!;
+  expect(Math.abs(drillBox.y - rowBox.y)).toBeLessThan(4);
+  expect(drillBox.x).toBeGreaterThan(cellBox.x + cellBox.width);
+  await page.screenshot({ path: testInfo.outputPath('drill-drawer.png') });
+  await page.keyboard.press('Escape');
+  await expect(drill).toBeHidden();
+  await expect(suggestedCell).toBeFocused();
 
   // A customer the treatment is suggested to right now (declined ones may be in cooldown).
   const catalogue = (await api('GET', '/v1/treatments', supervisorToken)).body as {
@@ -181,6 +195,58 @@ test('a supervisor reviews, filters, drills in, turns a treatment off, and sees 
   ).toBeVisible();
   const charts = page.getByTestId('kpi-charts');
   await expect(charts.locator('.recharts-surface').first()).toBeVisible();
+  // Compare labels every agent in the table under it, and opens on a KPI that has bars.
+  const agentRows = page.getByRole('table', { name: /KPIs by agent/ }).locator('tbody tr');
+  const compare = charts.locator('figure').nth(1);
+  await expect(compare.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  for (const name of await agentRows.locator('td:first-child').allInnerTexts()) {
+    await expect(
+      compare.locator('.recharts-cartesian-axis-tick-value', { hasText: name.trim() }),
+    ).toHaveCount(1);
+  }
   await charts.screenshot({ path: testInfo.outputPath('kpi-charts.png') });
   await page.screenshot({ path: testInfo.outputPath('kpi-page.png'), fullPage: true });
+});
+
+test('nothing in the workspace is wider than a 1280 px window', async () => {
+  test.setTimeout(120_000);
+  const page = await ext.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`chrome-extension://${ext.id}/extension/supervisor/index.html`);
+  await expect(page.getByText('e2e-lead · Retention, Support')).toBeVisible();
+  await expect(page.getByLabel('Period preset')).toHaveValue('90');
+  const tables: Record<string, string[]> = {
+    Review: ['Suggested treatments', 'Eligibility rules'],
+    KPIs: ['KPIs by agent', 'KPIs by week'],
+    Coaching: ['Where an agent falls short of their team', 'Agents: most skipped'],
+    Notes: ['Notes CSRs sent'],
+  };
+  for (const [tab, captions] of Object.entries(tables)) {
+    await page.getByRole('tab', { name: tab }).click();
+    for (const caption of captions) {
+      const table = page.getByRole('table', { name: new RegExp(caption) });
+      await expect(table.locator('tbody tr').first()).toBeVisible();
+      if (tab === 'Review' && caption === 'Suggested treatments') {
+        // The drawer's table too, open beside the first row.
+        await table.locator('tbody tr').first().locator('td').nth(2).getByRole('button').click();
+        await expect(page.getByRole('dialog').locator('tbody tr').first()).toBeVisible();
+      }
+    }
+    const overflowing = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.table-wrap')]
+        .filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1)
+        .map(
+          (wrap) =>
+            `${wrap.querySelector('caption')?.textContent}: ${wrap.scrollWidth}px in ${wrap.clientWidth}px`,
+        ),
+    );
+    expect(overflowing, `${tab} tables wider than their place`).toEqual([]);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      `${tab}: the page scrolls sideways`,
+    ).toBeLessThanOrEqual(1280);
+    await page.screenshot({ path: test.info().outputPath(`${tab}-1280.png`), fullPage: true });
+    await page.keyboard.press('Escape');
+  }
+  await page.close();
 });

@@ -142,7 +142,8 @@ export async function configureThroughOptions(
   await page.getByLabel('Backend URL').fill(settings.backendUrl);
   await page.getByLabel(/^Token/).fill(settings.token);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText('Saved.').waitFor();
+  // Save checks the backend and the token (GET /v1/whoami, through the worker).
+  await page.getByText(/^Connected as .+ \((csr|supervisor|admin)\)\.$/).waitFor();
   for (const [crm, origin] of Object.entries(settings.selfHosted ?? {})) {
     await page.getByLabel(`Address of your ${crm}`).fill(origin);
   }

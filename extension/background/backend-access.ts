@@ -1,9 +1,10 @@
 import type { InsightsQuery } from '../../src/contract/insights.ts';
-import type { InsightsResult } from '../messaging/protocol.ts';
+import type { BackendCheck, InsightsResult } from '../messaging/protocol.ts';
 import { checkBackendUrl, type BackendUrlCheck } from '../shared/backend-url.ts';
 import type { DetectionReport } from '../../src/contract/detection-health.ts';
 import {
   fetchInsights,
+  fetchWhoami,
   postDetectionReport,
   postOutcome,
   type BackendAccess,
@@ -94,6 +95,18 @@ export async function insightsFor(
   if (state.refusal) return { kind: 'backend-refused', reason: state.refusal };
   if (!state.access) return { kind: 'not-configured' };
   return fetchInsights(state.access, query, fetchImpl);
+}
+
+/** The saved backend and token, tried with GET /v1/whoami; the token stays in the worker. */
+export async function checkBackend(
+  deps: BackendDeps = chromeBackendDeps,
+  fetchImpl: typeof fetch = fetch,
+): Promise<BackendCheck> {
+  const state = await readBackendState(deps);
+  if (!state.backendUrl) return { kind: 'not-configured', missing: 'backend-url' };
+  if (state.refusal) return { kind: 'backend-refused', reason: state.refusal };
+  if (!state.access) return { kind: 'not-configured', missing: 'token' };
+  return fetchWhoami(state.access, fetchImpl);
 }
 
 /** A refused backend is a wait, not a failure: the outcome is kept until the backend is valid. */

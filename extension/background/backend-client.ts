@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { DetectionReport } from '../../src/contract/detection-health.ts';
 import { insightsSchema, type InsightsQuery } from '../../src/contract/insights.ts';
 import { problemSchema, type Problem } from '../../src/contract/problem.ts';
-import type { InsightsResult } from '../messaging/protocol.ts';
+import type { BackendCheck, InsightsResult } from '../messaging/protocol.ts';
 import type { DeliveryResult, OutboxEntry } from './outbox.ts';
 
 export interface BackendAccess {
@@ -76,6 +77,48 @@ export async function fetchInsights(
     return { kind: 'unreachable', message: `backend answered ${response.status}` };
   }
   return { kind: 'error', status: response.status, problem };
+}
+
+const whoamiSchema = z.object({
+  agentName: z.string(),
+  role: z.enum(['csr', 'supervisor', 'admin']),
+});
+
+/** Asks the backend whose token this is: the options page's check after Save. */
+export async function fetchWhoami(
+  access: BackendAccess,
+  fetchImpl: typeof fetch = fetch,
+): Promise<BackendCheck> {
+  const backendUrl = access.baseUrl;
+  let response: Response;
+  try {
+    response = await fetchImpl(endpoint(backendUrl, 'v1/whoami'), {
+      headers: { authorization: `Bearer ${access.token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'unreachable', backendUrl, message };
+  }
+  if (response.ok) {
+    const parsed = whoamiSchema.safeParse(await response.json().catch(() => null));
+    return parsed.success
+      ? { kind: 'connected', backendUrl, ...parsed.data }
+      : { kind: 'not-loopdesk', backendUrl, status: response.status };
+  }
+  const problem = await readProblem(response);
+  // Anything but LoopDesk's problem+json (a 404 page, a proxy's HTML) is some other server.
+  if (!problem) return { kind: 'not-loopdesk', backendUrl, status: response.status };
+  const detail = problem.detail ?? problem.title;
+  if (response.status === 401) return { kind: 'token-refused', backendUrl, detail };
+  if (response.status === 502 || response.status === 503 || response.status === 504) {
+    return {
+      kind: 'unreachable',
+      backendUrl,
+      message: `it answered ${response.status}: ${detail}`,
+    };
+  }
+  return { kind: 'error', backendUrl, status: response.status, detail };
 }
 
 /** Whether a failed delivery is worth retrying (409: the same outcome is still being stored). */

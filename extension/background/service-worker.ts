@@ -4,12 +4,13 @@ import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { servePort } from '../messaging/port.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
-import { insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
+import { checkBackend, insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { runInPage } from './crm-api-request.ts';
 import { workerDetectionReporter } from './detection-health-runtime.ts';
 import { toView } from './outbox.ts';
 import { outboxAlarm, workerOutbox } from './outbox-runtime.ts';
+import { openOptionsOnInstall } from './installed.ts';
 import { TabCustomers } from './tab-customers.ts';
 import { clearToken, restrictSessionStorage, writeToken } from './token-store.ts';
 
@@ -96,6 +97,7 @@ const workerListener = createWorkerListener(
       await clearToken();
       return status();
     },
+    'check-backend': () => checkBackend(),
   },
   chrome.runtime.id,
   (reason) => console.warn('LoopDesk: message rejected:', reason),
@@ -106,9 +108,10 @@ chrome.runtime.onConnect.addListener((port) => servePort(port, workerListener));
 
 // Install and update (also every start of an unpacked build) re-register and re-inject the
 // content script, and deliver outcomes that waited across the update.
-chrome.runtime.onInstalled.addListener(() => {
+chrome.runtime.onInstalled.addListener((details) => {
   void resyncContentScripts();
   void workerOutbox().flush();
+  openOptionsOnInstall(details, () => chrome.runtime.openOptionsPage());
 });
 
 chrome.runtime.onStartup.addListener(() => {

@@ -32,6 +32,7 @@ describe('protocol map', () => {
       | 'set-backend-url'
       | 'set-token'
       | 'clear-token'
+      | 'check-backend'
       | 'tab-customer-changed'
       | 'outbox-changed'
     >();
@@ -85,6 +86,7 @@ describe('protocol map', () => {
       'set-backend-url': true,
       'set-token': true,
       'clear-token': true,
+      'check-backend': true,
       'tab-customer-changed': true,
       'outbox-changed': true,
     };

@@ -76,6 +76,27 @@ export interface ExtensionStatus {
 }
 
 /**
+ * Whether the saved backend and token work, from GET /v1/whoami (asked by the worker, which
+ * holds the token; only the agent's name and role come back to the page).
+ */
+export type BackendCheck =
+  | {
+      kind: 'connected';
+      backendUrl: string;
+      agentName: string;
+      role: 'csr' | 'supervisor' | 'admin';
+    }
+  | { kind: 'not-configured'; missing: 'backend-url' | 'token' }
+  /** A backend URL is stored but must not be contacted (not granted, or not https). */
+  | { kind: 'backend-refused'; reason: string }
+  | { kind: 'unreachable'; backendUrl: string; message: string }
+  /** 401: the token is unknown, revoked or mistyped. */
+  | { kind: 'token-refused'; backendUrl: string; detail: string }
+  /** An answer that is not LoopDesk's whoami (another server at that address?). */
+  | { kind: 'not-loopdesk'; backendUrl: string; status: number }
+  | { kind: 'error'; backendUrl: string; status: number; detail: string };
+
+/**
  * The one map of messages between extension contexts. Each key is a message type; `request`
  * is what the sender passes, `response` what the receiver answers. Types flow from here; the
  * worker validates every incoming message at runtime before acting on it.
@@ -114,6 +135,8 @@ export interface ProtocolMap {
   'set-token': { request: { token: string }; response: ExtensionStatus };
   /** options → worker: forget the token. */
   'clear-token': { request: Record<string, never>; response: ExtensionStatus };
+  /** options → worker: ask the saved backend who the saved token belongs to. */
+  'check-backend': { request: Record<string, never>; response: BackendCheck };
   /** worker → pages: a tab's customer changed. */
   'tab-customer-changed': {
     request: { tabId: number; customer: TabCustomer | null };

@@ -80,6 +80,7 @@ export const messageSchemas = {
   'set-backend-url': z.strictObject({ backendUrl: z.string().trim().min(1).max(2048) }),
   'set-token': z.strictObject({ token: z.string().trim().min(8).max(4096) }),
   'clear-token': empty,
+  'check-backend': empty,
   'tab-customer-changed': z.strictObject({ tabId, customer: tabCustomerSchema.nullable() }),
   'outbox-changed': empty,
 } satisfies Record<MessageType, z.ZodType>;

@@ -88,6 +88,9 @@ describe('sender checks', () => {
     ).toBe(false);
     expect(mayWorkerAccept('get-insights', contentSender, extensionId)).toBe(false);
     expect(mayWorkerAccept('set-token', contentSender, extensionId)).toBe(false);
+    // Whose token it is stays with the extension's own pages.
+    expect(mayWorkerAccept('check-backend', contentSender, extensionId)).toBe(false);
+    expect(mayWorkerAccept('check-backend', panelSender, extensionId)).toBe(true);
     expect(mayWorkerAccept('customer-detected', panelSender, extensionId)).toBe(false);
   });
 
@@ -116,6 +119,7 @@ function handlers(overrides: Partial<WorkerHandlers>): WorkerHandlers {
     'set-backend-url': fail,
     'set-token': fail,
     'clear-token': fail,
+    'check-backend': fail,
     ...overrides,
   };
 }

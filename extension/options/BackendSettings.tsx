@@ -2,11 +2,15 @@ import { useEffect, useState } from 'react';
 import { sendMessage } from '../messaging/client.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
 import { checkBackendUrl } from '../shared/backend-url.ts';
+import { describeBackendCheck } from './backend-check.ts';
 
 /** Granted in the manifest; any other backend origin is requested on save. */
 const grantedAtInstall = ['localhost', '127.0.0.1'];
 
-export function BackendSettings() {
+/** `onBackendUrl` hears the worker's backend URL, as loaded and as saved (the demo CRM's default). */
+export function BackendSettings({
+  onBackendUrl,
+}: { onBackendUrl?: (backendUrl: string | null) => void } = {}) {
   const [backendUrl, setBackendUrl] = useState('');
   const [token, setToken] = useState('');
   const [status, setStatus] = useState<ExtensionStatus | null>(null);
@@ -17,8 +21,9 @@ export function BackendSettings() {
     void sendMessage('get-status', {}).then((loaded) => {
       setStatus(loaded);
       setBackendUrl(loaded.backendUrl ?? '');
+      onBackendUrl?.(loaded.backendUrl);
     });
-  }, []);
+  }, [onBackendUrl]);
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -41,10 +46,14 @@ export function BackendSettings() {
     }
     try {
       setBackendUrl(checked.url);
-      setStatus(await sendMessage('set-backend-url', { backendUrl: checked.url }));
+      const saved = await sendMessage('set-backend-url', { backendUrl: checked.url });
+      setStatus(saved);
+      onBackendUrl?.(saved.backendUrl);
       if (token.trim()) setStatus(await sendMessage('set-token', { token: token.trim() }));
       setToken('');
-      setMessage({ ok: true, text: 'Saved.' });
+      setMessage({ ok: true, text: 'Saved. Checking the connection…' });
+      // The worker asks: it holds the token, which this page never reads back.
+      setMessage(describeBackendCheck(await sendMessage('check-backend', {})));
     } catch (error) {
       setMessage({
         ok: false,

@@ -19,8 +19,21 @@ async function tryOnTab(crm: BuiltInCrm, config: ExtensionConfig): Promise<strin
   return describeDetection(await sendMessage('get-tab-customer', { tabId: tab.id }), crm.label);
 }
 
-/** Enabling a CRM asks for its origins at that click; disabling gives them back. */
-export function CrmSettings() {
+/** The backend serves the demo CRM at /demo, so its address is the backend's origin. */
+function demoOrigin(backendUrl: string | null | undefined): string {
+  if (!backendUrl) return '';
+  try {
+    return new URL(backendUrl).origin;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Enabling a CRM asks for its origins at that click; disabling gives them back. The demo CRM's
+ * address, until one is stored or typed, is the saved backend's.
+ */
+export function CrmSettings({ backendUrl }: { backendUrl?: string | null } = {}) {
   const [config, setConfig] = useState<ExtensionConfig | null>(null);
   const [origins, setOrigins] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
@@ -34,9 +47,13 @@ export function CrmSettings() {
   }, []);
   if (!config) return null;
 
+  /** What the address field shows: what was typed or stored, else the default. */
+  const originOf = (crm: BuiltInCrm): string =>
+    origins[crm.id] ?? (crm.id === 'demo' ? demoOrigin(backendUrl) : '');
+
   async function toggle(crm: BuiltInCrm, enable: boolean) {
     if (!config) return;
-    const origin = origins[crm.id]?.trim();
+    const origin = originOf(crm).trim() || undefined;
     if (crm.customDomain && origin && (!/^https:\/\//i.test(origin) || !originPattern(origin))) {
       setMessage(`${crm.label}: your own domain must be an https address.`);
       return;
@@ -90,15 +107,23 @@ export function CrmSettings() {
                 <input
                   type="url"
                   name={`origin-${crm.id}`}
-                  value={origins[crm.id] ?? ''}
+                  value={originOf(crm)}
                   disabled={enabled}
-                  placeholder="https://helpdesk.example.org"
+                  placeholder={
+                    crm.id === 'demo' ? 'http://localhost:8787' : 'https://helpdesk.example.org'
+                  }
                   onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
                 />
               </label>
             ) : (
               <p>{crm.matchPatterns.join(', ')}</p>
             )}
+            {crm.id === 'demo' ? (
+              <p>
+                The backend serves the demo CRM at /demo, so its address is filled in from the
+                backend's address above.
+              </p>
+            ) : null}
             {crm.customDomain ? (
               <label>
                 Your own domain for {crm.label} (optional)

@@ -1,13 +1,15 @@
+import { useState } from 'react';
 import { BackendSettings } from './BackendSettings.tsx';
 import { CrmSettings } from './CrmSettings.tsx';
 import { RuleSettings } from './RuleSettings.tsx';
 
 export function Options() {
+  const [backendUrl, setBackendUrl] = useState<string | null>(null);
   return (
     <main>
       <h1>LoopDesk settings</h1>
-      <BackendSettings />
-      <CrmSettings />
+      <BackendSettings onBackendUrl={setBackendUrl} />
+      <CrmSettings backendUrl={backendUrl} />
       <RuleSettings />
     </main>
   );

@@ -42,8 +42,8 @@ function NoteForm({ client, agents }: { client: SupervisorClient; agents: Coachi
       }}
     >
       <h2>Leave a coaching note</h2>
-      <label>
-        Agent
+      <label className="field">
+        <span>Agent</span>
         <select value={agent} onChange={(e) => setAgent(e.target.value)} required>
           <option value="">Choose…</option>
           {agents.map((a) => (
@@ -53,8 +53,8 @@ function NoteForm({ client, agents }: { client: SupervisorClient; agents: Coachi
           ))}
         </select>
       </label>
-      <label>
-        Note
+      <label className="field">
+        <span>Note</span>
         <textarea
           value={note}
           maxLength={4000}
@@ -63,11 +63,13 @@ function NoteForm({ client, agents }: { client: SupervisorClient; agents: Coachi
           required
         />
       </label>
-      <button type="submit" disabled={save.isPending}>
-        Save note
-      </button>
-      {save.isSuccess && <span role="status">Saved.</span>}
-      {save.error && <span role="alert">{save.error.message}</span>}
+      <div className="form-actions">
+        <button type="submit" disabled={save.isPending}>
+          Save note
+        </button>
+        {save.isSuccess && <span role="status">Saved.</span>}
+        {save.error && <span role="alert">{save.error.message}</span>}
+      </div>
     </form>
   );
 }
@@ -122,26 +124,29 @@ export function CoachingTab({ client }: { client: SupervisorClient }) {
             key: 'agent',
             label: 'Agent',
             value: (c) => c.agent,
-            onCellClick: (c) =>
-              setDrill({
-                title: `${c.agent}${c.segment ? `, ${c.segment}` : ''}`,
-                agent: c.agent,
-                segment: c.segment ?? undefined,
-              }),
+            onCellClick: (c, target) =>
+              setDrill(
+                {
+                  title: `${c.agent}${c.segment ? `, ${c.segment}` : ''}`,
+                  agent: c.agent,
+                  segment: c.segment ?? undefined,
+                },
+                target,
+              ),
           },
           { key: 'team', label: 'Team', value: (c) => c.team },
           { key: 'segment', label: 'Segment', value: (c) => c.segment ?? 'all segments' },
           { key: 'metric', label: 'Metric', value: (c) => metricLabels[c.metric] },
           {
             key: 'agentRate',
-            label: 'Agent',
+            label: "Agent's rate",
             numeric: true,
             value: (c) => c.agentRate,
             render: (c) => percent(c.agentRate),
           },
           {
             key: 'teamRate',
-            label: 'Team',
+            label: "Team's rate",
             numeric: true,
             value: (c) => c.teamRate,
             render: (c) => percent(c.teamRate),
@@ -149,6 +154,7 @@ export function CoachingTab({ client }: { client: SupervisorClient }) {
           {
             key: 'gap',
             label: 'Gap',
+            title: "How far the agent's rate is below the team's, in percentage points",
             numeric: true,
             value: (c) => c.gap,
             render: (c) => percent(c.gap),
@@ -179,13 +185,16 @@ export function CoachingTab({ client }: { client: SupervisorClient }) {
                     key={s.treatmentKey}
                     type="button"
                     className="cell-link"
-                    onClick={() =>
-                      setDrill({
-                        title: `${a.agent} skipped ${s.treatmentKey}`,
-                        agent: a.agent,
-                        treatment: s.treatmentKey,
-                        result: 'not_offered',
-                      })
+                    onClick={(e) =>
+                      setDrill(
+                        {
+                          title: `${a.agent} skipped ${s.treatmentKey}`,
+                          agent: a.agent,
+                          treatment: s.treatmentKey,
+                          result: 'not_offered',
+                        },
+                        e.currentTarget,
+                      )
                     }
                   >
                     {s.treatmentKey} {s.notOffered}/{s.suggested}

@@ -57,7 +57,7 @@ describe('DataTable', () => {
       (b) => b.textContent === '<b>ann</b>',
     );
     act(() => (cell as HTMLButtonElement).click());
-    expect(onCellClick).toHaveBeenCalledWith(rows[1]);
+    expect(onCellClick).toHaveBeenCalledWith(rows[1], cell);
   });
 
   it('exports what it shows as CSV, in the shown order', async () => {

@@ -8,9 +8,15 @@ export interface Column<Row> {
   value(row: Row): CsvCell;
   /** What the cell shows; defaults to the value as text. Never HTML. */
   render?(row: Row): React.ReactNode;
-  /** Drill into the data behind this cell. */
-  onCellClick?(row: Row): void;
+  /** Drill into the data behind this cell; `target` is the button that was clicked. */
+  onCellClick?(row: Row, target: HTMLElement): void;
   title?: string;
+  /** Class of the column's cells. */
+  className?: string;
+  /** Only in the CSV export, not on screen. */
+  csvOnly?: true;
+  /** A short line under the header saying what the column means. */
+  description?: string;
   numeric?: boolean;
 }
 
@@ -38,6 +44,7 @@ export function DataTable<Row>({
   csvName: string;
 }) {
   const [sort, setSort] = useState<{ key: string; direction: 1 | -1 } | null>(null);
+  const shown = columns.filter((c) => !c.csvOnly);
   const sortColumn = columns.find((c) => c.key === sort?.key);
   const sorted = sortColumn
     ? [...rows].sort((a, b) => compare(sortColumn.value(a), sortColumn.value(b), sort!.direction))
@@ -61,7 +68,7 @@ export function DataTable<Row>({
         <caption>{caption}</caption>
         <thead>
           <tr>
-            {columns.map((column) => {
+            {shown.map((column) => {
               const active = sort?.key === column.key;
               return (
                 <th
@@ -83,6 +90,7 @@ export function DataTable<Row>({
                     {column.label}
                     {active ? (sort!.direction === 1 ? ' ▲' : ' ▼') : ''}
                   </button>
+                  {column.description && <small className="col-desc">{column.description}</small>}
                 </th>
               );
             })}
@@ -91,22 +99,28 @@ export function DataTable<Row>({
         <tbody>
           {sorted.length === 0 ? (
             <tr>
-              <td colSpan={columns.length}>Nothing in this period.</td>
+              <td colSpan={shown.length}>Nothing in this period.</td>
             </tr>
           ) : (
             sorted.map((row) => (
               <tr key={rowKey(row)}>
-                {columns.map((column) => {
+                {shown.map((column) => {
                   const content = column.render
                     ? column.render(row)
                     : String(column.value(row) ?? '');
                   return (
-                    <td key={column.key} className={column.numeric ? 'num' : undefined}>
+                    <td
+                      key={column.key}
+                      className={
+                        [column.numeric ? 'num' : '', column.className ?? ''].join(' ').trim() ||
+                        undefined
+                      }
+                    >
                       {column.onCellClick ? (
                         <button
                           type="button"
                           className="cell-link"
-                          onClick={() => column.onCellClick!(row)}
+                          onClick={(e) => column.onCellClick!(row, e.currentTarget)}
                         >
                           {content}
                         </button>

@@ -1,15 +1,16 @@
 import type { SupervisorScope } from '../../src/contract/supervisor.ts';
-import { lastDays, useWorkspaceUi } from './ui-store.ts';
+import { lastDays, periodPresets, presetOf, useWorkspaceUi } from './ui-store.ts';
 
 export function Filters({ scope }: { scope: SupervisorScope | undefined }) {
   const { from, to, team, segment, setPeriod, setTeam, setSegment } = useWorkspaceUi();
+  const preset = presetOf(from, to);
   return (
     <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
       <label>
         Period
         <select
           aria-label="Period preset"
-          value=""
+          value={preset === null ? '' : String(preset)}
           onChange={(e) => {
             const days = Number(e.target.value);
             if (days) {
@@ -18,11 +19,12 @@ export function Filters({ scope }: { scope: SupervisorScope | undefined }) {
             }
           }}
         >
-          <option value="">Preset…</option>
-          <option value="7">Last 7 days</option>
-          <option value="30">Last 30 days</option>
-          <option value="90">Last 90 days</option>
-          <option value="365">Last 365 days</option>
+          {preset === null && <option value="">Custom range</option>}
+          {periodPresets.map((days) => (
+            <option key={days} value={String(days)}>
+              Last {days} days
+            </option>
+          ))}
         </select>
       </label>
       <label>

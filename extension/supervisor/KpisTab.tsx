@@ -38,6 +38,23 @@ const colours = [
   '#be185d',
 ];
 
+/** Order of preference when KPIs tie on how many groups they have a value for. */
+const compareOrder: KpiName[] = [
+  'offerRate',
+  ...kpiNames.filter((name) => name !== 'offerRate' && name !== 'uplift'),
+  'uplift',
+];
+
+/** The KPI that compares the most groups (null when no group has any value). */
+export function kpiToCompare(rows: KpiRow[]): KpiName | null {
+  let best: { name: KpiName; groups: number } | null = null;
+  for (const name of compareOrder) {
+    const groups = rows.filter((row) => row.kpis[name].value !== null).length;
+    if (groups > 0 && (!best || groups > best.groups)) best = { name, groups };
+  }
+  return best?.name ?? null;
+}
+
 const show = (name: KpiName, value: number | null) =>
   name === 'uplift' ? points(value) : percent(value);
 
@@ -96,7 +113,8 @@ function drillFor(groupBy: KpiGrouping, group: string | null): Drill {
 
 export function KpisTab({ client }: { client: SupervisorClient }) {
   const [compareBy, setCompareBy] = useState<'agent' | 'segment' | 'team'>('agent');
-  const [compareKpi, setCompareKpi] = useState<KpiName>('offerRate');
+  // null until the supervisor picks one; until then Compare follows the data.
+  const [pickedKpi, setPickedKpi] = useState<KpiName | null>(null);
   const setDrill = useWorkspaceUi((s) => s.setDrill);
   const overall = useKpis(client, undefined);
   const weekly = useKpis(client, 'week');
@@ -105,13 +123,16 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
   if (error) return <p role="alert">{error.message}</p>;
   if (!overall.data) return <p>Loading…</p>;
   const definitions = overall.data.definitions;
+  const comparedRows = compared.data?.rows ?? [];
+  const compareKpi = pickedKpi ?? kpiToCompare(comparedRows) ?? 'offerRate';
+  const hasData = (name: KpiName) => comparedRows.some((row) => row.kpis[name].value !== null);
 
   const columns: Column<KpiRow>[] = [
     {
       key: 'group',
       label: compareBy,
       value: (r) => r.group,
-      onCellClick: (r) => setDrill(drillFor(compareBy, r.group)),
+      onCellClick: (r, target) => setDrill(drillFor(compareBy, r.group), target),
     },
     ...kpiNames.map((name): Column<KpiRow> => ({
       key: name,
@@ -121,14 +142,14 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
       value: (r) => r.kpis[name].value,
       render: (r) => (
         <span title={`${r.kpis[name].numerator} of ${r.kpis[name].denominator}`}>
-          {show(name, r.kpis[name].value)}
+          {show(name, r.kpis[name].value)} <small>n={r.kpis[name].denominator}</small>
         </span>
       ),
     })),
     ...kpiNames.map((name): Column<KpiRow> => ({
       key: `${name}-n`,
       label: `${definitions[name].label} n`,
-      numeric: true,
+      csvOnly: true,
       value: (r) => r.kpis[name].denominator,
     })),
   ];
@@ -164,10 +185,11 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
           <figcaption>
             <label>
               Compare{' '}
-              <select value={compareKpi} onChange={(e) => setCompareKpi(e.target.value as KpiName)}>
+              <select value={compareKpi} onChange={(e) => setPickedKpi(e.target.value as KpiName)}>
                 {kpiNames.map((name) => (
                   <option key={name} value={name}>
                     {definitions[name].label}
+                    {compared.data && !hasData(name) ? ' (no data)' : ''}
                   </option>
                 ))}
               </select>
@@ -184,11 +206,23 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
               </select>
             </label>
           </figcaption>
-          <ResponsiveContainer width="100%" height={260}>
-            <BarChart data={chartRows(compared.data?.rows ?? [], [compareKpi])}>
+          {/* Groups down the side, one row each, so every name has room for its label. */}
+          <ResponsiveContainer width="100%" height={Math.max(160, 40 + 28 * comparedRows.length)}>
+            <BarChart
+              data={chartRows(comparedRows, [compareKpi])}
+              layout="vertical"
+              margin={{ left: 8, right: 16 }}
+            >
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="group" />
-              <YAxis />
+              <XAxis
+                type="number"
+                domain={
+                  compareKpi === 'uplift'
+                    ? ['auto', 'auto']
+                    : [0, (dataMax: number) => Math.max(100, dataMax)]
+                }
+              />
+              <YAxis type="category" dataKey="group" width={140} interval={0} />
               <Tooltip />
               <Bar
                 dataKey={compareKpi}
@@ -220,7 +254,8 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
               ? {
                   ...c,
                   label: 'week',
-                  onCellClick: (r: KpiRow) => setDrill(drillFor('week', r.group)),
+                  onCellClick: (r: KpiRow, target: HTMLElement) =>
+                    setDrill(drillFor('week', r.group), target),
                 }
               : c,
           )}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type Dispatch, type SetStateAction } from 'react';
 import {
   catalogueRuleSchema,
   catalogueTreatmentSchema,
@@ -11,7 +11,7 @@ import type { SupervisorClient } from './api.ts';
 import { DataTable, type Column } from './DataTable.tsx';
 import { interval, percent, points } from './format.ts';
 import { useCatalogue, useFilters, useRules } from './hooks.ts';
-import { useWorkspaceUi, type Drill } from './ui-store.ts';
+import { useWorkspaceUi } from './ui-store.ts';
 
 type ReviewLine = TreatmentReviewRow & { catalogue: CatalogueTreatment | undefined };
 
@@ -38,16 +38,57 @@ function emptyLine(treatment: CatalogueTreatment): ReviewLine {
   };
 }
 
+type PriorField = 'propensity' | 'evidenceWeight';
+type PriorDrafts = Record<string, Partial<Record<PriorField, string>>>;
+
+/** Drafts are kept per catalogue version, so a saved (or elsewhere changed) prior shows as stored. */
+const draftKey = (t: CatalogueTreatment) => `${t.id}:${t.version ?? ''}`;
+const priorFormId = (t: CatalogueTreatment) => `prior-${t.id}`;
+
+function PriorInput({
+  treatment,
+  field,
+  drafts,
+  setDrafts,
+}: {
+  treatment: CatalogueTreatment;
+  field: PriorField;
+  drafts: PriorDrafts;
+  setDrafts: Dispatch<SetStateAction<PriorDrafts>>;
+}) {
+  const value = drafts[draftKey(treatment)]?.[field] ?? String(treatment.prior[field]);
+  return (
+    <input
+      form={priorFormId(treatment)}
+      aria-label={`${field === 'propensity' ? 'Prior acceptance rate' : 'Prior weight'} of ${treatment.name}`}
+      type="number"
+      min={0}
+      {...(field === 'propensity' ? { max: 1, step: 0.01 } : { step: 1 })}
+      value={value}
+      onChange={(e) =>
+        setDrafts((all) => ({
+          ...all,
+          [draftKey(treatment)]: { ...all[draftKey(treatment)], [field]: e.target.value },
+        }))
+      }
+    />
+  );
+}
+
+/** The weight's input and the form both prior inputs belong to (the rate's sits in its own cell). */
 function PriorEditor({
   client,
   treatment,
+  drafts,
+  setDrafts,
 }: {
   client: SupervisorClient;
   treatment: CatalogueTreatment;
+  drafts: PriorDrafts;
+  setDrafts: Dispatch<SetStateAction<PriorDrafts>>;
 }) {
   const queryClient = useQueryClient();
-  const [propensity, setPropensity] = useState(String(treatment.prior.propensity));
-  const [weight, setWeight] = useState(String(treatment.prior.evidenceWeight));
+  const draft = drafts[draftKey(treatment)];
   const save = useMutation({
     mutationFn: () =>
       client.request(
@@ -55,13 +96,19 @@ function PriorEditor({
         'PATCH',
         `/v1/treatments/${encodeURIComponent(treatment.id)}`,
         {
-          body: { prior: { propensity: Number(propensity), evidenceWeight: Number(weight) } },
+          body: {
+            prior: {
+              propensity: Number(draft?.propensity ?? treatment.prior.propensity),
+              evidenceWeight: Number(draft?.evidenceWeight ?? treatment.prior.evidenceWeight),
+            },
+          },
         },
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['catalogue'] }),
   });
   return (
     <form
+      id={priorFormId(treatment)}
       className="prior"
       aria-label={`Prior of ${treatment.name}`}
       onSubmit={(e) => {
@@ -69,22 +116,11 @@ function PriorEditor({
         save.mutate();
       }}
     >
-      <input
-        aria-label="Prior propensity"
-        type="number"
-        min={0}
-        max={1}
-        step={0.01}
-        value={propensity}
-        onChange={(e) => setPropensity(e.target.value)}
-      />
-      <input
-        aria-label="Evidence weight"
-        type="number"
-        min={0}
-        step={1}
-        value={weight}
-        onChange={(e) => setWeight(e.target.value)}
+      <PriorInput
+        treatment={treatment}
+        field="evidenceWeight"
+        drafts={drafts}
+        setDrafts={setDrafts}
       />
       <button type="submit" disabled={save.isPending}>
         Save
@@ -188,6 +224,7 @@ function RulesTable({ client }: { client: SupervisorClient }) {
 export function ReviewTab({ client }: { client: SupervisorClient }) {
   const filters = useFilters();
   const setDrill = useWorkspaceUi((s) => s.setDrill);
+  const [priorDrafts, setPriorDrafts] = useState<PriorDrafts>({});
   const review = useQuery({
     queryKey: ['review', filters],
     queryFn: () => client.get(treatmentReviewSchema, '/v1/supervisor/treatments', filters),
@@ -206,12 +243,6 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
     if (!lines.some((l) => l.treatmentKey === treatment.id)) lines.push(emptyLine(treatment));
   }
   const defs = review.data.definitions;
-  const drill = (row: ReviewLine, result: Drill['result'], label: string) => () =>
-    setDrill({
-      title: `${row.name ?? row.treatmentKey}: ${label}`,
-      treatment: row.treatmentKey,
-      result,
-    });
   const countColumn = (
     key: 'suggested' | 'offered' | 'accepted' | 'declined',
     label: string,
@@ -221,7 +252,11 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
     title: defs[key],
     numeric: true,
     value: (r) => r[key],
-    onCellClick: (r) => drill(r, key, label)(),
+    onCellClick: (r, target) =>
+      setDrill(
+        { title: `${r.name ?? r.treatmentKey}: ${label}`, treatment: r.treatmentKey, result: key },
+        target,
+      ),
   });
   const columns: Column<ReviewLine>[] = [
     { key: 'name', label: 'Treatment', value: (r) => r.name ?? r.treatmentKey },
@@ -245,13 +280,16 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
               key={reason}
               type="button"
               className="cell-link"
-              onClick={() =>
-                setDrill({
-                  title: `${r.name ?? r.treatmentKey}: declined, ${reason}`,
-                  treatment: r.treatmentKey,
-                  result: 'declined',
-                  reason,
-                })
+              onClick={(e) =>
+                setDrill(
+                  {
+                    title: `${r.name ?? r.treatmentKey}: declined, ${reason}`,
+                    treatment: r.treatmentKey,
+                    result: 'declined',
+                    reason,
+                  },
+                  e.currentTarget,
+                )
               }
             >
               {reason}: {n}
@@ -311,16 +349,38 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
         r.catalogue ? <ActiveToggle client={client} treatment={r.catalogue} /> : 'not in catalogue',
     },
     {
-      key: 'prior',
-      label: 'Prior (propensity, weight)',
-      value: (r) =>
-        r.catalogue ? `${r.catalogue.prior.propensity} / ${r.catalogue.prior.evidenceWeight}` : '',
+      key: 'priorPropensity',
+      label: 'Prior acceptance rate',
+      description: 'assumed before any outcomes (0–1)',
+      title:
+        'The acceptance rate the next-best-action ranking assumes for this treatment before any outcomes are recorded, from 0 to 1.',
+      numeric: true,
+      value: (r) => r.catalogue?.prior.propensity ?? null,
+      render: (r) =>
+        r.catalogue ? (
+          <PriorInput
+            treatment={r.catalogue}
+            field="propensity"
+            drafts={priorDrafts}
+            setDrafts={setPriorDrafts}
+          />
+        ) : null,
+    },
+    {
+      key: 'priorWeight',
+      label: 'Prior weight (equivalent offers)',
+      description: 'recorded offers the prior counts as',
+      title:
+        'How many recorded offers the prior acceptance rate counts as: recorded outcomes outweigh it once there are more of them than this.',
+      numeric: true,
+      value: (r) => r.catalogue?.prior.evidenceWeight ?? null,
       render: (r) =>
         r.catalogue ? (
           <PriorEditor
-            key={`${r.catalogue.id}:${r.catalogue.version ?? ''}`}
             client={client}
             treatment={r.catalogue}
+            drafts={priorDrafts}
+            setDrafts={setPriorDrafts}
           />
         ) : null,
     },

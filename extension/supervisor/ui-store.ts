@@ -26,15 +26,31 @@ interface WorkspaceUi {
   team: string;
   segment: string;
   drill: Drill | null;
+  /** What the supervisor clicked to open the drill: the drawer sits beside its row, and focus
+   * goes back to it when the drawer closes. */
+  drillAnchor: HTMLElement | null;
   setTab(tab: Tab): void;
   setPeriod(from: string, to: string): void;
   setTeam(team: string): void;
   setSegment(segment: string): void;
-  setDrill(drill: Drill | null): void;
+  setDrill(drill: Drill | null, anchor?: HTMLElement | null): void;
 }
+
+/** The period menu's choices, in days. */
+export const periodPresets = [7, 30, 90, 365] as const;
 
 export function lastDays(days: number, now = Date.now()): { from: string; to: string } {
   return { from: isoDay(now - days * day + day), to: isoDay(now + day) };
+}
+
+/** The preset the period is, if it is one (as of now); null for a range set by hand. */
+export function presetOf(from: string, to: string, now = Date.now()): number | null {
+  return (
+    periodPresets.find((days) => {
+      const period = lastDays(days, now);
+      return period.from === from && period.to === to;
+    }) ?? null
+  );
 }
 
 export const useWorkspaceUi = create<WorkspaceUi>((set) => ({
@@ -43,9 +59,10 @@ export const useWorkspaceUi = create<WorkspaceUi>((set) => ({
   team: '',
   segment: '',
   drill: null,
-  setTab: (tab) => set({ tab, drill: null }),
+  drillAnchor: null,
+  setTab: (tab) => set({ tab, drill: null, drillAnchor: null }),
   setPeriod: (from, to) => set({ from, to }),
   setTeam: (team) => set({ team }),
   setSegment: (segment) => set({ segment }),
-  setDrill: (drill) => set({ drill }),
+  setDrill: (drill, anchor = null) => set({ drill, drillAnchor: drill ? anchor : null }),
 }));

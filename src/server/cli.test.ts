@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importColumns, importKinds } from './import/rows.ts';
 import { runLoopdesk as loopdesk } from './testing/cli-process.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/loopdesk.mjs');
@@ -59,12 +60,106 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
     await writeFile(good, 'customer_id,name,email\nA1,Ann,ann@example.com\n');
     const ok = await loopdesk(dataDir, ['import', 'customers', good]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('1 new');
+    expect(ok.stdout).toBe(`Imported 1 customer from ${good}: 1 new, 0 updated, 0 unchanged\n`);
     const bad = path.join(dataDir, 'transactions.csv');
     await writeFile(bad, 'customer_id,occurred_at,amount\nA1,2024-01-01,ten\n');
     const refused = await loopdesk(dataDir, ['import', 'transactions', bad]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('line 2, amount: "ten" is not an amount');
+  });
+
+  it('says how many rows it imported in plain words, and refuses a file with no data rows', async () => {
+    const two = path.join(dataDir, 'two.csv');
+    await writeFile(two, 'customer_id,occurred_at,amount\nN1,2024-01-01,10\nN2,2024-01-02,12\n');
+    const imported = await loopdesk(dataDir, ['import', 'transactions', two]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toBe(
+      `Imported 2 transactions from ${two}: 2 new, 0 updated, 0 unchanged; ` +
+        '2 customers created for unknown customer_id\n',
+    );
+
+    const empty = path.join(dataDir, 'empty.csv');
+    await writeFile(empty, '');
+    const none = await loopdesk(dataDir, ['import', 'customers', empty]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      `error: ${empty} has no data rows to import (it is empty); nothing was written\n`,
+    );
+    const header = path.join(dataDir, 'header-only.csv');
+    await writeFile(header, 'customer_id,name\n');
+    const headerOnly = await loopdesk(dataDir, ['import', 'customers', header]);
+    expect(headerOnly.code).toBe(1);
+    expect(headerOnly.stderr).toBe(
+      `error: ${header} has no data rows to import (only a header); nothing was written\n`,
+    );
+  });
+
+  it("prints its version and, for import, every kind's columns as the importer checks them", async () => {
+    const pkg = JSON.parse(
+      await readFile(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'),
+    ) as { version: string };
+    const version = await loopdesk(dataDir, ['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+
+    const help = await loopdesk(dataDir, ['import', '--help']);
+    expect(help.code).toBe(0);
+    const lines = help.stdout.split('\n').map((line) => line.trim());
+    for (const kind of importKinds) {
+      const at = lines.findIndex((line) => line.startsWith(`${kind} `));
+      expect(at, kind).toBeGreaterThan(0);
+      expect(lines[at]).toMatch(
+        new RegExp(`required: ${importColumns[kind].required.join(', ')}$`),
+      );
+      expect(lines[at + 1]).toBe(`optional: ${importColumns[kind].optional.join(', ')}`);
+    }
+    expect(help.stdout).toContain('any other column is kept as an attribute');
+  });
+
+  it('puts a CSR in a team and gives a supervisor the teams they see', async () => {
+    const csr = await loopdesk(dataDir, [
+      'token',
+      'create',
+      '--role',
+      'csr',
+      '--name',
+      'Casey',
+      '--team',
+      'Support',
+    ]);
+    expect(csr.code, csr.stderr).toBe(0);
+    expect(csr.stdout).toMatch(/^Created a csr token for Casey, in team Support \(a new team\); /);
+    expect(lastLine(csr.stdout)).toMatch(/^ld_csr_/);
+
+    const typo = await loopdesk(dataDir, [
+      'token',
+      'create',
+      '--role',
+      'supervisor',
+      '--name',
+      'Sam',
+      '--team',
+      'Support',
+      '--team',
+      'Suport',
+    ]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('error: No team is named "Suport". Teams: Support.\n');
+
+    const lead = await loopdesk(dataDir, [
+      'token',
+      'create',
+      '--role',
+      'supervisor',
+      '--name',
+      'Sam',
+      '--team',
+      'Support',
+    ]);
+    expect(lead.code, lead.stderr).toBe(0);
+    expect(lead.stdout).toMatch(/^Created a supervisor token for Sam, who sees team Support; /);
+    const listed = await loopdesk(dataDir, ['token', 'list', '--name', 'Sam']);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
   });
 
   it('explains unknown roles and missing files', async () => {
@@ -139,6 +234,23 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
       await writeFile(file, '{"customer_id":"A2","email":"bea@example.com"}\n');
       const imported = await loopdesk(dataDir, ['import', 'customers', file]);
       expect(imported.code).toBe(0);
+      expect(imported.stdout).toBe(
+        `Imported 1 customer from ${file}: 1 new, 0 updated, 0 unchanged\n`,
+      );
+      const lead = await loopdesk(dataDir, [
+        'token',
+        'create',
+        '--role',
+        'supervisor',
+        '--name',
+        'Live Lead',
+        '--team',
+        'Support',
+      ]);
+      expect(lead.code, lead.stderr).toBe(0);
+      expect(lead.stdout).toContain(
+        'Created a supervisor token for Live Lead, who sees team Support;',
+      );
       const response = await fetch(`${url}/v1/insights?email=bea@example.com`, {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -178,9 +290,10 @@ describe('loopdesk import refusing a bad file', { timeout: 300_000 }, () => {
     await writeFile(ndjson, '{"customer_id":"x1"}\n{oops\n');
     const json = await loopdesk(dataDir, ['import', 'customers', ndjson]);
     expect(json.code).toBe(1);
-    expect(json.stderr).toMatch(
-      /^error: the file was rejected, nothing was written \(1 problem\(s\)\):\n {2}line 2: not valid JSON: [^\n]+\n$/,
-    );
+    const [first, second, ...rest] = json.stderr.split('\n');
+    expect(first).toBe(`error: ${ndjson} was rejected, nothing was written (1 problem):`);
+    expect(second).toMatch(/^ {2}line 2: not valid JSON: /);
+    expect(rest).toEqual(['']);
     cleanFailure(json.stderr);
 
     const gz = path.join(dataDir, 'customers.csv.gz');
@@ -208,6 +321,15 @@ describe('loopdesk import refusing a bad file', { timeout: 300_000 }, () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('line 1: header: missing column(s): customer_id');
       cleanFailure(bad.stderr);
+
+      const empty = path.join(dataDir, 'empty-again.csv');
+      await writeFile(empty, 'customer_id\n');
+      const none = await loopdesk(dataDir, ['import', 'customers', empty]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain(
+        `error: ${empty} has no data rows to import (only a header); nothing was written\n`,
+      );
+      cleanFailure(none.stderr);
 
       const big = path.join(dataDir, 'big.csv');
       await writeFile(big, bigCsv(true));

@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,14 +18,14 @@ import {
 import { readConfig, type ServerConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
-import { importKinds, type ImportKind } from './import/rows.ts';
+import { importColumns, importKinds, type ImportKind } from './import/rows.ts';
 import {
   ImportRejectedError,
   runImport,
   type FileProblem,
   type ImportResult,
 } from './import/run.ts';
-import { byteCounter, type ImportFormat } from './import/source.ts';
+import { byteCounter, noRowsMessage, type ImportFormat } from './import/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 import { registerScoringCommands } from './scoring/cli-commands.ts';
 
@@ -53,13 +54,67 @@ function printProblems(errors: FileProblem[], total: number) {
   if (total > errors.length) process.stderr.write(`  … and ${total - errors.length} more\n`);
 }
 
+const singular: Record<ImportKind, string> = {
+  customers: 'customer',
+  identities: 'identity',
+  transactions: 'transaction',
+  contacts: 'contact',
+};
+
+/** `1 customer`, `3 identities`. */
+function countOf(count: number, kind: ImportKind): string {
+  return `${count} ${count === 1 ? singular[kind] : kind}`;
+}
+
 function printImportResult(file: string, result: ImportResult) {
   process.stdout.write(
-    `Imported ${result.rows} ${result.kind} rows from ${file} (${result.format}): ` +
+    `Imported ${countOf(result.rows, result.kind)} from ${file}: ` +
       `${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged` +
-      (result.customersCreated ? `, ${result.customersCreated} customers created` : '') +
+      (result.customersCreated
+        ? `; ${countOf(result.customersCreated, 'customers')} created for unknown customer_id`
+        : '') +
       '\n',
   );
+}
+
+/** The columns of each kind, for `loopdesk import --help`, from what the importer checks. */
+function importColumnsHelp(): string {
+  const width = Math.max(...importKinds.map((kind) => kind.length)) + 2;
+  const lines = ['', 'Columns (a CSV header, or the keys of each NDJSON line):'];
+  for (const kind of importKinds) {
+    const { required, optional, note } = importColumns[kind];
+    lines.push(`  ${kind.padEnd(width)}required: ${required.join(', ')}`);
+    lines.push(`  ${''.padEnd(width)}optional: ${optional.join(', ')}`);
+    if (note) lines.push(`  ${''.padEnd(width)}${note}`);
+  }
+  lines.push(
+    '',
+    'Timestamps are ISO 8601 (a time without offset is UTC). A file with no rows, or any bad',
+    "row, is refused whole with each problem's line and column.",
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The one-line reason for a file with no data rows, or null when it has rows. */
+function noRowsReason(error: ImportRejectedError): string | null {
+  const [problem] = error.errors;
+  if (error.errorCount !== 1 || !problem?.message.startsWith(noRowsMessage)) return null;
+  const rest = problem.message.slice(noRowsMessage.length).replace(/^[:,]\s*/, '');
+  return rest ? `(${rest})` : '';
+}
+
+function printRejection(file: string | null, error: ImportRejectedError): void {
+  const name = file ?? 'the file';
+  const reason = noRowsReason(error);
+  if (reason !== null) {
+    process.stderr.write(
+      `error: ${name} has no data rows to import${reason ? ` ${reason}` : ''}; nothing was written\n`,
+    );
+    return;
+  }
+  const count = `${error.errorCount} problem${error.errorCount === 1 ? '' : 's'}`;
+  process.stderr.write(`error: ${name} was rejected, nothing was written (${count}):\n`);
+  printProblems(error.errors, error.errorCount);
 }
 
 async function importLocally(config: ServerConfig, kind: ImportKind, file: string) {
@@ -134,6 +189,14 @@ function cliActor(): string {
   return `cli:${process.env.USER ?? 'local'}`;
 }
 
+function describeTeams(created: CreatedToken): string {
+  const teams = created.teams;
+  if (!teams?.length) return '';
+  const isNew = (team: string) => (created.teamsCreated?.includes(team) ? ' (a new team)' : '');
+  if (created.role === 'csr') return `, in team ${teams[0]}${isNew(teams[0]!)}`;
+  return `, who sees team${teams.length === 1 ? '' : 's'} ${teams.join(', ')}`;
+}
+
 function printTokens(tokens: TokenInfo[]): void {
   const rows = [
     ['id', 'role', 'agent', 'created', 'revoked'],
@@ -156,9 +219,25 @@ function printTokens(tokens: TokenInfo[]): void {
   }
 }
 
+/** An import's rejection with the file it was about, so the message can name it. */
+class FileRejectedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly rejection: ImportRejectedError,
+  ) {
+    super(rejection.message);
+  }
+}
+
+function packageVersion(): string {
+  const file = path.resolve(import.meta.dirname, '../../package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export function buildCli(): Command {
   const program = new Command('loopdesk')
     .description('LoopDesk customer-intelligence backend')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -195,14 +274,20 @@ export function buildCli(): Command {
     .description('Import a CSV (with header) or NDJSON file, gzip accepted; all or nothing')
     .addArgument(program.createArgument('<kind>', 'what the file holds').choices(importKinds))
     .argument('<file>', 'path to the file')
+    .addHelpText('after', importColumnsHelp())
     .action(async (kind: ImportKind, file: string) => {
       const config = readConfig();
       await stat(file).catch(() => {
         throw new CliError(`cannot read ${file}`);
       });
       const server = await runningLocalServer(config);
-      if (server) await importThroughServer(server, kind, file);
-      else await importLocally(config, kind, file);
+      try {
+        if (server) await importThroughServer(server, kind, file);
+        else await importLocally(config, kind, file);
+      } catch (error) {
+        if (error instanceof ImportRejectedError) throw new FileRejectedError(file, error);
+        throw error;
+      }
     });
 
   const token = program.command('token').description('Manage API tokens');
@@ -213,18 +298,32 @@ export function buildCli(): Command {
       new Option('--role <role>', 'csr, supervisor or admin').choices(roles).makeOptionMandatory(),
     )
     .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
-    .action(async (options: { role: Role; name: string }) => {
+    .option(
+      '--team <team>',
+      "csr: the agent's team (made if new); supervisor: a team they see (repeat for more; " +
+        'replaces their list)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .action(async (options: { role: Role; name: string; team?: string[] }) => {
+      const teams = options.team;
       const created = await withDatabaseOrServer(
-        (db) => createToken(db, { role: options.role, agentName: options.name, actor: cliActor() }),
+        (db) =>
+          createToken(db, {
+            role: options.role,
+            agentName: options.name,
+            actor: cliActor(),
+            teams,
+          }),
         (server) =>
           callServer<CreatedToken>(server, '/v1/tokens', {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ role: options.role, name: options.name }),
+            body: JSON.stringify({ role: options.role, name: options.name, teams }),
           }),
       );
       process.stdout.write(
-        `Created a ${created.role} token for ${created.agentName}; keep it, it is shown once:\n`,
+        `Created a ${created.role} token for ${created.agentName}${describeTeams(created)}; ` +
+          'keep it, it is shown once:\n',
       );
       process.stdout.write(`${created.token}\n`);
     });
@@ -322,11 +421,10 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ImportRejectedError) {
-      process.stderr.write(
-        `error: the file was rejected, nothing was written (${error.errorCount} problem(s)):\n`,
-      );
-      printProblems(error.errors, error.errorCount);
+    if (error instanceof FileRejectedError) {
+      printRejection(error.file, error.rejection);
+    } else if (error instanceof ImportRejectedError) {
+      printRejection(null, error);
     } else {
       process.stderr.write(`error: ${(error as Error).message}\n`);
     }

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { audit } from '../audit.ts';
 import type { Db, Queryable } from '../db/db.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { setAgentTeam, setSupervisorTeams } from '../supervisor/teams.ts';
 
 export const roles = ['csr', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -25,15 +27,42 @@ export interface CreatedToken {
   token: string;
   role: Role;
   agentName: string;
+  /** The agent's team (csr) or the teams the supervisor sees, when the token set them. */
+  teams?: string[];
+  /** Teams that did not exist before this token named them. */
+  teamsCreated?: string[];
 }
 
+/**
+ * Issues a token; `teams` also puts a CSR in that team or sets the teams a supervisor sees
+ * (replacing their list), in the same transaction: a refused team leaves no token behind.
+ */
 export async function createToken(
   db: Db,
-  input: { role: Role; agentName: string; actor: string },
+  input: { role: Role; agentName: string; actor: string; teams?: string[] },
 ): Promise<CreatedToken> {
   const agentName = input.agentName.trim();
   if (!agentName) throw new Error('A token needs an agent name');
+  const teams = [...new Set((input.teams ?? []).map((team) => team.trim()))];
+  if (teams.some((team) => !team)) {
+    throw new HttpProblem(400, 'Bad Request', 'A team needs a name.');
+  }
+  if (teams.length && input.role === 'admin') {
+    throw new HttpProblem(
+      400,
+      'Bad Request',
+      'An admin sees every team; give teams only to a csr or a supervisor.',
+    );
+  }
+  if (teams.length > 1 && input.role === 'csr') {
+    throw new HttpProblem(
+      400,
+      'Bad Request',
+      `An agent is in one team; ${teams.map((t) => `"${t}"`).join(' and ')} are ${teams.length}.`,
+    );
+  }
   const token = `ld_${input.role}_${randomBytes(24).toString('base64url')}`;
+  const created: CreatedToken = { token, role: input.role, agentName };
   await db.transaction(async (tx) => {
     await tx.query('INSERT INTO tokens (token_hash, role, agent_name) VALUES ($1, $2, $3)', [
       hashToken(token),
@@ -46,8 +75,25 @@ export async function createToken(
       target: agentName,
       details: { role: input.role },
     });
+    if (!teams.length) return;
+    if (input.role === 'csr') {
+      const placed = await setAgentTeam(tx, {
+        agent: agentName,
+        team: teams[0]!,
+        actor: input.actor,
+      });
+      created.teams = [placed.team];
+      created.teamsCreated = placed.teamCreated ? [placed.team] : [];
+    } else {
+      created.teams = await setSupervisorTeams(tx, {
+        supervisor: agentName,
+        teams,
+        actor: input.actor,
+      });
+      created.teamsCreated = [];
+    }
   });
-  return { token, role: input.role, agentName };
+  return created;
 }
 
 export async function findPrincipal(db: Queryable, token: string): Promise<Principal | null> {

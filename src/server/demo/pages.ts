@@ -40,6 +40,7 @@ function page(reply: FastifyReply, title: string, main: string, status = 200) {
   td, th { padding: 0.25rem 0.75rem; border-bottom: 1px solid #d8dce3; text-align: left; }
   .requester { background: #fff; border: 1px solid #d8dce3; padding: 1rem; border-radius: 6px; }
 </style>
+<link rel="icon" href="/demo/favicon.svg" type="image/svg+xml">
 <script src="/demo/app.js" defer></script>
 </head>
 <body>
@@ -81,12 +82,22 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', () => swapTo(location.pathname + location.search, false));
 `;
 
+/** Declared by every page: without one the browser asks for /favicon.ico and logs its 404. */
+export const faviconSvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">' +
+  '<rect width="16" height="16" rx="3" fill="#243b6b"/>' +
+  '<path d="M5 3v10h6" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+
 export function demoRoutes(app: FastifyInstance, db: Db): void {
   const config = { role: 'public' as const };
   const schema = { hide: true };
 
   app.get('/demo/app.js', { config, schema }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(spaScript),
+  );
+
+  app.get('/demo/favicon.svg', { config, schema }, async (_request, reply) =>
+    reply.type('image/svg+xml').send(faviconSvg),
   );
 
   app.get('/demo', { config, schema }, async (_request, reply) => {

@@ -82,6 +82,7 @@ const undocumented: Undocumented[] = [
   { method: 'GET', path: '/openapi.json', parameters: [] },
   { method: 'GET', path: '/demo', parameters: [], pages: true },
   { method: 'GET', path: '/demo/app.js', parameters: [] },
+  { method: 'GET', path: '/demo/favicon.svg', parameters: [] },
   {
     method: 'GET',
     path: '/demo/customers/{customerId}',

@@ -11,32 +11,53 @@ import {
 export const importKinds = ['customers', 'identities', 'transactions', 'contacts'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
-/** Columns per kind; `allowed` is absent for customers, whose extra columns become attributes. */
-export const importColumns: Record<ImportKind, { required: string[]; allowed?: string[] }> = {
-  customers: { required: ['customer_id'] },
-  identities: {
-    required: ['customer_id', 'kind', 'value'],
-    allowed: ['customer_id', 'kind', 'value', 'crm', 'object_type'],
-  },
-  transactions: {
-    required: ['customer_id', 'occurred_at', 'amount'],
-    allowed: ['customer_id', 'occurred_at', 'amount', 'order_id', 'currency'],
-  },
-  contacts: {
-    required: ['contact_id', 'customer_id', 'started_at', 'channel'],
-    allowed: [
-      'contact_id',
-      'customer_id',
-      'started_at',
-      'channel',
-      'ended_at',
-      'agent',
-      'team',
-      'reason',
-      'resolved_first_contact',
-      'csat',
-    ],
-  },
+export interface ImportColumnSpec {
+  required: string[];
+  optional: string[];
+  /** When given (required + optional), any other column is refused; absent for customers. */
+  allowed?: string[];
+  /** What else a reader of `loopdesk import --help` must know about the columns. */
+  note?: string;
+}
+
+function spec(
+  required: string[],
+  optional: string[],
+  others: 'refused' | 'attributes',
+  note?: string,
+): ImportColumnSpec {
+  return {
+    required,
+    optional,
+    ...(others === 'refused' ? { allowed: [...required, ...optional] } : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+/**
+ * Columns per kind: the header check and the row schemas below read them, and so does
+ * `loopdesk import --help`; `rows.test.ts` pins that the schemas take exactly these.
+ */
+export const importColumns: Record<ImportKind, ImportColumnSpec> = {
+  customers: spec(
+    ['customer_id'],
+    ['name', 'email', 'phone', 'since'],
+    'attributes',
+    'any other column is kept as an attribute of the customer',
+  ),
+  identities: spec(
+    ['customer_id', 'kind', 'value'],
+    ['crm', 'object_type'],
+    'refused',
+    'kind: record, email or phone; a record also needs crm and object_type',
+  ),
+  transactions: spec(['customer_id', 'occurred_at', 'amount'], ['order_id', 'currency'], 'refused'),
+  contacts: spec(
+    ['contact_id', 'customer_id', 'started_at', 'channel'],
+    ['ended_at', 'agent', 'team', 'reason', 'resolved_first_contact', 'csat'],
+    'refused',
+    "an agent's first row puts them in its team",
+  ),
 };
 
 export interface RowSettings {
@@ -191,7 +212,10 @@ const phoneField = (region: string) =>
 const customerId = text(200);
 
 export function rowSchemas(settings: RowSettings) {
-  const customerColumns = ['customer_id', 'name', 'email', 'phone', 'since'];
+  const customerColumns = [
+    ...importColumns.customers.required,
+    ...importColumns.customers.optional,
+  ];
   const customers = z
     .looseObject({
       customer_id: customerId,

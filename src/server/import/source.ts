@@ -12,6 +12,9 @@ export interface SourceRow {
 }
 
 /** A file-level problem (bad header, bad JSON, broken gzip); line 0 when not tied to a line. */
+/** How every "no data rows" problem begins, so the CLI can say it in one line. */
+export const noRowsMessage = 'the file has no rows';
+
 export class SourceError extends Error {
   constructor(
     message: string,
@@ -503,8 +506,8 @@ async function* csvRows(text: TextGuard, rules?: ColumnRules): AsyncGenerator<So
     if (checked?.bad) throw locateBadByte(parser, header, checked.bad);
     if (!checked) break;
   }
-  if (header === null) throw new SourceError('the file has no rows: it is empty', 0);
-  if (rowCount === 0) throw new SourceError('the file has no rows, only a header', headerLine);
+  if (header === null) throw new SourceError(`${noRowsMessage}: it is empty`, 0);
+  if (rowCount === 0) throw new SourceError(`${noRowsMessage}, only a header`, headerLine);
 }
 
 /**
@@ -590,7 +593,7 @@ async function* ndjsonRows(text: TextGuard): AsyncGenerator<SourceRow[]> {
   }
   rowCount += batch.length;
   if (batch.length) yield batch;
-  if (rowCount === 0) throw new SourceError('the file has no rows', 0);
+  if (rowCount === 0) throw new SourceError(noRowsMessage, 0);
 }
 
 /** One NDJSON line as a record (null when blank), with the checks JSON.parse does not make. */

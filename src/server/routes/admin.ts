@@ -98,9 +98,24 @@ export function adminRoutes(
       schema: {
         tags: ['admin'],
         summary: 'Issue a bearer token; the token is shown once and stored only as a hash',
-        body: z.strictObject({ role: z.enum(roles), name: z.string().trim().min(1).max(200) }),
+        description:
+          '`teams` puts a csr in that one team (created when new) or sets the teams a ' +
+          'supervisor sees (each must exist; replaces their list). An admin sees every team.',
+        body: z.strictObject({
+          role: z.enum(roles),
+          name: z.string().trim().min(1).max(200),
+          teams: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+        }),
         response: {
-          201: z.object({ token: z.string(), role: z.enum(roles), agentName: z.string() }),
+          201: z.object({
+            token: z.string(),
+            role: z.enum(roles),
+            agentName: z.string(),
+            teams: z.array(z.string()).optional(),
+            teamsCreated: z.array(z.string()).optional(),
+          }),
+          400: problemSchema,
+          404: problemSchema,
         },
       },
     },
@@ -109,6 +124,7 @@ export function adminRoutes(
         role: request.body.role,
         agentName: request.body.name,
         actor: principalOf(request).agentName,
+        teams: request.body.teams,
       });
       return reply.code(201).send(created);
     },

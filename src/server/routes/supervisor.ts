@@ -16,10 +16,9 @@ import {
   treatmentReviewQuerySchema,
   treatmentReviewSchema,
 } from '../../contract/supervisor.ts';
-import { audit } from '../audit.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { setSupervisorTeams } from '../supervisor/teams.ts';
 import { addCoachingNote, coachingReport } from '../supervisor/coaching.ts';
 import { drillDecisions } from '../supervisor/drill.ts';
 import { searchNotes } from '../supervisor/notes.ts';
@@ -201,32 +200,11 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
     },
     async (request) => {
       const { supervisor, teams } = request.body;
-      const { rows } = await db.query<{ id: string; name: string }>(
-        'SELECT id::text, name FROM teams WHERE name = ANY($1::text[])',
-        [teams],
+      const actor = principalOf(request).agentName;
+      const names = await db.transaction((tx) =>
+        setSupervisorTeams(tx, { supervisor, teams, actor }),
       );
-      const missing = teams.filter((name) => !rows.some((r) => r.name === name));
-      if (missing.length > 0) {
-        throw new HttpProblem(
-          404,
-          'Unknown team',
-          `No team is named ${missing.map((m) => `"${m}"`).join(', ')}.`,
-        );
-      }
-      await db.transaction(async (tx) => {
-        await tx.query('DELETE FROM supervisor_teams WHERE supervisor = $1', [supervisor]);
-        await tx.query(
-          'INSERT INTO supervisor_teams (supervisor, team_id) SELECT $1, unnest($2::bigint[])',
-          [supervisor, rows.map((r) => r.id)],
-        );
-        await audit(tx, {
-          actor: principalOf(request).agentName,
-          action: 'supervisor-teams.set',
-          target: supervisor,
-          details: { teams },
-        });
-      });
-      return { supervisor, teams: rows.map((r) => r.name).sort() };
+      return { supervisor, teams: names };
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/tokens.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { shellWord, teamNames } from './teams.ts';
 
 /**
  * Who sees what. Admins see every team. A supervisor sees the team of the agents row that
@@ -29,11 +30,20 @@ export async function scopeOf(db: Queryable, principal: Principal): Promise<Supe
     [principal.agentName],
   );
   if (rows.length === 0) {
+    const known = await teamNames(db);
+    const name = shellWord(principal.agentName);
+    const fix = known.length
+      ? `npx loopdesk token create --role supervisor --name ${name} --team ${shellWord(known[0]!)} ` +
+        `(one --team per team they lead; the teams are ${known.join(', ')}). It prints a new ` +
+        `token; the teams count for every token of "${principal.agentName}"`
+      : 'put an agent in a team first (npx loopdesk token create --role csr --name <agent> ' +
+        `--team <team>), then: npx loopdesk token create --role supervisor --name ${name} ` +
+        '--team <team>';
     throw new HttpProblem(
       403,
       'No team',
-      `The supervisor "${principal.agentName}" is mapped to no team: add them to a team ` +
-        '(agents.team_id) or list their teams with PUT /v1/supervisor/teams.',
+      `The supervisor "${principal.agentName}" is mapped to no team, so there is nothing to ` +
+        `show. An administrator fixes it with: ${fix}.`,
     );
   }
   return {
