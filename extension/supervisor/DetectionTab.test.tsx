@@ -1,15 +1,10 @@
 // @vitest-environment happy-dom
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DetectionHealthReport } from '../../src/contract/detection-health.ts';
 import type { SupervisorScope } from '../../src/contract/supervisor.ts';
-import { SupervisorClient } from './api.ts';
 import { useWorkspaceUi } from './ui-store.ts';
-import { Workspace } from './Workspace.tsx';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { renderWorkspace, tab as tabNamed, until } from './test-support.tsx';
 
 const report: DetectionHealthReport = {
   from: '2026-11-04',
@@ -50,52 +45,12 @@ const scopeOf = (role: SupervisorScope['role']): SupervisorScope => ({
   segments: [],
 });
 
-/** A backend double: the scope for the role, detection health, and 404 for anything else. */
-async function render(role: SupervisorScope['role']) {
-  const requests: URL[] = [];
-  const fetchImpl = vi.fn(async (input: RequestInfo | URL) => {
-    const url = new URL(String(input));
-    requests.push(url);
-    if (url.pathname === '/v1/supervisor/scope') return Response.json(scopeOf(role));
-    if (url.pathname === '/v1/detection-health') return Response.json(report);
-    return Response.json(
-      { type: 'about:blank', title: 'Not Found', status: 404, detail: 'not in this test' },
-      { status: 404 },
-    );
+/** The workspace against a backend double: the scope for the role and detection health. */
+const render = (role: SupervisorScope['role']) =>
+  renderWorkspace({
+    '/v1/supervisor/scope': () => scopeOf(role),
+    '/v1/detection-health': () => report,
   });
-  const client = new SupervisorClient(
-    async () => ({ baseUrl: 'https://backend.example', token: 'tok' }),
-    fetchImpl as typeof fetch,
-  );
-  const container = document.createElement('div');
-  document.body.append(container);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  let root!: Root;
-  await act(async () => {
-    root = createRoot(container);
-    root.render(
-      <QueryClientProvider client={queryClient}>
-        <Workspace client={client} />
-      </QueryClientProvider>,
-    );
-  });
-  return { container, requests, unmount: () => act(() => root.unmount()) };
-}
-
-/** Lets queries settle inside act until the check passes (as the panel's tests do). */
-async function until(check: () => void): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      check();
-      return;
-    } catch (error) {
-      if (i >= 100) throw error;
-    }
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    });
-  }
-}
 
 const tabLabels = (container: HTMLElement) =>
   [...container.querySelectorAll('[role="tab"]')].map((t) => t.textContent);
@@ -112,9 +67,7 @@ describe('Detection tab', () => {
     const view = await render('admin');
     cleanup = view.unmount;
     await until(() => expect(tabLabels(view.container)).toContain('Detection'));
-    const tab = [...view.container.querySelectorAll<HTMLButtonElement>('[role="tab"]')].find(
-      (t) => t.textContent === 'Detection',
-    )!;
+    const tab = tabNamed(view.container, 'Detection');
     await act(async () => tab.click());
     await until(() => expect(view.container.querySelectorAll('tbody tr')).toHaveLength(2));
     const cells = [...view.container.querySelectorAll('tbody tr')].map((tr) =>
