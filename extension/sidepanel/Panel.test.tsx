@@ -89,9 +89,27 @@ describe('side panel states', () => {
     expect(fake.state.insightsCalls).toEqual([]);
   });
 
+  it('offers the supervisor workspace to supervisors and admins only', async () => {
+    const csr = fakeApi();
+    rendered = await renderPanel(csr.api);
+    await findText(rendered, 'Ana Lima');
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(rendered.text()).not.toContain('Supervisor workspace');
+    rendered.unmount();
+
+    const admin = fakeApi();
+    admin.state.role = 'admin';
+    rendered = await renderPanel(admin.api);
+    await findText(rendered, 'Supervisor workspace');
+  });
+
   it('opens the supervisor workspace from the footer', async () => {
     const fake = fakeApi();
+    fake.state.role = 'supervisor';
     rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Supervisor workspace');
     await findText(rendered, 'Ana Lima');
     expect(fake.state.supervisorOpened).toBe(0);
     await click(buttonNamed(rendered, 'Supervisor workspace'));

@@ -242,6 +242,15 @@ export function Panel({ api }: { api: PanelApi }) {
     refetchInterval: (query) =>
       query.state.data?.configured && !query.state.data.backendRefused ? false : 2_000,
   });
+  const connected = Boolean(status.data?.configured && !status.data.backendRefused);
+  // The workspace is offered to the roles it serves: a CSR would only meet refusals there.
+  const backend = useQuery({
+    queryKey: ['backend-check', status.data?.backendUrl],
+    queryFn: () => api.checkBackend(),
+    enabled: connected,
+    staleTime: 5 * 60_000,
+  });
+  const role = backend.data?.kind === 'connected' ? backend.data.role : null;
   const customer = useQuery({
     queryKey: ['tab-customer', tabId],
     queryFn: () => api.getTabCustomer(tabId as number),
@@ -282,11 +291,13 @@ export function Panel({ api }: { api: PanelApi }) {
   return (
     <>
       <main data-tab-id={tabId ?? ''}>{content}</main>
-      <footer className="panel-footer">
-        <button type="button" className="link" onClick={() => api.openSupervisorWorkspace()}>
-          Supervisor workspace
-        </button>
-      </footer>
+      {role === 'supervisor' || role === 'admin' ? (
+        <footer className="panel-footer">
+          <button type="button" className="link" onClick={() => api.openSupervisorWorkspace()}>
+            Supervisor workspace
+          </button>
+        </footer>
+      ) : null}
     </>
   );
 }

@@ -3,6 +3,7 @@ import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { sendMessage } from '../messaging/client.ts';
 import type {
+  BackendCheck,
   ExtensionStatus,
   InsightsResult,
   OutboxEntryView,
@@ -23,7 +24,9 @@ export interface PanelApi {
   flushOutbox(): Promise<OutboxEntryView[]>;
   onOutboxChanged(listener: () => void): () => void;
   openOptions(): void;
-  /** The full-page supervisor workspace (its API refuses CSR tokens with a clear message). */
+  /** Who the stored token belongs to (the worker asks /v1/whoami; the token stays there). */
+  checkBackend(): Promise<BackendCheck>;
+  /** The full-page supervisor workspace (offered to supervisor and admin tokens only). */
   openSupervisorWorkspace(): void;
 }
 
@@ -79,6 +82,7 @@ export function chromePanelApi(location: Location = window.location): PanelApi {
         'tab-customer-changed': ({ tabId, customer }) => listener(tabId, customer),
       }),
     getStatus: () => sendMessage('get-status', {}),
+    checkBackend: () => sendMessage('check-backend', {}),
     getInsights: (query) => sendMessage('get-insights', { query }),
     recordOutcome: (outcome) => sendMessage('record-outcome', { outcome }),
     getOutbox: (decisionIds) => sendMessage('get-outbox', { decisionIds }),

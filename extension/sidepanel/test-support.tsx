@@ -78,6 +78,7 @@ export function fakeApi() {
   const state = {
     configured: true,
     backendRefused: null as string | null,
+    role: 'csr' as 'csr' | 'supervisor' | 'admin',
     customers: new Map<number, TabCustomer | null>([[7, zendeskCustomer]]),
     insights: (): Promise<InsightsResult> =>
       Promise.resolve({
@@ -111,6 +112,12 @@ export function fakeApi() {
       backendUrl: 'http://127.0.0.1:4000',
       hasToken: state.configured,
       backendRefused: state.backendRefused,
+    }),
+    checkBackend: async () => ({
+      kind: 'connected',
+      backendUrl: 'http://127.0.0.1:4000',
+      agentName: 'Ana Agent',
+      role: state.role,
     }),
     getInsights: (query) => {
       state.insightsCalls.push(query);
