@@ -73,6 +73,8 @@ export async function launchWithExtension(
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const id = new URL(worker.url()).host;
+  // A first install opens the options page by itself; left open, it races the tests' own visit.
+  if (!options.profileDir) await closeInstallOptionsPage(context, id);
   return {
     context,
     worker,
@@ -83,6 +85,19 @@ export async function launchWithExtension(
       if (!options.keepProfile) rmSync(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits (up to 10 s) for the options page a first install opens, and closes it. */
+async function closeInstallOptionsPage(context: BrowserContext, id: string): Promise<void> {
+  const optionsUrl = `chrome-extension://${id}/extension/options/`;
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    const page = context.pages().find((p) => p.url().startsWith(optionsUrl));
+    if (page) {
+      await page.close();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export interface CrmFixture {
