@@ -194,31 +194,43 @@ function viewOf(element: Element): Element | null {
   return null;
 }
 
-/** Every match in the light DOM and in every open shadow root under `root`, bounded. */
-function deepQueryAll(root: ParentNode, selector: string, maxNodes = 20_000): Element[] {
-  const found: Element[] = [];
+/** `root` and every open shadow root under it, in one bounded walk. */
+function searchRoots(root: ParentNode, maxNodes = 20_000): ParentNode[] {
+  const roots: ParentNode[] = [];
   const pending: ParentNode[] = [root];
   // A field element may host the shadow root its value renders in.
   if (root instanceof Element && root.shadowRoot) pending.push(root.shadowRoot);
   let visited = 0;
   while (pending.length > 0) {
     const current = pending.pop() as ParentNode;
-    found.push(...current.querySelectorAll(selector));
+    roots.push(current);
     for (const element of current.querySelectorAll('*')) {
-      if (++visited > maxNodes) return found;
+      if (++visited > maxNodes) return roots;
       if (element.shadowRoot) pending.push(element.shadowRoot);
     }
   }
-  return found;
+  return roots;
+}
+
+function queryRoots(roots: readonly ParentNode[], selector: string): Element[] {
+  return roots.flatMap((root) => [...root.querySelectorAll(selector)]);
 }
 
 /** The first match of a selector inside a field, its own shadow root included. */
 function inField(field: Element, selector: string): Element | null {
-  return deepQueryAll(field, selector)[0] ?? null;
+  return queryRoots(searchRoots(field), selector)[0] ?? null;
 }
 
-function fieldValue(view: ParentNode, fieldSelector: string, valueSelectors: readonly string[]) {
-  const field = deepQueryAll(view, fieldSelector).find(inFocusedView);
+/** A field's value in the same record view (`view`), read from the page's roots. */
+function fieldValue(
+  roots: readonly ParentNode[],
+  view: Element | null,
+  fieldSelector: string,
+  valueSelectors: readonly string[],
+) {
+  const field = queryRoots(roots, fieldSelector).find(
+    (candidate) => inFocusedView(candidate) && viewOf(candidate) === view,
+  );
   if (!field) return undefined;
   for (const selector of valueSelectors) {
     const value = elementValue(inField(field, selector));
@@ -250,12 +262,20 @@ function linkedContactId(link: Element | null): string | undefined {
 }
 
 /** The contact a case view shows, or null when it shows none yet. */
-function contactInView(field: Element, caseId: string): CustomerRef | null {
-  const view: ParentNode = viewOf(field) ?? field.ownerDocument;
+function contactInView(
+  field: Element,
+  caseId: string,
+  roots: readonly ParentNode[],
+): CustomerRef | null {
+  const view = viewOf(field);
   const link = inField(field, selectors.contactLink);
   const contactId = linkedContactId(link);
-  const email = boundedEmail(fieldValue(view, selectors.caseContactEmail, selectors.emailValue));
-  const phone = boundedPhone(fieldValue(view, selectors.caseContactPhone, selectors.phoneValue));
+  const email = boundedEmail(
+    fieldValue(roots, view, selectors.caseContactEmail, selectors.emailValue),
+  );
+  const phone = boundedPhone(
+    fieldValue(roots, view, selectors.caseContactPhone, selectors.phoneValue),
+  );
   if (!contactId && !email && !phone) return null;
   return makeRef('salesforce', 'Contact', {
     recordId: contactId,
@@ -272,9 +292,11 @@ function contactInView(field: Element, caseId: string): CustomerRef | null {
  * cannot say which case is focused and is not read at all (rather than read the wrong customer).
  */
 function caseContact(doc: Document, caseId: string): CustomerRef | null {
-  const refs = deepQueryAll(doc, selectors.caseContact)
+  // The page's shadow roots are found once per check: walking them is most of a check's time.
+  const roots = searchRoots(doc);
+  const refs = queryRoots(roots, selectors.caseContact)
     .filter(inFocusedView)
-    .map((field) => contactInView(field, caseId))
+    .map((field) => contactInView(field, caseId, roots))
     .filter((ref): ref is CustomerRef => ref !== null);
   const [ref] = refs;
   if (!ref) return null;
