@@ -145,7 +145,9 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
   if (changeInfo.status !== 'loading') return;
   void (async () => {
     if (await tabCustomers.leave(tabId, tab.url)) {
-      await broadcast('tab-customer-changed', { tabId, customer: null });
+      // The new page's report may have landed while the old customer was being forgotten
+      // (that waits for storage): announce what the tab shows now, not a stale null.
+      await broadcast('tab-customer-changed', { tabId, customer: await tabCustomers.get(tabId) });
     }
   })();
 });
