@@ -7,6 +7,7 @@ import {
   fetchWhoami,
   postDetectionReport,
   postOutcome,
+  postRetraction,
   type BackendAccess,
 } from './backend-client.ts';
 import type { DeliveryResult, OutboxEntry } from './outbox.ts';
@@ -120,6 +121,19 @@ export async function deliverOutcome(
     return { kind: 'transient', error: `${state.refusal} The outcome waits until then.` };
   }
   return postOutcome(state.access, entry, fetchImpl);
+}
+
+/** An Undo waits for a valid backend as the outcome it takes back does. */
+export async function deliverRetraction(
+  entry: OutboxEntry,
+  deps: BackendDeps = chromeBackendDeps,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  const state = await readBackendState(deps);
+  if (state.refusal) {
+    return { kind: 'transient', error: `${state.refusal} The Undo waits until then.` };
+  }
+  return postRetraction(state.access, entry, fetchImpl);
 }
 
 /** Detection counts go only where outcomes may: a refused backend keeps them waiting. */

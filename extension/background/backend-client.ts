@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DetectionReport } from '../../src/contract/detection-health.ts';
 import { insightsSchema, type InsightsQuery } from '../../src/contract/insights.ts';
+import type { OutcomeRetractionRequest } from '../../src/contract/outcome.ts';
 import { problemSchema, type Problem } from '../../src/contract/problem.ts';
 import type { BackendCheck, InsightsResult } from '../messaging/protocol.ts';
 import type { DeliveryResult, OutboxEntry } from './outbox.ts';
@@ -183,6 +184,44 @@ export async function postOutcome(
     // A revoked or mistyped token: the outcome waits, as it does while no token is set, and
     // setting a new token sends it at once.
     return { kind: 'transient', error: `${error} Set a new token on the options page.` };
+  }
+  return isTransientStatus(response.status)
+    ? { kind: 'transient', error }
+    : { kind: 'permanent', error };
+}
+
+/**
+ * Sends the entry's retraction (Undo), naming the outcome by the key it was delivered with.
+ * Same rules as the outcome itself: 401 and the transient statuses wait and retry; a 404 too,
+ * since the outcome was delivered before this was sent: the backend or token in use now is not
+ * the one it went to (another agent's token, another backend), which the user can put right.
+ */
+export async function postRetraction(
+  access: BackendAccess | null,
+  entry: OutboxEntry,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryResult> {
+  if (!entry.retraction)
+    throw new Error(`Outbox entry "${entry.idempotencyKey}" has no retraction`);
+  const body: OutcomeRetractionRequest = {
+    idempotencyKey: entry.idempotencyKey,
+    retractedAt: new Date(entry.retraction.requestedAt).toISOString(),
+  };
+  const answer = await postJson(access, 'v1/outcomes/retractions', body, fetchImpl);
+  if (!answer.response) return answer.failure;
+  const { response, error } = answer;
+  // 201 retracted now, 200 retracted before: taken back once either way.
+  if (response.ok) return { kind: 'delivered' };
+  if (response.status === 401) {
+    return { kind: 'transient', error: `${error} Set a new token on the options page.` };
+  }
+  if (response.status === 404) {
+    return {
+      kind: 'transient',
+      error:
+        `${error} The outcome went to this backend under another token: the Undo waits ` +
+        'for the token it was recorded with.',
+    };
   }
   return isTransientStatus(response.status)
     ? { kind: 'transient', error }

@@ -325,6 +325,7 @@ describe('the outbox carries detection counts', () => {
     return new Outbox({
       store: new MemoryOutboxStore(),
       deliver: async () => results.shift() ?? { kind: 'delivered' },
+      deliverRetraction: async () => ({ kind: 'delivered' }),
       scheduleWake: async () => {},
       exclusive: (run) => run(),
       now: () => start,

@@ -25,4 +25,37 @@ describe('IdbOutboxStore', () => {
     await new IdbOutboxStore(factory).delete(entry.idempotencyKey);
     expect(await new IdbOutboxStore(factory).all()).toEqual([]);
   });
+
+  it('updates an entry in one step: writes the change, deletes on null, leaves it on a throw', async () => {
+    const factory = new IDBFactory();
+    const store = new IdbOutboxStore(factory);
+    expect(await store.update(entry.idempotencyKey, () => entry)).toBeNull();
+    expect(await store.all()).toEqual([]);
+
+    await store.put(entry);
+    const retraction = {
+      requestedAt: 30,
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: 30,
+      lastError: null,
+      sentAt: null,
+    };
+    const written = await store.update(entry.idempotencyKey, (current) => ({
+      ...current,
+      retraction,
+    }));
+    expect(written).toEqual({ ...entry, retraction });
+    expect(await new IdbOutboxStore(factory).all()).toEqual([{ ...entry, retraction }]);
+
+    await expect(
+      store.update(entry.idempotencyKey, () => {
+        throw new Error('no change today');
+      }),
+    ).rejects.toThrow('no change today');
+    expect(await store.all()).toEqual([{ ...entry, retraction }]);
+
+    expect(await store.update(entry.idempotencyKey, () => null)).toBeNull();
+    expect(await store.all()).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { idbDelete, idbGetAll, idbPut, openDatabase, outboxStore } from './idb.ts';
+import { idbDelete, idbGetAll, idbPut, idbUpdate, openDatabase, outboxStore } from './idb.ts';
 import type { OutboxEntry, OutboxStore } from './outbox.ts';
 
 /** The outbox on IndexedDB: survives worker stops and browser restarts. */
@@ -18,6 +18,24 @@ export class IdbOutboxStore implements OutboxStore {
     const db = await openDatabase(this.factory);
     try {
       await idbDelete(db, outboxStore, idempotencyKey);
+    } finally {
+      db.close();
+    }
+  }
+
+  async update(
+    idempotencyKey: string,
+    change: (entry: OutboxEntry) => OutboxEntry | null,
+  ): Promise<OutboxEntry | null> {
+    const db = await openDatabase(this.factory);
+    try {
+      const written = await idbUpdate<OutboxEntry>(
+        db,
+        outboxStore,
+        idempotencyKey,
+        (entry) => change(entry) ?? undefined,
+      );
+      return written ?? null;
     } finally {
       db.close();
     }

@@ -70,3 +70,43 @@ export async function idbDelete(db: IDBDatabase, store: string, key: IDBValidKey
   const tx = db.transaction(store, 'readwrite');
   await done(tx.objectStore(store).delete(key), tx);
 }
+
+/**
+ * Reads one record, applies `change` and writes its answer (undefined deletes the record) in
+ * one readwrite transaction: no other write to the store can fall between the read and the
+ * write. Answers what was written, or undefined when nothing was there or it was deleted.
+ */
+export async function idbUpdate<T>(
+  db: IDBDatabase,
+  store: string,
+  key: IDBValidKey,
+  change: (current: T) => T | undefined,
+): Promise<T | undefined> {
+  const tx = db.transaction(store, 'readwrite');
+  const objectStore = tx.objectStore(store);
+  let written: T | undefined;
+  let failure: unknown = null;
+  const finished = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB aborted'));
+  });
+  const read = objectStore.get(key);
+  read.onsuccess = () => {
+    const current = read.result as T | undefined;
+    if (current === undefined) return;
+    try {
+      written = change(current);
+    } catch (error) {
+      failure = error;
+      tx.abort();
+      return;
+    }
+    if (written === undefined) objectStore.delete(key);
+    else objectStore.put(written);
+  };
+  await finished.catch((error: unknown) => {
+    throw failure ?? error;
+  });
+  return written;
+}

@@ -1,5 +1,5 @@
 import { broadcast } from '../messaging/router.ts';
-import { deliverOutcome } from './backend-access.ts';
+import { deliverOutcome, deliverRetraction } from './backend-access.ts';
 import { sendDetectionCounts } from './detection-health-runtime.ts';
 import { IdbOutboxStore } from './idb-outbox-store.ts';
 import { Outbox } from './outbox.ts';
@@ -11,6 +11,7 @@ export function workerOutbox(): Outbox {
   return new Outbox({
     store: new IdbOutboxStore(),
     deliver: (entry) => deliverOutcome(entry),
+    deliverRetraction: (entry) => deliverRetraction(entry),
     scheduleWake: async (at) => {
       if (at === null) await chrome.alarms.clear(outboxAlarm);
       else await chrome.alarms.create(outboxAlarm, { when: Math.max(at, Date.now() + 1_000) });

@@ -11,6 +11,21 @@ export interface OutboxEntry {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** The CSR took the outcome back (Undo); absent in entries stored before Undo existed. */
+  retraction?: OutboxRetraction | null;
+}
+
+/**
+ * The correction that takes an outcome back, delivered only after the outcome itself (so the
+ * backend always holds what it retracts), with the outcome's own retry rules.
+ */
+export interface OutboxRetraction {
+  requestedAt: number;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  sentAt: number | null;
 }
 
 /** Where entries persist (IndexedDB in the extension; in memory in tests). */
@@ -18,7 +33,19 @@ export interface OutboxStore {
   put(entry: OutboxEntry): Promise<void>;
   all(): Promise<OutboxEntry[]>;
   delete(idempotencyKey: string): Promise<void>;
+  /**
+   * Reads the entry, applies `change` and writes its answer (null deletes the entry) as one
+   * step, so a delivery's result and an Undo made meanwhile never overwrite each other.
+   * Answers what was written; null when there was no such entry or it was deleted.
+   */
+  update(
+    idempotencyKey: string,
+    change: (entry: OutboxEntry) => OutboxEntry | null,
+  ): Promise<OutboxEntry | null>;
 }
+
+/** Undo of an outcome this outbox does not hold, or that can no longer be taken back. */
+export class RetractionRefused extends Error {}
 
 export type DeliveryResult =
   | { kind: 'delivered' }
@@ -36,6 +63,8 @@ export type DeliveryResult =
 export interface OutboxDeps {
   store: OutboxStore;
   deliver(entry: OutboxEntry): Promise<DeliveryResult>;
+  /** Sends the entry's retraction; called only once the outcome itself was delivered. */
+  deliverRetraction(entry: OutboxEntry): Promise<DeliveryResult>;
   /** Asks to be woken at this time (chrome.alarms); null: nothing left to retry. */
   scheduleWake(at: number | null): Promise<void>;
   /** Runs one flush at a time across the worker (Web Locks in the extension). */
@@ -85,7 +114,53 @@ export function toView(entry: OutboxEntry): OutboxEntryView {
     lastError: entry.lastError,
     createdAt: new Date(entry.createdAt).toISOString(),
     sentAt: iso(entry.sentAt),
+    retraction: entry.retraction
+      ? {
+          requestedAt: new Date(entry.retraction.requestedAt).toISOString(),
+          status: entry.retraction.status,
+          lastError: entry.retraction.lastError,
+        }
+      : null,
   };
+}
+
+/** Oldest first (the order the CSR recorded them in); the store's own order is by key. */
+function byCreation(a: OutboxEntry, b: OutboxEntry): number {
+  return a.createdAt - b.createdAt || (a.idempotencyKey < b.idempotencyKey ? -1 : 1);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The next attempt's fields after a delivery result, for an outcome or its retraction. */
+function afterAttempt<T extends OutboxRetraction | OutboxEntry>(
+  state: T,
+  result: DeliveryResult,
+  now: number,
+  random: number,
+): T {
+  const attempts = state.attempts + 1;
+  switch (result.kind) {
+    case 'delivered':
+      return {
+        ...state,
+        attempts,
+        status: 'sent',
+        sentAt: now,
+        nextAttemptAt: null,
+        lastError: null,
+      };
+    case 'permanent':
+      return { ...state, attempts, status: 'failed', nextAttemptAt: null, lastError: result.error };
+    case 'transient':
+      return {
+        ...state,
+        attempts,
+        lastError: result.error,
+        nextAttemptAt: now + retryDelayMs(attempts, random),
+      };
+  }
 }
 
 /**
@@ -110,10 +185,46 @@ export class Outbox {
     };
     await this.deps.store.put(entry);
     await this.flush();
-    const stored = (await this.deps.store.all()).find(
-      (e) => e.idempotencyKey === entry.idempotencyKey,
-    );
-    return stored ?? entry;
+    return (await this.find(entry.idempotencyKey)) ?? entry;
+  }
+
+  /**
+   * Takes back an outcome (Undo): persists a retraction on its entry, which keeps its own status,
+   * then tries to send what is due. The retraction goes only after the outcome was delivered;
+   * one still waiting is sent first, then taken back, so the backend keeps the history. Asking
+   * again changes nothing. Refused for a key this outbox does not hold, and for an outcome the
+   * backend refused (nothing was stored, so there is nothing to take back).
+   */
+  async retract(idempotencyKey: string): Promise<OutboxEntry> {
+    const requestedAt = this.deps.now();
+    const updated = await this.deps.store.update(idempotencyKey, (entry) => {
+      if (entry.retraction || entry.status === 'failed') return entry;
+      return {
+        ...entry,
+        retraction: {
+          requestedAt,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: requestedAt,
+          lastError: null,
+          sentAt: null,
+        },
+      };
+    });
+    if (!updated) {
+      throw new RetractionRefused(
+        `No outcome with idempotency key "${idempotencyKey}" is in this browser's outbox; ` +
+          'only an outcome recorded here can be undone here.',
+      );
+    }
+    if (updated.status === 'failed' && !updated.retraction) {
+      throw new RetractionRefused(
+        `The backend refused this outcome (${updated.lastError ?? 'no reason given'}), so ` +
+          'nothing was stored and there is nothing to undo.',
+      );
+    }
+    await this.flush();
+    return (await this.find(idempotencyKey)) ?? updated;
   }
 
   /**
@@ -122,75 +233,110 @@ export class Outbox {
    */
   async flush(options: { force?: boolean } = {}): Promise<OutboxEntry[]> {
     return this.deps.exclusive(async () => {
-      const entries = await this.deps.store.all();
+      const entries = (await this.deps.store.all()).sort(byCreation);
       const summary: FlushSummary = { delivered: 0, transient: 0 };
-      for (const entry of entries) {
-        if (entry.status !== 'pending') continue;
-        if (
-          !options.force &&
-          entry.nextAttemptAt !== null &&
-          entry.nextAttemptAt > this.deps.now()
-        ) {
-          continue;
-        }
-        const kind = await this.attempt(entry);
+      const count = (kind: DeliveryResult['kind']) => {
         if (kind === 'delivered') summary.delivered += 1;
         if (kind === 'transient') summary.transient += 1;
+      };
+      const due = (at: number | null) => options.force || at === null || at <= this.deps.now();
+      for (const listed of entries) {
+        let entry: OutboxEntry | null = listed;
+        if (entry.status === 'pending' && due(entry.nextAttemptAt)) {
+          const attempt = await this.attemptOutcome(entry);
+          count(attempt.kind);
+          entry = attempt.entry;
+        }
+        const retraction = entry?.retraction;
+        if (entry?.status === 'sent' && retraction?.status === 'pending') {
+          if (due(retraction.nextAttemptAt)) count(await this.attemptRetraction(entry));
+        }
       }
       try {
         await this.deps.afterDeliveries?.(summary);
       } catch {
         // Outcomes never wait on what rides along with them.
       }
+      // Kept a week after its last delivery, the retraction's included.
+      const expired = (entry: OutboxEntry) => {
+        if (entry.status !== 'sent' || entry.sentAt === null) return false;
+        if (!entry.retraction) return this.deps.now() - entry.sentAt > keepSentMs;
+        const { status, sentAt } = entry.retraction;
+        return status === 'sent' && sentAt !== null && this.deps.now() - sentAt > keepSentMs;
+      };
       for (const entry of await this.deps.store.all()) {
-        if (
-          entry.status === 'sent' &&
-          entry.sentAt !== null &&
-          this.deps.now() - entry.sentAt > keepSentMs
-        ) {
-          await this.deps.store.delete(entry.idempotencyKey);
+        if (expired(entry)) {
+          // Checked again in the same step: an Undo made meanwhile keeps the entry.
+          await this.deps.store.update(entry.idempotencyKey, (current) =>
+            expired(current) ? null : current,
+          );
         }
       }
       const after = await this.deps.store.all();
-      const wakes = after
-        .filter((e) => e.status === 'pending' && e.nextAttemptAt !== null)
-        .map((e) => e.nextAttemptAt as number);
+      const wakes = after.flatMap((e) => {
+        if (e.status === 'pending') return e.nextAttemptAt === null ? [] : [e.nextAttemptAt];
+        // A retraction waits for its outcome's wake while that is pending.
+        const retraction = e.status === 'sent' ? e.retraction : null;
+        return retraction?.status === 'pending' && retraction.nextAttemptAt !== null
+          ? [retraction.nextAttemptAt]
+          : [];
+      });
       await this.deps.scheduleWake(wakes.length ? Math.min(...wakes) : null);
       return after;
     });
   }
 
   async list(): Promise<OutboxEntry[]> {
-    return (await this.deps.store.all()).sort((a, b) => a.createdAt - b.createdAt);
+    return (await this.deps.store.all()).sort(byCreation);
   }
 
-  private async attempt(entry: OutboxEntry): Promise<DeliveryResult['kind']> {
+  private async find(idempotencyKey: string): Promise<OutboxEntry | undefined> {
+    return (await this.deps.store.all()).find((e) => e.idempotencyKey === idempotencyKey);
+  }
+
+  /** Sends the outcome and records the result on the entry as it is now (Undo included). */
+  private async attemptOutcome(
+    entry: OutboxEntry,
+  ): Promise<{ kind: DeliveryResult['kind']; entry: OutboxEntry | null }> {
     let result: DeliveryResult;
     try {
       result = await this.deps.deliver(entry);
     } catch (error) {
-      result = { kind: 'transient', error: error instanceof Error ? error.message : String(error) };
+      result = { kind: 'transient', error: describeError(error) };
     }
-    const attempts = entry.attempts + 1;
-    const updated: OutboxEntry =
-      result.kind === 'delivered'
-        ? {
-            ...entry,
-            attempts,
-            status: 'sent',
-            sentAt: this.deps.now(),
-            nextAttemptAt: null,
-            lastError: null,
-          }
-        : result.kind === 'permanent'
-          ? { ...entry, attempts, status: 'failed', nextAttemptAt: null, lastError: result.error }
-          : {
-              ...entry,
-              attempts,
-              lastError: result.error,
-              nextAttemptAt: this.deps.now() + retryDelayMs(attempts, this.deps.random()),
-            };
-    await this.deps.store.put(updated);
+    const now = this.deps.now();
+    const random = this.deps.random();
+    const updated = await this.deps.store.update(entry.idempotencyKey, (current) => {
+      const next = afterAttempt(current, result, now, random);
+      // The backend stored nothing under this key, so a retraction has nothing to take back;
+      // it stays in the outbox, failed, saying why.
+      if (next.status === 'failed' && next.retraction?.status === 'pending') {
+        next.retraction = {
+          ...next.retraction,
+          status: 'failed',
+          nextAttemptAt: null,
+          lastError: `Not sent: the backend refused the outcome it takes back (${next.lastError}).`,
+        };
+      }
+      return next;
+    });
+    return { kind: result.kind, entry: updated };
+  }
+
+  private async attemptRetraction(entry: OutboxEntry): Promise<DeliveryResult['kind']> {
+    let result: DeliveryResult;
+    try {
+      result = await this.deps.deliverRetraction(entry);
+    } catch (error) {
+      result = { kind: 'transient', error: describeError(error) };
+    }
+    const now = this.deps.now();
+    const random = this.deps.random();
+    await this.deps.store.update(entry.idempotencyKey, (current) =>
+      current.retraction
+        ? { ...current, retraction: afterAttempt(current.retraction, result, now, random) }
+        : current,
+    );
     return result.kind;
   }
 }
@@ -206,5 +352,19 @@ export class MemoryOutboxStore implements OutboxStore {
   }
   async delete(idempotencyKey: string): Promise<void> {
     this.entries.delete(idempotencyKey);
+  }
+  async update(
+    idempotencyKey: string,
+    change: (entry: OutboxEntry) => OutboxEntry | null,
+  ): Promise<OutboxEntry | null> {
+    const current = this.entries.get(idempotencyKey);
+    if (!current) return null;
+    const next = change(structuredClone(current));
+    if (next === null) {
+      this.entries.delete(idempotencyKey);
+      return null;
+    }
+    this.entries.set(idempotencyKey, structuredClone(next));
+    return structuredClone(next);
   }
 }

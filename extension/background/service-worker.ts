@@ -72,6 +72,8 @@ const workerListener = createWorkerListener(
     'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
     'get-insights': ({ query }) => insightsFor(query),
     'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
+    'retract-outcome': async ({ idempotencyKey }) =>
+      toView(await workerOutbox().retract(idempotencyKey)),
     'get-outbox': async ({ decisionIds }) => {
       const entries = await workerOutbox().list();
       return entries

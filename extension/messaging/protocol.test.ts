@@ -26,6 +26,7 @@ describe('protocol map', () => {
       | 'get-tab-customer'
       | 'get-insights'
       | 'record-outcome'
+      | 'retract-outcome'
       | 'get-outbox'
       | 'flush-outbox'
       | 'get-status'
@@ -62,6 +63,13 @@ describe('protocol map', () => {
     expectTypeOf<ResponseOf<'get-insights'>>().toEqualTypeOf<InsightsResult>();
     expectTypeOf<RequestOf<'record-outcome'>>().toEqualTypeOf<{ outcome: OutcomeRequest }>();
     expectTypeOf<ResponseOf<'record-outcome'>>().toEqualTypeOf<OutboxEntryView>();
+    expectTypeOf<RequestOf<'retract-outcome'>>().toEqualTypeOf<{ idempotencyKey: string }>();
+    expectTypeOf<ResponseOf<'retract-outcome'>>().toEqualTypeOf<OutboxEntryView>();
+    expectTypeOf<OutboxEntryView['retraction']>().toEqualTypeOf<{
+      requestedAt: string;
+      status: 'pending' | 'sent' | 'failed';
+      lastError: string | null;
+    } | null>();
     expectTypeOf<ResponseOf<'get-tab-customer'>>().toEqualTypeOf<TabCustomer | null>();
   });
 
@@ -80,6 +88,7 @@ describe('protocol map', () => {
       'get-tab-customer': true,
       'get-insights': true,
       'record-outcome': true,
+      'retract-outcome': true,
       'get-outbox': true,
       'flush-outbox': true,
       'get-status': true,

@@ -64,6 +64,11 @@ export interface OutboxEntryView {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /**
+   * The CSR took this outcome back (Undo): a retraction queued in the outbox after it, so the
+   * backend stores the correction and keeps the history. null: never undone.
+   */
+  retraction: { requestedAt: string; status: OutboxStatus; lastError: string | null } | null;
 }
 
 export interface ExtensionStatus {
@@ -123,6 +128,11 @@ export interface ProtocolMap {
   'get-insights': { request: { query: InsightsQuery }; response: InsightsResult };
   /** panel → worker: put an outcome in the durable outbox and try to send it. */
   'record-outcome': { request: { outcome: OutcomeRequest }; response: OutboxEntryView };
+  /**
+   * panel → worker: take back an outcome this browser recorded (Undo), by its idempotency key.
+   * Queues a retraction in the outbox (never deletes the entry) and answers the updated entry.
+   */
+  'retract-outcome': { request: { idempotencyKey: string }; response: OutboxEntryView };
   /** panel → worker: outbox entries for these decisions (all when omitted). */
   'get-outbox': { request: { decisionIds?: string[] }; response: OutboxEntryView[] };
   /** panel/options → worker: try to deliver every pending outcome now. */

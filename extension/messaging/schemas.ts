@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { customerRefSchema } from '../../src/contract/customer-ref.ts';
-import { outcomeRequestSchema } from '../../src/contract/outcome.ts';
+import {
+  outcomeRequestSchema,
+  outcomeRetractionRequestSchema,
+} from '../../src/contract/outcome.ts';
 import type { MessageType } from './protocol.ts';
 
 /**
@@ -74,6 +77,10 @@ export const messageSchemas = {
     ),
   }),
   'record-outcome': z.strictObject({ outcome: outcomeRequestSchema }),
+  // The key the outbox sent the outcome with, as the backend's retraction takes it.
+  'retract-outcome': z.strictObject({
+    idempotencyKey: outcomeRetractionRequestSchema.shape.idempotencyKey,
+  }),
   'get-outbox': z.strictObject({ decisionIds: z.array(z.string().max(100)).max(200).optional() }),
   'flush-outbox': empty,
   'get-status': empty,

@@ -65,6 +65,25 @@ describe('parseMessage', () => {
     ).toBe(true);
   });
 
+  it('takes an Undo by the idempotency key the outcome was sent with, and nothing else', () => {
+    const key = '6f1c0c4e-0000-4000-8000-000000000001';
+    expect(parseMessage({ type: 'retract-outcome', idempotencyKey: key })).toEqual({
+      ok: true,
+      message: { type: 'retract-outcome', idempotencyKey: key },
+    });
+    expect(parseMessage({ type: 'retract-outcome' })).toMatchObject({
+      ok: false,
+      error: /^invalid 'retract-outcome' message: idempotencyKey: /,
+    });
+    expect(parseMessage({ type: 'retract-outcome', idempotencyKey: 'short' }).ok).toBe(false);
+    expect(parseMessage({ type: 'retract-outcome', idempotencyKey: 'k'.repeat(201) }).ok).toBe(
+      false,
+    );
+    expect(parseMessage({ type: 'retract-outcome', idempotencyKey: key, force: true }).ok).toBe(
+      false,
+    );
+  });
+
   it('needs an identifying field in an insights query', () => {
     expect(parseMessage({ type: 'get-insights', query: { crm: 'zendesk' } }).ok).toBe(false);
     expect(parseMessage({ type: 'get-insights', query: { email: 'a@b.co' } }).ok).toBe(true);
@@ -92,6 +111,9 @@ describe('sender checks', () => {
     expect(mayWorkerAccept('check-backend', contentSender, extensionId)).toBe(false);
     expect(mayWorkerAccept('check-backend', panelSender, extensionId)).toBe(true);
     expect(mayWorkerAccept('customer-detected', panelSender, extensionId)).toBe(false);
+    // Only the panel undoes an outcome; a CRM page cannot take one back.
+    expect(mayWorkerAccept('retract-outcome', contentSender, extensionId)).toBe(false);
+    expect(mayWorkerAccept('retract-outcome', panelSender, extensionId)).toBe(true);
   });
 
   it('lets extension pages call the worker but never forge broadcasts to it', () => {
@@ -113,6 +135,7 @@ function handlers(overrides: Partial<WorkerHandlers>): WorkerHandlers {
     'get-tab-customer': fail,
     'get-insights': fail,
     'record-outcome': fail,
+    'retract-outcome': fail,
     'get-outbox': fail,
     'flush-outbox': fail,
     'get-status': fail,

@@ -37,3 +37,26 @@ export const outcomeResponseSchema = z.object({
   /** True when this Idempotency-Key was seen before and nothing new was stored. */
   duplicate: z.boolean(),
 });
+
+/**
+ * `POST /v1/outcomes/retractions`: the CSR takes back an outcome they recorded (Undo). It is
+ * named by the caller's own Idempotency-Key, the one the outbox sent it with, since the outbox
+ * may never have learnt the outcome's id. The outcome is kept, marked retracted.
+ */
+export const outcomeRetractionRequestSchema = z.strictObject({
+  idempotencyKey: z.string().min(8).max(200),
+  /** When the CSR took it back, ISO 8601; the outbox may deliver it much later. */
+  retractedAt: timestampSchema,
+});
+export type OutcomeRetractionRequest = z.infer<typeof outcomeRetractionRequestSchema>;
+
+export const outcomeRetractionResponseSchema = z.object({
+  id: z.string(),
+  decisionId: z.string(),
+  idempotencyKey: z.string(),
+  /** When it was taken back: the first retraction's time, however often it is sent again. */
+  retractedAt: z.string(),
+  /** True when this outcome was already retracted and nothing changed. */
+  duplicate: z.boolean(),
+});
+export type OutcomeRetractionResponse = z.infer<typeof outcomeRetractionResponseSchema>;

@@ -67,7 +67,7 @@ function decisionInputColumns(segmentSql: string): string {
         FROM (SELECT o.decision_id, o.treatment_key, min(o.occurred_at) AS first_at
               FROM outcomes o JOIN decisions d ON d.id = o.decision_id
               WHERE d.customer_id = c.id AND o.treatment_key IS NOT NULL
-                AND o.result IN ('offered', 'accepted', 'declined')
+                AND o.result IN ('offered', 'accepted', 'declined') AND o.retracted_at IS NULL
               GROUP BY o.decision_id, o.treatment_key) o) AS nba_offers,
        (SELECT COALESCE(json_agg(json_build_object('reason', k.reason, 'at', k.started_at, 'csat', k.csat)), '[]'::json)
         FROM (SELECT reason, started_at, csat FROM contacts WHERE customer_id = c.id

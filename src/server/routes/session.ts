@@ -75,7 +75,7 @@ export function sessionRoutes(app: FastifyInstance, db: Db): void {
            d.created_at,
            (SELECT COALESCE(json_agg(json_build_object('id', o.id, 'result', o.result,
               'reason', o.reason) ORDER BY o.received_at), '[]'::json)
-            FROM outcomes o WHERE o.decision_id = d.id) AS outcomes
+            FROM outcomes o WHERE o.decision_id = d.id AND o.retracted_at IS NULL) AS outcomes
          FROM decisions d JOIN customers c ON c.id = d.customer_id
          LEFT JOIN agents a ON a.name = d.agent
          WHERE ($1::text IS NULL OR d.agent = $1) AND ($2::text IS NULL OR c.customer_id = $2)

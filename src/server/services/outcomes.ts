@@ -67,6 +67,22 @@ export class OutcomeInFlight extends HttpProblem {
 }
 
 /**
+ * Takes the transaction's lock on one caller's key, or throws 409 when another transaction
+ * holds it. Recording and retracting take the same lock, so a retraction never passes the
+ * outcome it takes back while that is still being stored.
+ */
+async function lockOutcomeKey(tx: Queryable, agent: string, idempotencyKey: string) {
+  // The schema is part of the lock: advisory locks are database-wide.
+  const { rows: lock } = await tx.query<{ locked: boolean }>(
+    `SELECT pg_try_advisory_xact_lock(hashtextextended(
+       json_build_array('loopdesk.outcome', current_schema(), $1::text, $2::text)::text, 0)
+     ) AS locked`,
+    [agent, idempotencyKey],
+  );
+  if (!lock[0]?.locked) throw new OutcomeInFlight(idempotencyKey);
+}
+
+/**
  * Stores an outcome once per caller and Idempotency-Key: the outbox may deliver the same
  * outcome many times, and every delivery after the first returns the first outcome marked
  * `duplicate`. Keys are the caller's own (their agent name, which survives a token
@@ -82,14 +98,7 @@ export async function recordOutcome(
   return db.transaction(async (tx) => {
     // PostgreSQL makes a second INSERT of the same key wait for the first transaction, and
     // neither can tell the caller anything meanwhile; the try-lock turns that wait into a 409.
-    // The schema is part of the lock: advisory locks are database-wide.
-    const { rows: lock } = await tx.query<{ locked: boolean }>(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended(
-         json_build_array('loopdesk.outcome', current_schema(), $1::text, $2::text)::text, 0)
-       ) AS locked`,
-      [agent, idempotencyKey],
-    );
-    if (!lock[0]?.locked) throw new OutcomeInFlight(idempotencyKey);
+    await lockOutcomeKey(tx, agent, idempotencyKey);
 
     const findExisting = async () =>
       (
@@ -160,5 +169,101 @@ export async function recordOutcome(
       details: { decisionId: request.decisionId, result: request.result, idempotencyKey },
     });
     return { id: inserted.id, decisionId: request.decisionId, duplicate: false };
+  });
+}
+
+export interface RetractedOutcome {
+  id: string;
+  decisionId: string;
+  idempotencyKey: string;
+  retractedAt: string;
+  duplicate: boolean;
+}
+
+/** 404: nothing this caller recorded goes by this key (another agent's keys are not theirs). */
+export class UnknownOutcomeKey extends HttpProblem {
+  constructor(idempotencyKey: string) {
+    super(
+      404,
+      'Unknown outcome',
+      `You recorded no outcome with Idempotency-Key "${idempotencyKey}"; ` +
+        'only the agent who recorded an outcome may take it back.',
+    );
+  }
+}
+
+/** What countForLearning added for a retracted outcome comes off its tally again. */
+async function uncountForLearning(
+  tx: Queryable,
+  outcome: { treatment_key: string | null; result: string; segment: string | null },
+): Promise<void> {
+  if (!outcome.treatment_key || (outcome.result !== 'accepted' && outcome.result !== 'declined')) {
+    return;
+  }
+  const accepted = outcome.result === 'accepted' ? 1 : 0;
+  // Outcomes written straight into the table (imports, fixtures) were never counted: a tally
+  // is lowered only as far as it holds, never below zero.
+  await tx.query(
+    `UPDATE nba_tallies SET accepted = accepted - $3, declined = declined - $4
+     WHERE segment = $1 AND treatment_key = $2 AND accepted >= $3 AND declined >= $4`,
+    [outcome.segment ?? UNSEGMENTED, outcome.treatment_key, accepted, 1 - accepted],
+  );
+}
+
+/**
+ * Takes back an outcome the caller recorded under `idempotencyKey` (their Undo). The row stays,
+ * marked retracted with when and by whom; the facts kept by trigger (offer status, note search)
+ * drop it, and its learning tally is lowered. Retracting again answers the first retraction,
+ * marked `duplicate`. Recording it again is a new outcome under a new key.
+ */
+export async function retractOutcome(
+  db: Db,
+  input: { idempotencyKey: string; retractedAt: string; agent: string },
+): Promise<RetractedOutcome> {
+  const { idempotencyKey, retractedAt, agent } = input;
+  return db.transaction(async (tx) => {
+    await lockOutcomeKey(tx, agent, idempotencyKey);
+    const outcome = (
+      await tx.query<{
+        id: string;
+        decision_id: string;
+        treatment_key: string | null;
+        result: string;
+        segment: string | null;
+        retracted_at: Date | string | null;
+      }>(
+        `SELECT id::text, decision_id::text, treatment_key, result, segment, retracted_at
+         FROM outcomes WHERE agent = $1 AND idempotency_key = $2`,
+        [agent, idempotencyKey],
+      )
+    ).rows[0];
+    if (!outcome) throw new UnknownOutcomeKey(idempotencyKey);
+    const answer = (at: Date | string, duplicate: boolean): RetractedOutcome => ({
+      id: outcome.id,
+      decisionId: outcome.decision_id,
+      idempotencyKey,
+      retractedAt: new Date(at).toISOString(),
+      duplicate,
+    });
+    if (outcome.retracted_at !== null) return answer(outcome.retracted_at, true);
+
+    const { rows } = await tx.query<{ retracted_at: Date | string }>(
+      `UPDATE outcomes SET retracted_at = $2, retracted_by = $3, retraction_received_at = now()
+       WHERE id = $1 AND retracted_at IS NULL RETURNING retracted_at`,
+      [outcome.id, retractedAt, agent],
+    );
+    await uncountForLearning(tx, outcome);
+    await audit(tx, {
+      actor: agent,
+      action: 'outcome.retract',
+      target: outcome.id,
+      details: {
+        decisionId: outcome.decision_id,
+        result: outcome.result,
+        idempotencyKey,
+        retractedAt,
+      },
+    });
+    return answer(rows[0]!.retracted_at, false);
   });
 }

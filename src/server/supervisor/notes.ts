@@ -26,7 +26,8 @@ interface NoteDbRow {
 }
 
 /**
- * Notes CSRs sent with their outcomes, matching `q`, with their customer and decision.
+ * Notes CSRs sent with their outcomes, matching `q`, with their customer and decision. A
+ * retracted outcome's note is not among them (outcome_notes drops it too: migration 110).
  *
  * Full text first: web-search syntax over the note (`"exact phrase"`, `or`, `-word`), stemmed in
  * English and served by a GIN index, ranked best match first, or the customer named by their
@@ -49,7 +50,7 @@ export async function searchNotes(db: Queryable, input: NotesInput): Promise<Not
         SELECT o.id, 2 AS rank, o.occurred_at, o.agent
         FROM customers cu JOIN decisions d ON d.customer_id = cu.id
         JOIN outcomes o ON o.decision_id = d.id
-        WHERE cu.customer_id = ${text} AND o.note IS NOT NULL`;
+        WHERE cu.customer_id = ${text} AND o.note IS NOT NULL AND o.retracted_at IS NULL`;
   });
   if (ranked.length > 0) return ranked.map(toRow);
   const literal = await notesWhere(db, input, (p) => {
@@ -80,7 +81,7 @@ async function notesWhere(
   match: (p: Params) => string,
 ): Promise<NoteDbRow[]> {
   const p = new Params();
-  const where = `o.note IS NOT NULL AND ${match(p)}${scope(p, input, 'o.occurred_at')}`;
+  const where = `o.note IS NOT NULL AND o.retracted_at IS NULL AND ${match(p)}${scope(p, input, 'o.occurred_at')}`;
   const { rows } = await db.query<NoteDbRow>(
     `SELECT ${columns}
      FROM outcomes o JOIN decisions d ON d.id = o.decision_id
