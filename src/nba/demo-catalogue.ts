@@ -2,9 +2,11 @@ import type { Condition } from './conditions-schema.ts';
 import type { EligibilityRule, RoutingConfig, RuleSet, Treatment } from './schemas.ts';
 
 /*
- * The demo catalogue that `npm start` seeds. Attribute names follow the Telco churn data
- * (Contract, InternetService, OnlineSecurity, TechSupport, PaymentMethod); contact reasons are
- * the helpdesk's codes (complaint, billing, technical, outage, cancellation).
+ * The demo catalogue that `npm start` seeds: a broadband and phone provider, the business the
+ * demo customers belong to (src/server/demo/seed.ts). Attribute names and values follow the Telco
+ * churn data (Contract, InternetService, OnlineSecurity, TechSupport, PaymentMethod), plus
+ * AppUser (whether the customer uses the self-service app); contact reasons are the helpdesk's
+ * codes (complaint, billing, technical, outage, cancellation; sales for inbound sales calls).
  */
 
 export const demoTreatments: Treatment[] = [
@@ -127,6 +129,26 @@ export const demoTreatments: Treatment[] = [
   },
 ];
 
+/** The deep discount costs real money: only for customers worth keeping at that price. */
+const valuableEnoughForDiscount: Condition = {
+  field: 'valueTier',
+  in: ['silver', 'gold', 'platinum'],
+};
+
+const askedToCancel: Condition = {
+  field: 'recentContacts',
+  withinDays: 7,
+  reasons: ['cancellation'],
+  minCount: 1,
+};
+
+const monthToMonth: Condition = {
+  field: 'attribute',
+  name: 'Contract',
+  in: ['Month-to-month'],
+  label: 'month-to-month contract',
+};
+
 const noRecentComplaint: Condition = {
   field: 'recentContacts',
   withinDays: 30,
@@ -179,16 +201,15 @@ export const demoRules: EligibilityRule[] = [
     name: 'High risk on a month-to-month contract',
     active: true,
     contextWeight: 1.5,
-    conditions: [
-      { field: 'valueTier', in: ['silver', 'gold', 'platinum'] },
-      { field: 'churnBand', in: ['high'] },
-      {
-        field: 'attribute',
-        name: 'Contract',
-        in: ['Month-to-month'],
-        label: 'month-to-month contract',
-      },
-    ],
+    conditions: [valuableEnoughForDiscount, { field: 'churnBand', in: ['high'] }, monthToMonth],
+  },
+  {
+    id: 'retention-discount-cancellation-intent',
+    treatmentId: 'retention-loyalty-discount',
+    name: 'Valuable customer asking to cancel',
+    active: true,
+    contextWeight: 2,
+    conditions: [valuableEnoughForDiscount, askedToCancel],
   },
   {
     id: 'retention-discount-slipping-segment',
@@ -197,6 +218,7 @@ export const demoRules: EligibilityRule[] = [
     active: true,
     contextWeight: 1.2,
     conditions: [
+      valuableEnoughForDiscount,
       { field: 'segment', in: ['At risk', "Can't lose them", 'About to sleep'] },
       { field: 'churnProbability', min: 0.4 },
     ],
@@ -207,15 +229,18 @@ export const demoRules: EligibilityRule[] = [
     name: 'Month-to-month, some risk, past the first three months',
     active: true,
     conditions: [
-      {
-        field: 'attribute',
-        name: 'Contract',
-        in: ['Month-to-month'],
-        label: 'month-to-month contract',
-      },
+      monthToMonth,
       { field: 'churnBand', in: ['medium', 'high'] },
       { field: 'tenureDays', min: 90 },
     ],
+  },
+  {
+    id: 'retention-annual-plan-cancellation-intent',
+    treatmentId: 'retention-annual-plan',
+    name: 'Month-to-month customer asking to cancel',
+    active: true,
+    contextWeight: 1.5,
+    conditions: [monthToMonth, askedToCancel],
   },
   {
     id: 'cross-sell-security-internet-no-security',
@@ -273,6 +298,13 @@ export const demoRules: EligibilityRule[] = [
     name: 'New customer (first 90 days)',
     active: true,
     conditions: [{ field: 'tenureDays', max: 90 }],
+  },
+  {
+    id: 'education-app-not-using',
+    treatmentId: 'education-self-service-app',
+    name: 'Does not use the app yet',
+    active: true,
+    conditions: [{ field: 'attribute', name: 'AppUser', equals: 'No', label: 'not using the app' }],
   },
 ];
 

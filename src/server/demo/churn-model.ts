@@ -8,33 +8,36 @@ import {
 import type { Db } from '../db/db.ts';
 import type { CustomerRow, TransactionRow } from '../import/rows.ts';
 import { trainAndStoreChurnModel } from '../scoring/churn.ts';
+import { churnAttributes } from './business.ts';
 
 /** The demo calls a customer churned after half a year without a purchase. */
 export const demoChurnHorizonDays = 182;
-/** Attributes of the demo business that may bear on churn; region is only for routing. */
-const demoChurnAttributes = ['contract', 'plan', 'paperless_billing'] as const;
 
 /**
- * Trains and stores the demo's churn model from its own history, as a business without churn
- * labels on file would: customers as they stood half a year before the as-of day, labelled
- * churned when they bought nothing in the half year since. Returns the model version, or null
- * when the history is too thin to learn from (a tiny demo), leaving churn to 1 - P(alive).
+ * Trains and stores the demo's churn model from its own history: customers as they stood half a
+ * year before the as-of day, labelled churned when they were no longer customers on the as-of
+ * day. `cancelledBefore` says which had cancelled by then (a provider knows its cancellations;
+ * without it, churned means bought nothing in the half year since, as a business without churn
+ * labels on file would have to guess, which misses a subscriber who cancels after paying a few
+ * more bills). Returns the model version, or null when the history is too thin to learn from
+ * (a tiny demo), leaving churn to 1 - P(alive).
  */
 export async function trainDemoChurnModel(
   db: Db,
   customers: readonly CustomerRow[],
   transactions: readonly TransactionRow[],
   asOf: Date,
+  cancelledBefore?: (customerId: string, asOf: Date) => boolean,
 ): Promise<string | null> {
   const attributes = new Map<string, ChurnRow>(
     customers.map((customer) => [
       customer.customerId,
       Object.fromEntries(
-        demoChurnAttributes.map((name) => [name, String(customer.attributes[name] ?? '')]),
+        churnAttributes.map((name) => [name, String(customer.attributes[name] ?? '')]),
       ),
     ]),
   );
-  const rows = labelledHistoryRows(
+  const history = labelledHistoryRows(
     transactions.map((row) => ({
       customerId: row.customerId,
       at: row.occurredAt,
@@ -43,6 +46,12 @@ export async function trainDemoChurnModel(
     attributes,
     { cutoff: isoDay(dayNumber(asOf) - demoChurnHorizonDays), horizonDays: demoChurnHorizonDays },
   );
+  const rows = cancelledBefore
+    ? history.map((row) => ({
+        ...row,
+        churned: cancelledBefore(String(row.customer_id), asOf) ? 'yes' : 'no',
+      }))
+    : history;
   const churned = rows.filter((row) => row.churned === 'yes').length;
   if (rows.length < 50 || churned < 10 || rows.length - churned < 10) return null;
   const { version } = await trainAndStoreChurnModel(db, rows, {

@@ -16,6 +16,8 @@ export interface DecisionRecord {
   modelVersions: string;
   ruleVersion: string | null;
   auditDetails: string;
+  /** When the decision was made, ISO 8601; default now. The demo seed writes past work. */
+  createdAt?: string;
 }
 
 interface Pending {
@@ -104,13 +106,19 @@ function insertDecisions(db: Queryable, batch: Pending[]): Promise<unknown> {
   return db.query(
     `WITH decision AS (
        INSERT INTO decisions (id, customer_id, agent, context, control_group, no_action_reason,
-         suggestions, routing, rule_version, model_versions, segment, no_action_code)
-       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::boolean[],
-         $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::jsonb[], $11::text[], $12::text[])
-       RETURNING id, agent
+         suggestions, routing, rule_version, model_versions, segment, no_action_code, created_at)
+       SELECT u.id, u.customer_id, u.agent, u.context, u.control_group, u.no_action_reason,
+         u.suggestions, u.routing, u.rule_version, u.model_versions, u.segment, u.no_action_code,
+         COALESCE(u.created_at, now())
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::boolean[],
+         $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::jsonb[], $11::text[], $12::text[],
+         $14::timestamptz[])
+         AS u (id, customer_id, agent, context, control_group, no_action_reason, suggestions,
+           routing, rule_version, model_versions, segment, no_action_code, created_at)
+       RETURNING id, agent, created_at
      )
-     INSERT INTO audit_log (actor, action, target, details)
-     SELECT decision.agent, 'decision.create', decision.id::text, entry.details
+     INSERT INTO audit_log (actor, action, target, details, at)
+     SELECT decision.agent, 'decision.create', decision.id::text, entry.details, decision.created_at
      FROM unnest($1::uuid[], $13::jsonb[]) WITH ORDINALITY AS entry (id, details, n)
        JOIN decision ON decision.id = entry.id
      ORDER BY entry.n`,
@@ -128,6 +136,7 @@ function insertDecisions(db: Queryable, batch: Pending[]): Promise<unknown> {
       column((r) => r.segment),
       column((r) => r.noActionCode),
       column((r) => r.auditDetails),
+      column((r) => r.createdAt ?? null),
     ],
   );
 }

@@ -28,18 +28,20 @@ function decisionWriterOf(deps: InsightsDeps): DecisionWriter {
 /**
  * The panel's whole payload from what the page showed. Every answer is a decision: it is
  * stored with its audit entry (in one statement, possibly with other requests' decisions)
- * before the answer leaves, so outcomes can attach to it.
+ * before the answer leaves, so outcomes can attach to it. `at` (default now) is when the
+ * request is taken to happen: the demo seed replays its team's past work through here.
  */
 export async function getInsights(
   deps: InsightsDeps,
   query: InsightsQuery,
   agent: string,
+  at?: Date,
 ): Promise<Insights> {
   const resolution = await lookupCustomerProfile(
     deps.db,
     query,
     deps.phoneRegion,
-    new Date(),
+    at ?? new Date(),
     deps.decide.lookupColumnsSql,
   );
   if (resolution.status === 'unknown') {
@@ -62,6 +64,7 @@ export async function getInsights(
     modelVersions: JSON.stringify(plan.modelVersions),
     ruleVersion: plan.ruleVersion,
     auditDetails: JSON.stringify({ customerId: profile.customer.id, context }),
+    createdAt: at?.toISOString(),
   });
   return {
     customer: profile.customer,
