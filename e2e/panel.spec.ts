@@ -161,6 +161,61 @@ test('the panel passes an axe-core check', async () => {
   await panel.close();
 });
 
+test('at 360×700 the customer, the badges and the first action’s outcome buttons show without scrolling, in text of 13 px or more', async () => {
+  const { crm, panel } = await openCrm(fixtureUrl('zendesk.user.html'));
+  await panel.setViewportSize({ width: 360, height: 700 });
+  await expect(panel.getByRole('heading', { level: 1 })).toHaveText(
+    seeded.get('zendesk.user.html')?.name ?? '',
+  );
+  const firstAction = panel.getByTestId('next-best-action').first();
+  const outcomeButtons = firstAction
+    .getByRole('group', { name: /^Outcome for / })
+    .getByRole('button');
+  await expect(outcomeButtons).toHaveCount(4);
+  const mustShow = [
+    panel.getByRole('heading', { level: 1 }),
+    panel.getByTestId('identity'),
+    panel.getByTestId('segment'),
+    panel.getByTestId('value'),
+    panel.getByTestId('churn'),
+    firstAction.getByRole('heading', { level: 3 }),
+    ...(await outcomeButtons.all()),
+  ];
+  for (const element of mustShow) {
+    const box = await element.boundingBox();
+    expect(box, element.toString()).not.toBeNull();
+    expect(box?.y ?? -1, element.toString()).toBeGreaterThanOrEqual(0);
+    expect((box?.y ?? 0) + (box?.height ?? 0), element.toString()).toBeLessThanOrEqual(700);
+    expect(box?.x ?? -1, element.toString()).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0), element.toString()).toBeLessThanOrEqual(360);
+  }
+  // Labelled: each badge says what it is, not only by its colour.
+  await expect(panel.locator('dl.badges dt')).toHaveText(['Segment', 'Value', 'Churn risk']);
+  const layout = await panel.evaluate(() => {
+    const sizes = [...document.querySelectorAll('main *')]
+      .filter((element) =>
+        [...element.childNodes].some(
+          (node) => node.nodeType === Node.TEXT_NODE && node.textContent?.trim(),
+        ),
+      )
+      .filter((element) => element.getClientRects().length > 0)
+      .map((element) => Number.parseFloat(getComputedStyle(element).fontSize));
+    return {
+      scrollY: window.scrollY,
+      overflowsSideways: document.documentElement.scrollWidth > window.innerWidth,
+      bodyFontSize: Number.parseFloat(getComputedStyle(document.body).fontSize),
+      smallestText: Math.min(...sizes),
+    };
+  });
+  expect(layout.scrollY).toBe(0);
+  expect(layout.overflowsSideways).toBe(false);
+  expect(layout.bodyFontSize).toBeGreaterThanOrEqual(13);
+  expect(layout.smallestText).toBeGreaterThanOrEqual(13);
+  await panel.screenshot({ path: test.info().outputPath('panel-360x700.png') });
+  await crm.close();
+  await panel.close();
+});
+
 test('a rule adapter made in the options page finds the customer on an in-house CRM', async () => {
   await ext.context.route('https://crm.example.net/**', (route) =>
     route.fulfill({
@@ -220,57 +275,69 @@ interface NoteRow {
 test('outcomes of real next-best-actions recorded by keyboard, one with the backend down, are stored once', async () => {
   test.setTimeout(180_000);
   const customer = seeded.get('zendesk.user.html');
+  // An admin sees every team's decisions; this agent is in no team. Other specs share the
+  // backend and this customer: only the decisions made from here on are this test's.
+  const customerDecisions = async () =>
+    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, backend.adminToken))
+      .body as { id: string; outcomes: { id: string; result: string; reason: string | null }[] }[];
+  const earlierDecisions = new Set((await customerDecisions()).map((d) => d.id));
+  const decisionsOfThisTest = async () =>
+    (await customerDecisions()).filter((d) => !earlierDecisions.has(d.id));
   const { crm, panel } = await openCrm(fixtureUrl('zendesk.user.html'));
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
   // The engine's suggestion, with the line on why, for this customer's stored attributes.
   const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
   await expect(action).toHaveCount(1);
   await expect(action).toContainText(nbaTarget.reason);
-  // An admin sees every team's decisions; this agent is in no team.
-  const decisions = await backend.get(
-    `/v1/decisions?customerId=${customer?.customerId}`,
-    backend.adminToken,
-  );
-  const decisionId = (decisions.body as { id: string }[])[0]?.id ?? '';
-  expect(decisionId).not.toBe('');
+  const decisionsBefore = (await decisionsOfThisTest()).length;
+  expect(decisionsBefore).toBeGreaterThan(0);
 
-  const form = panel.getByRole('form', { name: `Outcome for ${nbaTarget.treatmentName}` });
-  const radios = form.getByRole('radio');
-  const note = form.getByRole('textbox', { name: /Note to the analytics team/ });
-  const submit = form.getByRole('button', { name: 'Record outcome' });
-  const recorded = panel.getByRole('status', {
-    name: `Recorded outcomes for ${nbaTarget.treatmentName}`,
-  });
+  const outcome = action.getByRole('group', { name: `Outcome for ${nbaTarget.treatmentName}` });
+  const noteToggle = action.getByText('Note for the analytics team', { exact: true });
+  const note = action.getByRole('textbox', { name: /Note to the analytics team/ });
+  const status = action.getByRole('status');
 
-  // Accepted, with a note: Tab into the choices, arrow to "Accepted", Enter on the button.
+  // Accepted, with a note: Tab to the folded note, open it, type, Tab to "Accepted", Enter.
   await panel.locator('body').focus();
-  await tabTo(panel, radios.first());
-  await panel.keyboard.press('ArrowDown');
-  await expect(form.getByRole('radio', { name: 'Accepted' })).toBeChecked();
+  await tabTo(panel, noteToggle);
+  await panel.keyboard.press('Enter');
   await tabTo(panel, note);
   await panel.keyboard.type('Happy to pay for priority support.');
-  await tabTo(panel, submit);
+  await tabTo(panel, outcome.getByRole('button', { name: 'Accepted' }));
   await panel.keyboard.press('Enter');
-  await expect(recorded.locator('[data-outbox-status="sent"]')).toHaveText('Accepted: sent');
+  await expect(status).toHaveText(/^Recorded: Accepted at \d{1,2}:\d{2}.* · sent$/);
+  await expect(status).toHaveAttribute('data-outbox-status', 'sent');
+  // It cannot be recorded twice by mistake: the buttons give way to what was recorded.
+  await expect(outcome).toHaveCount(0);
+  await expect(action.getByRole('button', { name: 'Undo' })).toBeVisible();
+  // Once delivered, the suggestions are asked for again (a new decision), and what was recorded
+  // stays shown.
+  await expect.poll(async () => (await decisionsOfThisTest()).length).toBe(decisionsBefore + 1);
+  await expect(status).toHaveText(/^Recorded: Accepted at .* · sent$/);
+  await expect(outcome).toHaveCount(0);
 
-  // Declined with a reason and a note while the backend is down: the outbox keeps it.
+  // Declined with a reason and a note while the backend is down, on the next look at the
+  // customer (a new panel, a new decision): the outbox keeps it.
+  await panel.reload();
+  await expect(outcome).toBeVisible();
   await backend.stop();
-  await tabTo(panel, radios.first());
-  await panel.keyboard.press('ArrowDown');
-  await panel.keyboard.press('ArrowDown');
-  await expect(form.getByRole('radio', { name: 'Declined' })).toBeChecked();
-  await expect(submit).toBeDisabled();
-  const reason = form.getByRole('combobox', { name: /Reason/ });
-  await tabTo(panel, reason);
-  await panel.keyboard.press('ArrowDown');
-  await panel.keyboard.press('ArrowDown');
-  await expect(reason).toHaveValue('too_expensive');
+  await tabTo(panel, noteToggle);
+  await panel.keyboard.press('Enter');
   await tabTo(panel, note);
   await panel.keyboard.type('Would take it at half the price.');
-  await tabTo(panel, submit);
+  await tabTo(panel, outcome.getByRole('button', { name: 'Declined' }));
+  await panel.keyboard.press('Enter');
+  // Nothing recorded yet: the reasons come first, with the focus on the first one.
+  await expect(action.getByRole('group', { name: 'Why did they decline?' })).toBeVisible();
+  await expect(action.getByRole('button', { name: 'Not interested' })).toBeFocused();
+  await panel.keyboard.press('Tab');
+  await expect(action.getByRole('button', { name: 'Too expensive' })).toBeFocused();
+  expect(await runAxe(panel), 'axe with the reasons open').toEqual([]);
   await panel.keyboard.press('Space');
-  await expect(recorded.locator('li').last()).toHaveText(/^Declined: (sending…|pending)/);
-  await expect(recorded.locator('li').last()).toHaveAttribute('data-outbox-status', 'pending');
+  await expect(status).toHaveText(
+    /^Recorded: Declined \(Too expensive\) at .* · (sending…|pending, will retry.*)$/,
+  );
+  await expect(status).toHaveAttribute('data-outbox-status', 'pending');
 
   // The panel keeps what it showed, marked stale, and offers a retry.
   await crm.reload();
@@ -284,21 +351,19 @@ test('outcomes of real next-best-actions recorded by keyboard, one with the back
   await tabTo(panel, retry);
   await panel.keyboard.press('Enter');
   await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
+  const decisionIds = new Set((await decisionsOfThisTest()).map((d) => d.id));
   const statuses = async () => {
     const answer = (await panel.evaluate(() =>
       chrome.runtime.sendMessage({ type: 'get-outbox', decisionIds: undefined }),
     )) as { value: { outcome: { decisionId: string }; status: string }[] };
-    return answer.value.filter((e) => e.outcome.decisionId === decisionId).map((e) => e.status);
+    return answer.value.filter((e) => decisionIds.has(e.outcome.decisionId)).map((e) => e.status);
   };
   await expect.poll(statuses, { timeout: 30_000 }).toEqual(['sent', 'sent']);
 
   // Each outcome stored once, with its reason and its note, although the outbox tried the
   // decline several times.
-  const outcomes = (
-    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, backend.adminToken))
-      .body as { id: string; outcomes: { id: string; result: string; reason: string | null }[] }[]
-  ).find((d) => d.id === decisionId)?.outcomes;
-  expect(outcomes?.map((o) => [o.result, o.reason]).sort()).toEqual([
+  const outcomes = (await decisionsOfThisTest()).flatMap((d) => d.outcomes);
+  expect(outcomes.map((o) => [o.result, o.reason]).sort()).toEqual([
     ['accepted', null],
     ['declined', 'too_expensive'],
   ]);
@@ -307,12 +372,67 @@ test('outcomes of real next-best-actions recorded by keyboard, one with the back
   const allNotes = notes.body as NoteRow[];
   expect(
     allNotes
-      .filter((row) => row.decisionId === decisionId)
+      .filter((row) => decisionIds.has(row.decisionId))
       .map((row) => [row.treatmentKey, row.result, row.note])
       .sort(),
   ).toEqual([
     [nbaTarget.treatmentId, 'accepted', 'Happy to pay for priority support.'],
     [nbaTarget.treatmentId, 'declined', 'Would take it at half the price.'],
+  ]);
+  await crm.close();
+  await panel.close();
+});
+
+test('an outcome recorded by mistake is undone, then the right one recorded; the backend keeps the correction', async () => {
+  test.setTimeout(120_000);
+  const customer = seeded.get('freshdesk.ticket.html');
+  const customerDecisions = async () =>
+    (await backend.get(`/v1/decisions?customerId=${customer?.customerId}`, backend.adminToken))
+      .body as { id: string; outcomes: { result: string }[] }[];
+  const earlierDecisions = new Set((await customerDecisions()).map((d) => d.id));
+  const { crm, panel } = await openCrm(fixtureUrl('freshdesk.ticket.html'));
+  await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customer?.name ?? '');
+  const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
+  const outcome = action.getByRole('group', { name: `Outcome for ${nbaTarget.treatmentName}` });
+  const status = action.getByRole('status');
+
+  await outcome.getByRole('button', { name: 'Offered', exact: true }).click();
+  await expect(status).toHaveText(/^Recorded: Offered at \d{1,2}:\d{2}.* · sent$/);
+  await expect(outcome).toHaveCount(0);
+  // Undo is there for 10 seconds after recording: used at once here.
+  await action.getByRole('button', { name: 'Undo' }).click();
+  await expect(status).toHaveText(/^Undone: Offered \(recorded at .+\) · correction sent$/);
+  await expect(action.getByRole('button', { name: 'Undo' })).toHaveCount(0);
+  await outcome.getByRole('button', { name: 'Accepted' }).click();
+  await expect(status).toHaveText(/^Recorded: Accepted at .* · sent$/);
+  await expect(outcome).toHaveCount(0);
+  expect(await runAxe(panel), 'axe with an outcome recorded').toEqual([]);
+
+  // The backend stored both, the first one taken back: only the accepted offer stands.
+  await expect
+    .poll(async () =>
+      (await customerDecisions())
+        .filter((d) => !earlierDecisions.has(d.id))
+        .flatMap((d) => d.outcomes.map((o) => o.result)),
+    )
+    .toEqual(['accepted']);
+  const ours = new Set(
+    (await customerDecisions()).filter((d) => !earlierDecisions.has(d.id)).map((d) => d.id),
+  );
+  const entries = (
+    (await panel.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'get-outbox', decisionIds: undefined }),
+    )) as {
+      value: {
+        outcome: { decisionId: string; result: string };
+        status: string;
+        retraction: { status: string } | null;
+      }[];
+    }
+  ).value.filter((e) => ours.has(e.outcome.decisionId));
+  expect(entries.map((e) => [e.outcome.result, e.status, e.retraction?.status ?? null])).toEqual([
+    ['offered', 'sent', 'sent'],
+    ['accepted', 'sent', null],
   ]);
   await crm.close();
   await panel.close();

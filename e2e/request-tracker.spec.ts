@@ -76,7 +76,7 @@ test('the real RT ticket page shows its requester’s insights in the panel', as
   const action = panel.getByTestId('next-best-action').filter({ hasText: nbaTarget.treatmentName });
   await expect(action).toContainText(nbaTarget.reason);
   await expect(
-    action.getByRole('form', { name: `Outcome for ${nbaTarget.treatmentName}` }),
+    action.getByRole('group', { name: `Outcome for ${nbaTarget.treatmentName}` }),
   ).toBeVisible();
   // Kept as a test artifact: what a CSR sees beside a real RT ticket (the README's screenshot).
   await panel.setViewportSize({ width: 420, height: 1000 });

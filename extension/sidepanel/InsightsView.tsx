@@ -1,14 +1,17 @@
-import { useLayoutEffect } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import {
   scoreModelNames,
   type Insights,
+  type NextBestAction,
   type ScoreModelKind,
 } from '../../src/contract/insights.ts';
 import type { PanelApi } from './api.ts';
+import type { OutboxEntryView } from '../messaging/protocol.ts';
 import { money, percent, tenure, when, words } from './format.ts';
 import { OutcomeForm } from './OutcomeForm.tsx';
+import { usePanelUi, type RecordedAction } from './ui-store.ts';
 import { insightsShownMark } from '../shared/timing-marks.ts';
 
 function identityLine(customerRef: CustomerRef | null, insights: Insights): string {
@@ -47,6 +50,63 @@ function markInsightsShown(customerId: string, decisionId: string): void {
   }
 }
 
+const noneRecorded: RecordedAction[] = [];
+
+/**
+ * Every outbox event that changes what the engine would suggest (an outcome delivered, its
+ * correction delivered) refreshes the insights once: after an accepted offer, the next action.
+ */
+function useRefreshOnDelivery(entries: OutboxEntryView[]): void {
+  const queryClient = useQueryClient();
+  const claimRefresh = usePanelUi((state) => state.claimRefresh);
+  useEffect(() => {
+    let refresh = false;
+    for (const entry of entries) {
+      if (entry.status === 'sent' && claimRefresh(`${entry.idempotencyKey}:sent`)) refresh = true;
+      if (entry.retraction?.status === 'sent' && claimRefresh(`${entry.idempotencyKey}:undone`))
+        refresh = true;
+    }
+    if (refresh) void queryClient.invalidateQueries({ queryKey: ['insights'] });
+  }, [entries, claimRefresh, queryClient]);
+}
+
+function ActionCard({
+  api,
+  customerId,
+  decisionId,
+  action,
+  entries,
+  loading,
+  testId,
+}: {
+  api: PanelApi;
+  customerId: string;
+  decisionId: string;
+  action: NextBestAction;
+  entries: OutboxEntryView[];
+  loading: boolean;
+  testId: string;
+}) {
+  return (
+    <div className="action" data-testid={testId}>
+      <h3>{action.name}</h3>
+      <p className="why">{action.reason}</p>
+      <details className="script">
+        <summary>What to say</summary>
+        <p>Say: {action.script}</p>
+      </details>
+      <OutcomeForm
+        api={api}
+        customerId={customerId}
+        decisionId={decisionId}
+        action={action}
+        entries={entries.filter((entry) => entry.outcome.treatmentId === action.treatmentId)}
+        loading={loading}
+      />
+    </div>
+  );
+}
+
 /** The customer's insights; every value is rendered as text, never as HTML. */
 export function InsightsView({
   api,
@@ -59,88 +119,135 @@ export function InsightsView({
 }) {
   const { customer, segment, value, churn, decision, nextBestActions, recentContacts, routing } =
     insights;
+  // Outcomes recorded here under earlier decisions for this customer stay shown (with Undo)
+  // after the refresh that follows them, which brings a new decision.
+  const recorded = usePanelUi((state) => state.recordedActions[customer.id] ?? noneRecorded);
+  const decisionIds = useMemo(
+    () => [...new Set([decision.id, ...recorded.map((r) => r.decisionId)])].sort(),
+    [decision.id, recorded],
+  );
   const outbox = useQuery({
-    queryKey: ['outbox', decision.id],
-    queryFn: () => api.getOutbox([decision.id]),
+    queryKey: ['outbox', decisionIds],
+    queryFn: () => api.getOutbox(decisionIds),
+    placeholderData: keepPreviousData,
   });
+  const entries = useMemo(
+    () => (outbox.data ?? []).filter((entry) => decisionIds.includes(entry.outcome.decisionId)),
+    [outbox.data, decisionIds],
+  );
+  useRefreshOnDelivery(entries);
   useLayoutEffect(() => markInsightsShown(customer.id, decision.id), [customer.id, decision.id]);
+
+  const suggested = decision.controlGroup ? [] : nextBestActions;
+  const suggestedIds = new Set(suggested.map((action) => action.treatmentId));
+  // An action recorded earlier that the refreshed decision no longer suggests (e.g. in cooldown
+  // after an accepted offer): shown first, as the last thing the CSR did.
+  const earlier = new Map<string, RecordedAction>();
+  for (const r of recorded)
+    if (!suggestedIds.has(r.action.treatmentId)) earlier.set(r.action.treatmentId, r);
+
   return (
     <article aria-labelledby="customer-name" data-insights-shown={customer.id}>
       <h1 id="customer-name">{customer.name ?? customer.email ?? 'Unnamed customer'}</h1>
-      <p className="calm" data-testid="identity">
+      <p className="calm identity" data-testid="identity">
         {identityLine(customerRef, insights)}
       </p>
 
-      <section aria-labelledby="profile-heading">
-        <h2 id="profile-heading">Profile</h2>
-        <dl>
-          <dt>Segment</dt>
-          <dd data-testid="segment">
-            {segment
-              ? `${segment.name} (R${segment.recency} F${segment.frequency} M${segment.monetary})`
-              : 'Not scored yet'}
-          </dd>
-          <dt>Value</dt>
-          <dd data-testid="value">
-            {value
-              ? `${money(value.clv, value.currency)} CLV, ${words(value.tier)} tier`
-              : 'Not scored yet'}
-            <ModelNote model={value?.model} testId="value-model" />
-          </dd>
-          <dt>Churn risk</dt>
-          <dd data-testid="churn">
-            {churn ? `${words(churn.band)} (${percent(churn.probability)})` : 'Not scored yet'}
-            <ModelNote model={churn?.model} testId="churn-model" />
-          </dd>
-          <dt>Tenure</dt>
-          <dd data-testid="tenure">
-            {customer.tenureDays !== null ? tenure(customer.tenureDays, customer.since) : 'Unknown'}
-          </dd>
-          <dt>Routing</dt>
-          <dd>
-            {words(routing.priority)} priority, {routing.skill}
-          </dd>
+      <section aria-labelledby="profile-heading" className="profile">
+        <h2 id="profile-heading" className="visually-hidden">
+          Profile
+        </h2>
+        <dl className="badges">
+          <div className="badge">
+            <dt>Segment</dt>
+            <dd data-testid="segment">{segment ? segment.name : 'Not scored yet'}</dd>
+          </div>
+          <div className="badge" data-tier={value?.tier}>
+            <dt>Value</dt>
+            <dd data-testid="value">
+              {value
+                ? `${money(value.clv, value.currency)} CLV, ${words(value.tier)} tier`
+                : 'Not scored yet'}
+              <ModelNote model={value?.model} testId="value-model" />
+            </dd>
+          </div>
+          <div className="badge" data-churn={churn?.band}>
+            <dt>Churn risk</dt>
+            <dd data-testid="churn">
+              {churn ? `${words(churn.band)} (${percent(churn.probability)})` : 'Not scored yet'}
+              <ModelNote model={churn?.model} testId="churn-model" />
+            </dd>
+          </div>
         </dl>
-        {churn?.reasons.length ? (
-          <>
-            <h3 className="calm">Why the churn risk</h3>
-            <ul data-testid="churn-reasons">
-              {churn.reasons.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-        <p className="calm">
-          {insights.scoredAt ? `Scores from ${when(insights.scoredAt)}` : 'Never scored'}
-        </p>
       </section>
 
       <section aria-labelledby="actions-heading">
         <h2 id="actions-heading">Next best actions</h2>
+        {[...earlier.values()].map((r) => (
+          <ActionCard
+            key={`earlier:${r.action.treatmentId}`}
+            api={api}
+            customerId={customer.id}
+            decisionId={r.decisionId}
+            action={r.action}
+            entries={entries}
+            loading={outbox.isPending}
+            testId="recorded-action"
+          />
+        ))}
         {decision.controlGroup ? (
           <p data-testid="control-group">
             No suggestion for this contact: it is in the control group that measures uplift.
           </p>
         ) : null}
         {decision.noActionReason ? <p data-testid="no-action">{decision.noActionReason}</p> : null}
-        {!decision.controlGroup &&
-          nextBestActions.map((action) => (
-            <div className="action" key={action.treatmentId} data-testid="next-best-action">
-              <h3>{action.name}</h3>
-              <p>{action.reason}</p>
-              <p className="calm">Say: {action.script}</p>
-              <OutcomeForm
-                api={api}
-                decisionId={decision.id}
-                treatmentId={action.treatmentId}
-                treatmentName={action.name}
-                recorded={(outbox.data ?? []).filter(
-                  (e) => e.outcome.treatmentId === action.treatmentId,
-                )}
-              />
-            </div>
-          ))}
+        {suggested.map((action) => (
+          <ActionCard
+            key={action.treatmentId}
+            api={api}
+            customerId={customer.id}
+            decisionId={decision.id}
+            action={action}
+            entries={entries}
+            loading={outbox.isPending}
+            testId="next-best-action"
+          />
+        ))}
+      </section>
+
+      <section aria-labelledby="details-heading">
+        <h2 id="details-heading">About the customer</h2>
+        <dl className="facts">
+          <dt>Customer for</dt>
+          <dd data-testid="tenure">
+            {customer.tenureDays !== null ? tenure(customer.tenureDays, customer.since) : 'Unknown'}
+          </dd>
+          {segment ? (
+            <>
+              <dt>RFM scores</dt>
+              <dd data-testid="rfm">
+                R{segment.recency} F{segment.frequency} M{segment.monetary}
+              </dd>
+            </>
+          ) : null}
+          <dt>Routing</dt>
+          <dd data-testid="routing">
+            {words(routing.priority)} priority, {routing.skill}
+          </dd>
+        </dl>
+        {churn?.reasons.length ? (
+          <details className="churn-reasons">
+            <summary>Why the churn risk</summary>
+            <ul data-testid="churn-reasons">
+              {churn.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+        <p className="calm">
+          {insights.scoredAt ? `Scores from ${when(insights.scoredAt)}` : 'Never scored'}
+        </p>
       </section>
 
       <section aria-labelledby="contacts-heading">

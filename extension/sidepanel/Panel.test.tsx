@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   buttonNamed,
   click,
@@ -130,9 +130,7 @@ describe('side panel states', () => {
     await findText(rendered, 'Ana Lima');
     const text = rendered.text();
     expect(text).toContain('zendesk user 42');
-    expect(text).toContain('At risk (R2 F4 M5)');
-    expect(text).toContain('$1,235 CLV, Gold tier');
-    expect(text).toContain('High (62%)');
+    expect(text).toContain('R2 F4 M5');
     expect(text).toContain('Month-to-month contract');
     expect(text).toContain('2 years 2 months');
     expect(text).toContain('Billing question');
@@ -296,35 +294,136 @@ describe('side panel states', () => {
   });
 });
 
-describe('recording outcomes', () => {
-  function choose(rendered: Rendered, label: string) {
-    const input = [...rendered.container.querySelectorAll('label')]
-      .find((l) => l.textContent?.trim() === label)
-      ?.querySelector('input');
-    return click(input);
-  }
+describe('the customer at a glance', () => {
+  it('shows segment, value and churn as badges, each with a text label beside its value', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Ana Lima');
+    const badges = [...rendered.container.querySelectorAll('dl.badges > div')].map((badge) => [
+      badge.querySelector('dt')?.textContent,
+      badge.querySelector('dd')?.textContent,
+    ]);
+    expect(badges).toEqual([
+      ['Segment', 'At risk'],
+      ['Value', '$1,235 CLV, Gold tier'],
+      ['Churn risk', 'High (62%)'],
+    ]);
+    // The colour only repeats what the text says.
+    expect(rendered.container.querySelector('[data-churn="high"] dd')?.textContent).toBe(
+      'High (62%)',
+    );
+  });
 
-  it('needs a reason to record a decline, then hands it to the outbox and shows it pending', async () => {
+  it('folds the script open and keeps the why of the action in view', async () => {
     const fake = fakeApi();
     rendered = await renderPanel(fake.api);
     await findText(rendered, 'Loyalty discount');
-    const submit = buttonNamed(rendered, 'Record outcome');
-    expect(submit?.disabled).toBe(true);
-    await choose(rendered, 'Declined');
-    expect(buttonNamed(rendered, 'Record outcome')?.disabled).toBe(true);
-    const select = rendered.container.querySelector('select') as HTMLSelectElement;
-    await act(async () => {
-      select.value = 'too_expensive';
-      select.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    const action = rendered.container.querySelector('[data-testid="next-best-action"]');
+    const script = action?.querySelector('details');
+    expect(script?.open).toBe(false);
+    expect(script?.querySelector('summary')?.textContent).toBe('What to say');
+    expect(script?.textContent).toContain('Say: Offer 10% for 12 months.');
+    expect(action?.querySelector('.why')?.textContent).toBe('High value and high churn risk.');
+  });
+});
+
+describe('recording outcomes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const group = (rendered: Rendered, treatment = 'Loyalty discount') =>
+    rendered.container.querySelector(`[role="group"][aria-label="Outcome for ${treatment}"]`);
+  const outcomeButton = (rendered: Rendered, label: string, treatment?: string) =>
+    [...(group(rendered, treatment)?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent === label,
+    );
+  /** An outcome button once the outbox has answered (until then they are disabled). */
+  const readyOutcomeButton = async (rendered: Rendered, label: string, treatment?: string) => {
+    for (let i = 0; i < 100 && outcomeButton(rendered, label, treatment)?.disabled !== false; i++) {
+      await act(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      });
+    }
+    return outcomeButton(rendered, label, treatment);
+  };
+  const clickOutcome = async (rendered: Rendered, label: string, treatment?: string) =>
+    click(await readyOutcomeButton(rendered, label, treatment));
+  const statusLines = (rendered: Rendered) =>
+    [...rendered.container.querySelectorAll('[data-testid="outcome-status"]')].map(
+      (line) => line.textContent,
+    );
+  const hhmm = (date: Date) => date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+  it('offers one button per result, grouped and named for the action', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    expect(
+      [...(group(rendered)?.querySelectorAll('button') ?? [])].map((b) => b.textContent),
+    ).toEqual(['Accepted', 'Declined', 'Offered', 'Not offered']);
+  });
+
+  it('records an accepted offer with one click and says what was recorded and when', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    const before = new Date();
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    expect(fake.state.recorded).toEqual([
+      {
+        decisionId: 'dec-1',
+        treatmentId: 't-retain',
+        result: 'accepted',
+        occurredAt: expect.any(String),
+      },
+    ]);
+    expect(new Date(fake.state.recorded[0]?.occurredAt ?? 0) >= before).toBe(true);
+    const [line] = statusLines(rendered);
+    expect(line).toMatch(/^Recorded: Accepted at .+ · pending, will retry at .+ \(fetch failed\)$/);
+    expect(line).toContain(`at ${hhmm(new Date(fake.state.outbox[0]?.createdAt ?? 0))}`);
+    const status = rendered.container.querySelector('[data-testid="outcome-status"]');
+    expect(status?.getAttribute('role')).toBe('status');
+    expect(buttonNamed(rendered, 'Undo')).toBeDefined();
+  });
+
+  it('records offered and not offered with one click each, without a reason', async () => {
+    for (const [label, result] of [
+      ['Offered', 'offered'],
+      ['Not offered', 'not_offered'],
+    ] as const) {
+      const fake = fakeApi();
+      rendered = await renderPanel(fake.api);
+      await findText(rendered, 'Loyalty discount');
+      await clickOutcome(rendered, label);
+      await findText(rendered, `Recorded: ${label} at`);
+      expect(fake.state.recorded).toEqual([expect.objectContaining({ result })]);
+      expect(fake.state.recorded[0]).not.toHaveProperty('reason');
+      rendered.unmount();
+      rendered = undefined;
+    }
+  });
+
+  it('asks why before it records a decline, then records it with the reason and the note', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Declined');
+    expect(fake.state.recorded).toEqual([]);
+    await findText(rendered, 'Why did they decline?');
+    expect(outcomeButton(rendered, 'Declined')?.getAttribute('aria-expanded')).toBe('true');
     const note = rendered.container.querySelector('textarea') as HTMLTextAreaElement;
+    expect(note.closest('details')?.querySelector('summary')?.textContent).toBe(
+      'Note for the analytics team',
+    );
     await act(async () => {
       const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set;
       setter?.call(note, 'Price came up twice');
       note.dispatchEvent(new Event('input', { bubbles: true }));
     });
-    await click(buttonNamed(rendered, 'Record outcome'));
-    await findText(rendered, 'Declined: pending (fetch failed), will retry');
+    await click(buttonNamed(rendered, 'Too expensive'));
+    await findText(rendered, 'Recorded: Declined (Too expensive) at');
     expect(fake.state.recorded).toEqual([
       expect.objectContaining({
         decisionId: 'dec-1',
@@ -336,19 +435,219 @@ describe('recording outcomes', () => {
     ]);
   });
 
-  it('shows an outcome as sent once the outbox delivered it', async () => {
+  it('lets the CSR cancel the reason choice without recording anything', async () => {
     const fake = fakeApi();
     rendered = await renderPanel(fake.api);
     await findText(rendered, 'Loyalty discount');
-    await choose(rendered, 'Accepted');
-    await click(buttonNamed(rendered, 'Record outcome'));
-    await findText(rendered, 'Accepted: pending');
+    await clickOutcome(rendered, 'Declined');
+    await findText(rendered, 'Why did they decline?');
+    await click(buttonNamed(rendered, 'Cancel'));
+    expect(rendered.text()).not.toContain('Why did they decline?');
+    expect(fake.state.recorded).toEqual([]);
+  });
+
+  it('does not offer the buttons again while the outcome stands, and records a double click once', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    const accepted = await readyOutcomeButton(rendered, 'Accepted');
+    await act(async () => {
+      accepted?.click();
+      accepted?.click();
+    });
+    await findText(rendered, 'Recorded: Accepted at');
+    expect(fake.state.recorded).toHaveLength(1);
+    expect(group(rendered)).toBeNull();
+    for (const label of ['Accepted', 'Declined', 'Offered', 'Not offered'])
+      expect(buttonNamed(rendered, label)).toBeUndefined();
+  });
+
+  it('offers Undo for 10 seconds after recording, then keeps only the status', async () => {
+    // Only the clock and timeouts: React and the test's waits keep running in real time.
+    vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    expect(buttonNamed(rendered, 'Undo')).toBeDefined();
+    await act(async () => {
+      vi.advanceTimersByTime(9_000);
+    });
+    expect(buttonNamed(rendered, 'Undo')).toBeDefined();
+    await act(async () => {
+      vi.advanceTimersByTime(1_100);
+    });
+    expect(buttonNamed(rendered, 'Undo')).toBeUndefined();
+    expect(statusLines(rendered)).toEqual([expect.stringMatching(/^Recorded: Accepted at /)]);
+    expect(group(rendered)).toBeNull();
+  });
+
+  it('undoes through the worker (retract-outcome), says so and brings the buttons back', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    await click(buttonNamed(rendered, 'Undo'));
+    await findText(rendered, 'Undone: Accepted');
+    expect(fake.state.retracted).toEqual(['key-1']);
+    expect(statusLines(rendered)).toEqual([
+      expect.stringMatching(/^Undone: Accepted \(recorded at .+\) · correction sending…$/),
+    ]);
+    expect(buttonNamed(rendered, 'Undo')).toBeUndefined();
+    // The right result, recorded after the correction.
+    await clickOutcome(rendered, 'Offered');
+    await findText(rendered, 'Recorded: Offered at');
+    expect(fake.state.recorded.map((o) => o.result)).toEqual(['accepted', 'offered']);
+    expect(group(rendered)).toBeNull();
+  });
+
+  it('says why an Undo failed and keeps the outcome as recorded', async () => {
+    const fake = fakeApi();
+    fake.api.retractOutcome = async () => {
+      throw new Error('worker busy');
+    };
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    await click(buttonNamed(rendered, 'Undo'));
+    await findText(rendered, 'Could not undo: worker busy');
+    expect(statusLines(rendered)).toEqual([expect.stringMatching(/^Recorded: Accepted at /)]);
+    expect(group(rendered)).toBeNull();
+  });
+
+  it('shows an outcome as sent once delivered, refreshes the suggestions once and keeps what was recorded', async () => {
+    const fake = fakeApi();
+    let decisions = 0;
+    const nextAction = {
+      treatmentId: 't-upgrade',
+      name: 'Fibre upgrade',
+      kind: 'up-sell' as const,
+      script: 'Faster for the same price.',
+      reason: 'Streams a lot.',
+      propensity: 0.2,
+      priority: 5,
+    };
+    fake.state.insights = async () => {
+      decisions += 1;
+      // After the accepted discount the engine puts it in cooldown and suggests the next action.
+      return {
+        kind: 'insights',
+        insights: sampleInsights({
+          decision: { id: `dec-${decisions}`, controlGroup: false, noActionReason: null },
+          ...(decisions > 1 ? { nextBestActions: [nextAction] } : {}),
+        }),
+        fetchedAt: 'now',
+      };
+    };
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    expect(fake.state.insightsCalls).toHaveLength(1);
+
     fake.state.outbox = fake.state.outbox.map((e) => ({
       ...e,
       status: 'sent' as const,
-      sentAt: 'now',
+      sentAt: new Date().toISOString(),
+      lastError: null,
+      nextAttemptAt: null,
     }));
     await fake.outboxChanged();
-    await findText(rendered, 'Accepted: sent');
+    await findText(rendered, 'Fibre upgrade');
+    await findText(rendered, /Recorded: Accepted at .+ · sent/);
+    expect(fake.state.insightsCalls).toHaveLength(2);
+    // The recorded action stays shown, with Undo and without its buttons; the next one is offered.
+    const recordedCard = rendered.container.querySelector('[data-testid="recorded-action"]');
+    expect(recordedCard?.querySelector('h3')?.textContent).toBe('Loyalty discount');
+    expect(group(rendered, 'Loyalty discount')).toBeNull();
+    expect(buttonNamed(rendered, 'Undo')).toBeDefined();
+    expect(group(rendered, 'Fibre upgrade')).not.toBeNull();
+    expect(statusLines(rendered)).toHaveLength(1);
+
+    // More outbox news does not refresh again for the same delivery.
+    await fake.outboxChanged();
+    await findText(rendered, 'Fibre upgrade');
+    expect(fake.state.insightsCalls).toHaveLength(2);
+
+    // Undo still works from the kept card, against the decision it was recorded for.
+    await click(buttonNamed(rendered, 'Undo'));
+    await findText(rendered, 'Undone: Accepted');
+    expect(fake.state.retracted).toEqual(['key-1']);
+    expect(group(rendered, 'Loyalty discount')).not.toBeNull();
+  });
+
+  it('keeps an outcome recorded when the refreshed decision suggests the same action again', async () => {
+    const fake = fakeApi();
+    let decisions = 0;
+    fake.state.insights = async () => {
+      decisions += 1;
+      return {
+        kind: 'insights',
+        insights: sampleInsights({
+          decision: { id: `dec-${decisions}`, controlGroup: false, noActionReason: null },
+        }),
+        fetchedAt: 'now',
+      };
+    };
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Offered');
+    await findText(rendered, 'Recorded: Offered at');
+    fake.state.outbox = fake.state.outbox.map((e) => ({ ...e, status: 'sent' as const }));
+    await fake.outboxChanged();
+    await findText(rendered, /Recorded: Offered at .+ · sent/);
+    for (let i = 0; i < 50 && fake.state.insightsCalls.length < 2; i++) {
+      await act(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      });
+    }
+    expect(fake.state.insightsCalls).toHaveLength(2);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    });
+    // Still one card, showing what was recorded, no buttons to record it twice.
+    expect(rendered.container.querySelectorAll('[data-testid="next-best-action"]')).toHaveLength(1);
+    expect(rendered.container.querySelector('[data-testid="recorded-action"]')).toBeNull();
+    expect(statusLines(rendered)).toEqual([
+      expect.stringMatching(/^Recorded: Offered at .+ · sent$/),
+    ]);
+    expect(group(rendered)).toBeNull();
+  });
+
+  it('offers the buttons again when the backend refused an outcome (nothing was stored)', async () => {
+    const fake = fakeApi();
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Recorded: Accepted at');
+    fake.state.outbox = fake.state.outbox.map((e) => ({
+      ...e,
+      status: 'failed' as const,
+      lastError: '422 Unprocessable Entity',
+      nextAttemptAt: null,
+    }));
+    await fake.outboxChanged();
+    await findText(rendered, 'Not stored: Accepted at');
+    expect(statusLines(rendered)).toEqual([
+      expect.stringMatching(/· not accepted by the backend \(422 Unprocessable Entity\)$/),
+    ]);
+    expect(buttonNamed(rendered, 'Undo')).toBeUndefined();
+    expect(group(rendered)).not.toBeNull();
+    expect(fake.state.insightsCalls).toHaveLength(1);
+  });
+
+  it('says when the worker could not take the outcome, and offers the buttons again', async () => {
+    const fake = fakeApi();
+    fake.api.recordOutcome = async () => {
+      throw new Error('outbox unavailable');
+    };
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loyalty discount');
+    await clickOutcome(rendered, 'Accepted');
+    await findText(rendered, 'Could not hand the outcome to LoopDesk: outbox unavailable');
+    expect(outcomeButton(rendered, 'Accepted')?.disabled).toBe(false);
   });
 });

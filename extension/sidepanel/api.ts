@@ -20,6 +20,8 @@ export interface PanelApi {
   getStatus(): Promise<ExtensionStatus>;
   getInsights(query: InsightsQuery): Promise<InsightsResult>;
   recordOutcome(outcome: OutcomeRequest): Promise<OutboxEntryView>;
+  /** Undo: the worker queues a retraction of this outcome (never a delete) and answers the entry. */
+  retractOutcome(idempotencyKey: string): Promise<OutboxEntryView>;
   getOutbox(decisionIds: string[]): Promise<OutboxEntryView[]>;
   flushOutbox(): Promise<OutboxEntryView[]>;
   onOutboxChanged(listener: () => void): () => void;
@@ -85,6 +87,7 @@ export function chromePanelApi(location: Location = window.location): PanelApi {
     checkBackend: () => sendMessage('check-backend', {}),
     getInsights: (query) => sendMessage('get-insights', { query }),
     recordOutcome: (outcome) => sendMessage('record-outcome', { outcome }),
+    retractOutcome: (idempotencyKey) => sendMessage('retract-outcome', { idempotencyKey }),
     getOutbox: (decisionIds) => sendMessage('get-outbox', { decisionIds }),
     flushOutbox: () => sendMessage('flush-outbox', {}),
     onOutboxChanged: (listener) => listenToBroadcasts({ 'outbox-changed': () => listener() }),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { tenure, wholeMonths } from './format.ts';
+import { clock, tenure, wholeMonths } from './format.ts';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -51,5 +51,20 @@ describe('tenure in calendar years and months', () => {
   test('without a start date, counted back from today', () => {
     expect(tenure(725, null, new Date('2025-12-26T18:30:00Z'))).toBe('1 year 11 months');
     expect(tenure(725, 'not a date', new Date('2025-12-26T18:30:00Z'))).toBe('1 year 11 months');
+  });
+});
+
+describe('clock', () => {
+  test('hours and minutes of the time recorded, in the CSR’s own locale', () => {
+    const at = new Date(2026, 11, 3, 10, 42, 17);
+    expect(clock(at.toISOString())).toBe(
+      at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+    );
+    expect(clock(at.toISOString())).toMatch(/10.42/);
+    expect(clock(at.toISOString())).not.toContain('17');
+  });
+
+  test('shows what it cannot read as it came', () => {
+    expect(clock('not a time')).toBe('not a time');
   });
 });

@@ -66,3 +66,11 @@ export function words(code: string): string {
   const text = code.replace(/_/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The time of day, hours and minutes ("10:42"), for what the CSR just did on this call. */
+export function clock(iso: string | number): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? String(iso)
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

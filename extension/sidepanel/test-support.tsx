@@ -6,7 +6,7 @@ import type { InsightsResult, OutboxEntryView, TabCustomer } from '../messaging/
 import type { PanelApi } from './api.ts';
 import { Panel } from './Panel.tsx';
 import { createPanelQueryClient } from './query-client.ts';
-import { usePanelUi } from './ui-store.ts';
+import { initialPanelUi, usePanelUi } from './ui-store.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -88,6 +88,8 @@ export function fakeApi() {
       }),
     outbox: [] as OutboxEntryView[],
     recorded: [] as OutboxEntryView['outcome'][],
+    /** Idempotency keys the panel asked the worker to retract ('retract-outcome'). */
+    retracted: [] as string[],
     insightsCalls: [] as unknown[],
     flushes: 0,
     optionsOpened: 0,
@@ -130,13 +132,25 @@ export function fakeApi() {
         outcome,
         status: 'pending',
         attempts: 1,
-        nextAttemptAt: '2026-11-25T10:00:05Z',
+        nextAttemptAt: new Date(Date.now() + 5_000).toISOString(),
         lastError: 'fetch failed',
-        createdAt: '2026-11-25T10:00:00Z',
+        createdAt: new Date().toISOString(),
         sentAt: null,
+        retraction: null,
       };
       state.outbox.push(entry);
       return entry;
+    },
+    retractOutcome: async (idempotencyKey) => {
+      state.retracted.push(idempotencyKey);
+      const entry = state.outbox.find((e) => e.idempotencyKey === idempotencyKey);
+      if (!entry) throw new Error(`no outbox entry ${idempotencyKey}`);
+      const retracted: OutboxEntryView = {
+        ...entry,
+        retraction: { requestedAt: new Date().toISOString(), status: 'pending', lastError: null },
+      };
+      state.outbox = state.outbox.map((e) => (e === entry ? retracted : e));
+      return retracted;
     },
     getOutbox: async (decisionIds) =>
       state.outbox.filter((e) => decisionIds.includes(e.outcome.decisionId)),
@@ -175,7 +189,7 @@ export async function renderPanel(
   api: PanelApi,
   options: { staleTimeMs?: number } = {},
 ): Promise<Rendered> {
-  usePanelUi.setState({ followedTabId: null, pickedCandidate: {} });
+  usePanelUi.setState(initialPanelUi);
   const container = document.createElement('div');
   document.body.append(container);
   const root: Root = createRoot(container);
