@@ -54,7 +54,7 @@ export interface LoadedExtension {
 export async function launchWithExtension(
   distDir: string,
   extraArgs: string[] = [],
-  options: { profileDir?: string; keepProfile?: boolean } = {},
+  options: { profileDir?: string; keepProfile?: boolean; keepInstallOptionsPage?: boolean } = {},
 ): Promise<LoadedExtension> {
   const profileDir = options.profileDir ?? mkdtempSync(join(tmpdir(), 'loopdesk-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -74,7 +74,8 @@ export async function launchWithExtension(
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const id = new URL(worker.url()).host;
   // A first install opens the options page by itself; left open, it races the tests' own visit.
-  if (!options.profileDir) await closeInstallOptionsPage(context, id);
+  if (!options.profileDir && !options.keepInstallOptionsPage)
+    await closeInstallOptionsPage(context, id);
   return {
     context,
     worker,
@@ -187,9 +188,10 @@ export async function openPanelFor(ext: LoadedExtension, tabId: number): Promise
   return panel;
 }
 
+/** axe-core's violations on the page; `targets` names the offending elements (CSS selectors). */
 export async function runAxe(
   page: Page,
-): Promise<{ id: string; impact: string | null; nodes: number }[]> {
+): Promise<{ id: string; impact: string | null; nodes: number; targets: string[] }[]> {
   // Extension pages forbid inline scripts (CSP), so page.addScriptTag cannot add axe there;
   // evaluating its source through the DevTools protocol is not subject to the page's CSP.
   await page.evaluate(
@@ -199,11 +201,18 @@ export async function runAxe(
     const axe = (
       window as unknown as {
         axe: {
-          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+          run(): Promise<{
+            violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+          }>;
         };
       }
     ).axe;
     const result = await axe.run();
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.length,
+      targets: v.nodes.map((node) => node.target.map(String).join(' ')),
+    }));
   });
 }

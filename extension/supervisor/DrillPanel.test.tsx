@@ -95,14 +95,15 @@ const rect = (top: number, left: number, width: number, height: number) =>
   }) as DOMRect;
 
 /**
- * Layout happy-dom does not compute: the workspace starts 100 px down and is 1200 px wide, the
+ * Layout happy-dom does not compute: the workspace's tab panel starts 100 px down and is 1200 px wide, the
  * "Plan upgrade" row is 400 px down; count cells sit in the left half, reason buttons in the right.
  */
 function fakeLayout() {
   return vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (
     this: Element,
   ) {
-    if (this.tagName === 'MAIN') return rect(100, 0, 1200, 2000);
+    // The tab panel is the drawer's positioned parent.
+    if (this.matches('[role="tabpanel"]')) return rect(100, 0, 1200, 2000);
     if (this.tagName === 'TR')
       return rect(this.textContent?.includes('Plan upgrade') ? 400 : 300, 0, 1200, 30);
     if (this.tagName === 'BUTTON' && this.textContent?.startsWith('too_expensive'))

@@ -36,34 +36,42 @@ export function Workspace({ client }: { client: SupervisorClient }) {
           </p>
         )}
       </header>
-      {scope.error ? (
-        <p role="alert">{scope.error.message}</p>
-      ) : (
-        <>
-          <Filters scope={scope.data} />
-          <nav role="tablist" aria-label="Workspace">
-            {tabs.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                aria-selected={tab === t.id}
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </nav>
-          <main role="tabpanel" aria-label={tabs.find((t) => t.id === tab)!.label}>
-            {tab === 'review' && <ReviewTab client={client} />}
-            {tab === 'kpis' && <KpisTab client={client} />}
-            {tab === 'coaching' && <CoachingTab client={client} />}
-            {tab === 'notes' && <NotesTab client={client} />}
-            {tab === 'detection' && <DetectionTab client={client} />}
-            <DrillPanel client={client} />
-          </main>
-        </>
-      )}
+      {/* One main landmark around filters, tabs and the tab's panel, so everything below the
+          header is in a landmark; the tab panel is a div (main may not take role="tabpanel"). */}
+      <main>
+        {scope.error ? (
+          <p role="alert">{scope.error.message}</p>
+        ) : (
+          <>
+            <Filters scope={scope.data} />
+            <nav role="tablist" aria-label="Workspace">
+              {tabs.map((t) => (
+                <button
+                  key={t.id}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === t.id}
+                  onClick={() => setTab(t.id)}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </nav>
+            <div
+              role="tabpanel"
+              className="tab-panel"
+              aria-label={tabs.find((t) => t.id === tab)!.label}
+            >
+              {tab === 'review' && <ReviewTab client={client} />}
+              {tab === 'kpis' && <KpisTab client={client} />}
+              {tab === 'coaching' && <CoachingTab client={client} />}
+              {tab === 'notes' && <NotesTab client={client} />}
+              {tab === 'detection' && <DetectionTab client={client} />}
+              <DrillPanel client={client} />
+            </div>
+          </>
+        )}
+      </main>
     </>
   );
 }
