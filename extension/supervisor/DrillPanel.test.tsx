@@ -106,7 +106,7 @@ function fakeLayout() {
     if (this.matches('[role="tabpanel"]')) return rect(100, 0, 1200, 2000);
     if (this.tagName === 'TR')
       return rect(this.textContent?.includes('Plan upgrade') ? 400 : 300, 0, 1200, 30);
-    if (this.tagName === 'BUTTON' && this.textContent?.startsWith('too_expensive'))
+    if (this.tagName === 'BUTTON' && this.textContent?.startsWith('too expensive'))
       return rect(405, 900, 120, 20);
     if (this.tagName === 'BUTTON') return rect(405, 300, 40, 20);
     return rect(0, 0, 0, 0);
@@ -174,7 +174,7 @@ describe('drill-down drawer', () => {
     cleanup = view.unmount;
     await until(() => expect(upgradeRow(view.container)).toBeDefined());
     const reason = [...upgradeRow(view.container).querySelectorAll('button')].find((b) =>
-      b.textContent?.startsWith('too_expensive'),
+      b.textContent?.startsWith('too expensive'),
     )!;
     await act(async () => reason.click());
     const drawer = drawerOf(view.container)!;

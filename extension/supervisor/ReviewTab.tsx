@@ -292,7 +292,7 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
                 )
               }
             >
-              {reason}: {n}
+              {reason.replaceAll('_', ' ')}: {n}
             </button>
           ))}
         </span>
@@ -314,7 +314,7 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
       value: (r) => r.acceptanceRate,
       render: (r) => (
         <span title={interval(r.acceptanceCi95)}>
-          {percent(r.acceptanceRate)} <small>{interval(r.acceptanceCi95)}</small>
+          {percent(r.acceptanceRate)} <small className="ci">{interval(r.acceptanceCi95)}</small>
         </span>
       ),
     },
@@ -327,9 +327,13 @@ export function ReviewTab({ client }: { client: SupervisorClient }) {
       render: (r) => (
         <span>
           {points(r.uplift)}{' '}
-          <small>
-            {r.upliftCi95 ? `${points(r.upliftCi95[0])} – ${points(r.upliftCi95[1])}` : ''} (n=
-            {r.treatedDecisions}/{r.controlDecisions})
+          {r.upliftCi95 && (
+            <small className="ci">
+              {points(r.upliftCi95[0])} – {points(r.upliftCi95[1])}
+            </small>
+          )}
+          <small className="ci">
+            n={r.treatedDecisions}/{r.controlDecisions}
           </small>
         </span>
       ),

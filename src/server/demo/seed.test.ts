@@ -306,14 +306,11 @@ describe('the demo business and its team at first start', () => {
     expect(review.rows.some((row) => Object.keys(row.declinedByReason).length >= 2)).toBe(true);
 
     const kpis = kpiReportSchema.parse(await get(`/v1/kpis?${lastNinetyDays}`));
-    for (const name of kpiNames.filter((kpi) => kpi !== 'defectionSaves')) {
+    for (const name of kpiNames) {
       expect(kpis.overall.kpis[name].value, name).not.toBeNull();
     }
-    // A save is counted 90 days after the offer: over the whole of the team's work.
-    const allWork = `from=${isoDay(firstStart.getTime() - 180 * day)}&to=${isoDay(firstStart.getTime() + day)}`;
-    const saves = kpiReportSchema.parse(await get(`/v1/kpis?${allWork}`)).overall.kpis;
-    expect(saves.defectionSaves.value).not.toBeNull();
-    expect(saves.crossUpSellRatio.value).toBeGreaterThan(0);
+    expect(kpis.overall.kpis.defectionSaves.numerator).toBeGreaterThan(0);
+    expect(kpis.overall.kpis.crossUpSellRatio.value).toBeGreaterThan(0);
 
     const weeks = kpiReportSchema.parse(await get(`/v1/kpis?${lastNinetyDays}&groupBy=week`));
     expect(weeks.rows.length).toBeGreaterThanOrEqual(12);

@@ -11,7 +11,7 @@ import { Draw, seededRandom } from './prng.ts';
 
 type DeclineReason = NonNullable<OutcomeRequest['reason']>;
 
-/** How far back the demo team's work goes: past 90 days, so 90-day results (saves) show. */
+/** How far back the demo team's work goes: past 90 days, so a 90-day period's results measured on older decisions (uplift after 30 days, saves after 60) show. */
 export const teamWorkWeeks = 17;
 
 /**

@@ -1,4 +1,5 @@
 import type { KpiName } from '../../contract/supervisor.ts';
+import { defectionSaveDays } from './queries.ts';
 
 /** What each KPI means, shown on hover in the workspace and returned with every report. */
 export const kpiDefinitions: Record<KpiName, { label: string; definition: string }> = {
@@ -22,9 +23,9 @@ export const kpiDefinitions: Record<KpiName, { label: string; definition: string
     label: 'Defection saves',
     definition:
       'At-risk customers (churn band medium or high in their latest scores before the ' +
-      'decision) offered a retention treatment who accepted and were still active 90 days ' +
-      'later (a purchase or a contact 90 or more days after accepting), over at-risk customers ' +
-      'offered one. Only decisions at least 90 days old count.',
+      `decision) offered a retention treatment who accepted and were still active ${defectionSaveDays} days ` +
+      `later (a purchase or a contact ${defectionSaveDays} or more days after accepting), over at-risk ` +
+      `customers offered one. Only decisions at least ${defectionSaveDays} days old count.`,
   },
   serviceToSales: {
     label: 'Service-to-sales conversion',

@@ -81,7 +81,7 @@ describe.each(testDatabases())('KPIs on $name', (target) => {
     expect((await overall()).crossUpSellRatio).toMatchObject({ numerator: 1, denominator: 3 });
   });
 
-  it('defection saves: at-risk K1 (high) accepted ret and had contact c8 >= 90 days later; K3 (medium) declined: 1 of 2', async () => {
+  it('defection saves: at-risk K1 (high) accepted ret and had contact c8 >= 60 days later; K3 (medium) declined: 1 of 2', async () => {
     expect((await overall()).defectionSaves).toMatchObject({
       numerator: 1,
       denominator: 2,

@@ -129,13 +129,21 @@ export const crossUpSellRatio: ShareQuery = (db, filter) => {
   );
 };
 
+/**
+ * Days a saved customer must stay active after accepting. Two monthly bills: long enough to
+ * tell a save from a delayed cancellation, short enough that a 90-day period shows its first
+ * two thirds (a decision counts only once this many days have passed).
+ */
+export const defectionSaveDays = 60;
+
 export const defectionSaves: ShareQuery = (db, filter) => {
   const p = new Params();
+  const window = `interval '${defectionSaveDays} days'`;
   const d = decisionsInPeriod(p, filter, 'f');
   const stillActive = `(EXISTS (SELECT 1 FROM transactions x WHERE x.customer_id = f.customer_id
-        AND x.occurred_at >= f.accepted_at + interval '90 days')
+        AND x.occurred_at >= f.accepted_at + ${window})
       OR EXISTS (SELECT 1 FROM contacts y WHERE y.customer_id = f.customer_id
-        AND y.started_at >= f.accepted_at + interval '90 days'))`;
+        AND y.started_at >= f.accepted_at + ${window}))`;
   return shares(
     db,
     `SELECT ${d.group} AS grp,
@@ -143,7 +151,7 @@ export const defectionSaves: ShareQuery = (db, filter) => {
        count(DISTINCT f.customer_id)::int AS den
      FROM offer_status f ${d.joins} ${treatmentKindJoin('f.treatment_key')}
      WHERE f.offered AND ${treatmentKind('f.suggested_kind')} = 'retention'
-       AND f.created_at <= now() - interval '90 days'
+       AND f.created_at <= now() - ${window}
        AND CASE WHEN ${treatmentKind('f.suggested_kind')} = 'retention'
          THEN ${atRiskAt('f.customer_id', 'f.created_at')} END
        AND ${d.where} GROUP BY 1`,
