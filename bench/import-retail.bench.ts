@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { runImport, type TransactionPath } from '../src/server/import/run.ts';
+import { runImport, type TransactionPath } from '../src/server/imports/run.ts';
 import { freshSchema, dropSchema, withClient } from './lib/postgres.ts';
 import { retailFile, writeRetailTransactions } from './lib/retail.ts';
 import { median, note, printFigure } from './lib/stats.ts';

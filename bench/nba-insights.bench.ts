@@ -14,14 +14,14 @@ import {
   type Treatment,
 } from '../src/nba/index.ts';
 import { buildApp } from '../src/server/app.ts';
-import { createToken } from '../src/server/auth/tokens.ts';
+import { createToken } from '../src/server/tokens/store.ts';
 import { readConfig } from '../src/server/config.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPglite } from '../src/server/db/pglite.ts';
 import { changeCatalogue } from '../src/server/nba/catalogue-store.ts';
 import { saveRouting, saveSettings } from '../src/server/nba/config-store.ts';
 import { NbaEngine, createNbaDecisionMaker } from '../src/server/nba/decide.ts';
-import { loadCustomerProfile } from '../src/server/services/customer-profile.ts';
+import { loadCustomerProfile } from '../src/server/insights/customer-profile.ts';
 
 const TREATMENTS = 50;
 const RULES = 200;

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPglite } from '../src/server/db/pglite.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
-import { runImport } from '../src/server/import/run.ts';
+import { runImport } from '../src/server/imports/run.ts';
 import { runScoring, type ScoringRunResult } from '../src/server/scoring/run.ts';
 import { findDataset, readCdnowSample } from './scoring-datasets.ts';
 

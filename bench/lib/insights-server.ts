@@ -5,7 +5,7 @@
  *   env BENCH_DB=postgres BENCH_SCHEMA=bench_x   or   BENCH_DB=pglite BENCH_PGLITE_DIR=...
  */
 import { buildApp } from '../../src/server/app.ts';
-import { createToken } from '../../src/server/auth/tokens.ts';
+import { createToken } from '../../src/server/tokens/store.ts';
 import { readConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/db.ts';
 import { openPglite } from '../../src/server/db/pglite.ts';

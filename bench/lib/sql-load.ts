@@ -6,7 +6,7 @@
  */
 import { readConfig } from '../../src/server/config.ts';
 import { openPostgres } from '../../src/server/db/postgres.ts';
-import { lookupCustomerProfile } from '../../src/server/services/customer-lookup.ts';
+import { lookupCustomerProfile } from '../../src/server/insights/customer-lookup.ts';
 import { benchCrm, benchObjectType, recordIdOf } from './insights-data.ts';
 import { benchDatabaseUrl } from './postgres.ts';
 import { percentile } from './stats.ts';

@@ -236,7 +236,7 @@ export type SupervisorScope = z.infer<typeof supervisorScopeSchema>;
 
 /**
  * What the workspace reads of GET /v1/treatments and PATCH /v1/treatments/:id (the
- * next-best-action catalogue, owned by src/server/routes/treatments.ts); other fields pass.
+ * next-best-action catalogue, owned by src/server/nba/treatment-routes.ts); other fields pass.
  */
 export const catalogueTreatmentSchema = z.looseObject({
   id: z.string(),

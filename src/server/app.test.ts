@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsSchema, outcomeResponseSchema, problemSchema } from '../contract/index.ts';
-import type { Role } from './auth/tokens.ts';
+import type { Role } from './tokens/store.ts';
 import { extensionOrigin } from './config.ts';
 import type { Db } from './db/db.ts';
 import { appWithTokens, importText } from './testing/app-harness.ts';

@@ -1,7 +1,7 @@
 import { readConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';
-import { ImportRejectedError, type FileProblem } from './import/run.ts';
+import { ImportRejectedError, type FileProblem } from './imports/run.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 
 /** A failure the user can act on: printed as one line, exit code 1, no stack. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importColumns, importKinds } from './import/rows.ts';
+import { importColumns, importKinds } from './imports/rows.ts';
 import { runLoopdesk as loopdesk } from './testing/cli-process.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/loopdesk.mjs');

@@ -14,18 +14,18 @@ import {
   type CreatedToken,
   type Role,
   type TokenInfo,
-} from './auth/tokens.ts';
+} from './tokens/store.ts';
 import { readConfig, type ServerConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
-import { importColumns, importKinds, type ImportKind } from './import/rows.ts';
+import { importColumns, importKinds, type ImportKind } from './imports/rows.ts';
 import {
   ImportRejectedError,
   runImport,
   type FileProblem,
   type ImportResult,
-} from './import/run.ts';
-import { byteCounter, noRowsMessage, type ImportFormat } from './import/source.ts';
+} from './imports/run.ts';
+import { byteCounter, noRowsMessage, type ImportFormat } from './imports/source.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 import { registerScoringCommands } from './scoring/cli-commands.ts';
 

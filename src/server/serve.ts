@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { createToken, revokeTokens } from './auth/tokens.ts';
+import { createToken, revokeTokens } from './tokens/store.ts';
 import type { ServerConfig } from './config.ts';
 import type { Db } from './db/db.ts';
 import { openDb } from './db/open.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../auth/tokens.ts';
+import { createToken } from '../tokens/store.ts';
 import { appWithTokens } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
 import type { Db } from './db.ts';

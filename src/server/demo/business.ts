@@ -1,4 +1,4 @@
-import type { CustomerRow } from '../import/rows.ts';
+import type { CustomerRow } from '../imports/rows.ts';
 import type { Draw } from './prng.ts';
 
 /*

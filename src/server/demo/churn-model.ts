@@ -6,7 +6,7 @@ import {
   type ChurnRow,
 } from '../../scoring/index.ts';
 import type { Db } from '../db/db.ts';
-import type { CustomerRow, TransactionRow } from '../import/rows.ts';
+import type { CustomerRow, TransactionRow } from '../imports/rows.ts';
 import { trainAndStoreChurnModel } from '../scoring/churn.ts';
 import { churnAttributes } from './business.ts';
 

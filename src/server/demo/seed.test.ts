@@ -15,7 +15,7 @@ import { openPglite } from '../db/pglite.ts';
 import { migrate } from '../db/migrate.ts';
 import { detectionHealth } from '../detection-health/store.ts';
 import { createNbaDecisionMaker } from '../nba/decide.ts';
-import { lookupCustomerProfile } from '../services/customer-lookup.ts';
+import { lookupCustomerProfile } from '../insights/customer-lookup.ts';
 import { appWithTokens } from '../testing/app-harness.ts';
 import { seededRandom } from './prng.ts';
 import { demoCustomerId, seedDemo, sharedPhoneCustomers } from './seed.ts';

@@ -1,17 +1,17 @@
 import type { Db } from '../db/db.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import {
   rowSchemas,
   type ContactRow,
   type RowSettings,
   type TransactionRow,
-} from '../import/rows.ts';
+} from '../imports/rows.ts';
 import {
   writeContacts,
   writeCustomers,
   writeIdentities,
   writeTransactions,
-} from '../import/writers.ts';
+} from '../imports/writers.ts';
 import { runScoring } from '../scoring/run.ts';
 import {
   billingDays,

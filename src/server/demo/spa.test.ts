@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { spaScript } from './pages.ts';
+import { spaScript } from './routes.ts';
 
 const customerMain = (id: string, next: string) =>
   `<main data-demo-page="customer" data-customer-id="${id}"><h1>${id}</h1>` +

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsSchema } from '../../contract/index.ts';
-import { createToken } from '../auth/tokens.ts';
+import { createToken } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { appWithTokens, importText } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createToken, findPrincipal, type Role } from '../auth/tokens.ts';
+import { createToken, findPrincipal, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { setAgentTeam } from '../supervisor/teams.ts';
 

@@ -1,11 +1,11 @@
 import type { InsightsQuery, NextBestAction, OutcomeRequest } from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
-import type { ContactRow } from '../import/rows.ts';
-import { writeContacts } from '../import/writers.ts';
+import type { ContactRow } from '../imports/rows.ts';
+import { writeContacts } from '../imports/writers.ts';
 import { createNbaDecisionMaker, NbaEngine } from '../nba/decide.ts';
-import type { DecisionMaker } from '../services/decide.ts';
-import { getInsights, type InsightsDeps } from '../services/insights.ts';
-import { recordOutcome } from '../services/outcomes.ts';
+import type { DecisionMaker } from '../insights/decision-maker.ts';
+import { getInsights, type InsightsDeps } from '../insights/get-insights.ts';
+import { recordOutcome } from '../outcomes/store.ts';
 import { dayMs, monthlyCharge, type DemoCustomer } from './business.ts';
 import { Draw, seededRandom } from './prng.ts';
 

@@ -9,7 +9,7 @@ import {
   type DetectionReportRow,
 } from '../../contract/detection-health.ts';
 import { problemSchema } from '../../contract/problem.ts';
-import { createToken, type Role } from '../auth/tokens.ts';
+import { createToken, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { appWithTokens } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';

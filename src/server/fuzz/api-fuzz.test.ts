@@ -4,14 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { segmentNames } from '../../contract/insights.ts';
 import { buildApp } from '../app.ts';
 import { extensionOrigin } from '../config.ts';
-import { createToken, hashToken, type Role } from '../auth/tokens.ts';
+import { createToken, hashToken, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
 import { openPglite } from '../db/pglite.ts';
 import { seedDemo } from '../demo/seed.ts';
 import type { RouteRole } from '../http/auth.ts';
-import { importColumns, importKinds, type ImportKind } from '../import/rows.ts';
-import { resultKinds } from '../nba/outcome-results.ts';
+import { importColumns, importKinds, type ImportKind } from '../imports/rows.ts';
+import { resultKinds } from '../outcomes/results.ts';
 import { scopeOf } from '../supervisor/scope.ts';
 import { testConfig } from '../testing/app-harness.ts';
 import {

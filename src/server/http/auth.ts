@@ -5,7 +5,7 @@ import {
   type PrincipalCache,
   type Principal,
   type Role,
-} from '../auth/tokens.ts';
+} from '../tokens/store.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { HttpProblem } from './problem.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ImportRejectedError } from '../import/run.ts';
+import { ImportRejectedError } from '../imports/run.ts';
 import { HttpProblem, problemContentType, problemType, statusTitle } from './problem.ts';
 
 /** Every error leaves as application/problem+json; internals are logged, never sent. */

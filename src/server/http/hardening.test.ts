@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OpenAPIV3 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemSchema } from '../../contract/index.ts';
-import type { Role } from '../auth/tokens.ts';
+import type { Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { appWithTokens, importText } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';

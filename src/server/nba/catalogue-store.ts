@@ -7,7 +7,7 @@ import {
   type RuleSet,
   type Treatment,
 } from '../../nba/index.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { invalidCatalogue } from './problems.ts';

@@ -4,7 +4,7 @@ import {
   validateRoutingConfig,
   type RoutingConfig,
 } from '../../nba/index.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import type { StoredMeta } from './catalogue-store.ts';
 import { invalidCatalogue } from './problems.ts';

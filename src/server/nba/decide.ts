@@ -10,8 +10,8 @@ import {
   type RoutingDecision,
 } from '../../nba/index.ts';
 import type { Queryable } from '../db/db.ts';
-import type { CustomerProfile } from '../services/customer-profile.ts';
-import type { DecisionMaker, DecisionPlan } from '../services/decide.ts';
+import type { CustomerProfile } from '../insights/customer-profile.ts';
+import type { DecisionMaker, DecisionPlan } from '../insights/decision-maker.ts';
 import { EngineCache } from './engine-cache.ts';
 import {
   decisionInputLookupColumnsSql,

@@ -6,7 +6,7 @@ import {
   type OutcomeTally,
 } from '../../nba/index.ts';
 import type { Queryable } from '../db/db.ts';
-import type { CustomerProfile } from '../services/customer-profile.ts';
+import type { CustomerProfile } from '../insights/customer-profile.ts';
 
 /** Contacts the rules may look at (newest first); enough for any repeat-caller or CSAT window. */
 export const factContactLimit = 200;

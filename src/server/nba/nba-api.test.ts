@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsSchema, problemSchema } from '../../contract/index.ts';
 import { demoRuleSet, seededRng } from '../../nba/index.ts';
 import { buildApp } from '../app.ts';
-import { createToken, type Role } from '../auth/tokens.ts';
+import { createToken, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { importText, testConfig } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';

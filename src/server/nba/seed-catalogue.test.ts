@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsSchema } from '../../contract/index.ts';
 import { demoRoutingConfig, demoRuleSet, seededRng } from '../../nba/index.ts';
 import { buildApp } from '../app.ts';
-import { createToken } from '../auth/tokens.ts';
+import { createToken } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { demoCustomerId, seedDemo } from '../demo/seed.ts';
 import { testConfig } from '../testing/app-harness.ts';

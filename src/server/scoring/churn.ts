@@ -6,7 +6,7 @@ import {
   type ChurnRow,
   type ColumnKind,
 } from '../../scoring/index.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import {
   currentChurnModel,

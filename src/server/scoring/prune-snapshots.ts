@@ -1,4 +1,4 @@
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Db } from '../db/db.ts';
 
 export interface PruneSnapshotsOptions {

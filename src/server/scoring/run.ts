@@ -6,7 +6,7 @@ import {
   type TimeUnit,
   dayNumber,
 } from '../../scoring/index.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Db } from '../db/db.ts';
 import { readPurchaseColumns, type PurchaseColumns } from './read-summaries.ts';
 import { scorePopulation, summaryAt, type PopulationScores } from './population.ts';

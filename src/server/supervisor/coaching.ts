@@ -1,5 +1,5 @@
 import type { CoachingAgent, CoachingMetric } from '../../contract/supervisor.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { atRiskAt, type KpiFilter } from '../kpis/filters.ts';

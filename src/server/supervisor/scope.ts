@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../tokens/store.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { shellWord, teamNames } from './teams.ts';

@@ -7,7 +7,7 @@ import {
   noteRowSchema,
   treatmentReviewSchema,
 } from '../../contract/supervisor.ts';
-import type { Role } from '../auth/tokens.ts';
+import type { Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { decisionUuid, fixturePeriod, seedKpiFixture } from '../kpis/fixture.ts';
 import { appWithTokens } from '../testing/app-harness.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insightsSchema, problemSchema } from '../../contract/index.ts';
-import { createToken, listTokens } from '../auth/tokens.ts';
+import { createToken, listTokens } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { appWithTokens, importText } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';

@@ -1,4 +1,4 @@
-import { audit } from '../audit.ts';
+import { audit } from '../audit/store.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpProblem } from '../http/problem.ts';
 

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
-import { createToken, type Role } from '../auth/tokens.ts';
+import { createToken, type Role } from '../tokens/store.ts';
 import { readConfig, type ServerConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
-import type { ImportKind } from '../import/rows.ts';
-import { runImport } from '../import/run.ts';
+import type { ImportKind } from '../imports/rows.ts';
+import { runImport } from '../imports/run.ts';
 
 export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   return { ...readConfig({}), ...overrides };

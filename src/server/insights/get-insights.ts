@@ -1,0 +1,84 @@
+import type { Insights, InsightsQuery } from '../../contract/index.ts';
+import type { Db } from '../db/db.ts';
+import { ambiguousCustomer, HttpProblem } from '../http/problem.ts';
+import { lookupCustomerProfile } from './customer-lookup.ts';
+import type { DecisionMaker } from './decision-maker.ts';
+import { DecisionWriter } from './decision-writer.ts';
+
+export interface InsightsDeps {
+  db: Db;
+  decide: DecisionMaker;
+  phoneRegion: string;
+  /** Where decisions are stored; one per database, shared by every request (group commit). */
+  decisions?: DecisionWriter;
+}
+
+const writers = new WeakMap<Db, DecisionWriter>();
+
+function decisionWriterOf(deps: InsightsDeps): DecisionWriter {
+  if (deps.decisions) return deps.decisions;
+  let writer = writers.get(deps.db);
+  if (!writer) {
+    writer = new DecisionWriter(deps.db);
+    writers.set(deps.db, writer);
+  }
+  return writer;
+}
+
+/**
+ * The panel's whole payload from what the page showed. Every answer is a decision: it is
+ * stored with its audit entry (in one statement, possibly with other requests' decisions)
+ * before the answer leaves, so outcomes can attach to it. `at` (default now) is when the
+ * request is taken to happen: the demo seed replays its team's past work through here.
+ */
+export async function getInsights(
+  deps: InsightsDeps,
+  query: InsightsQuery,
+  agent: string,
+  at?: Date,
+): Promise<Insights> {
+  const resolution = await lookupCustomerProfile(
+    deps.db,
+    query,
+    deps.phoneRegion,
+    at ?? new Date(),
+    deps.decide.lookupColumnsSql,
+  );
+  if (resolution.status === 'unknown') {
+    throw new HttpProblem(404, 'Unknown customer', resolution.detail);
+  }
+  if (resolution.status === 'ambiguous') throw ambiguousCustomer(resolution.candidates);
+  const { profile } = resolution;
+  const context = query.context ?? null;
+  const plan = await deps.decide(deps.db, { profile, agent, context, lookupRow: resolution.row });
+  const decisionId = await decisionWriterOf(deps).write({
+    customerKey: profile.customerKey,
+    agent,
+    context,
+    controlGroup: plan.controlGroup,
+    noActionReason: plan.noActionReason,
+    noActionCode: plan.noActionCode ?? null,
+    segment: plan.segment ?? null,
+    suggestions: JSON.stringify(plan.suggestions),
+    routing: JSON.stringify(plan.routing),
+    modelVersions: JSON.stringify(plan.modelVersions),
+    ruleVersion: plan.ruleVersion,
+    auditDetails: JSON.stringify({ customerId: profile.customer.id, context }),
+    createdAt: at?.toISOString(),
+  });
+  return {
+    customer: profile.customer,
+    segment: profile.segment,
+    value: profile.value,
+    churn: profile.churn,
+    nextBestActions: plan.nextBestActions,
+    decision: {
+      id: decisionId,
+      controlGroup: plan.controlGroup,
+      noActionReason: plan.noActionReason,
+    },
+    routing: plan.routing,
+    recentContacts: profile.recentContacts,
+    scoredAt: profile.scoredAt,
+  };
+}
