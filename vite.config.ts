@@ -52,6 +52,8 @@ function dropContentScriptWebResources(): Plugin {
   };
 }
 
+// `npm run package` builds with `--mode store`: import.meta.env.MODE is then 'store', which turns
+// the benchmark marks (extension/shared/timing-marks.ts) into no-ops the minifier removes.
 export default defineConfig({
   plugins: [react(), crx({ manifest: buildManifest() }), dropContentScriptWebResources()],
   // The icons are referenced from the manifest (public/icon-*.png) and copied by crxjs.

@@ -25,7 +25,8 @@ import {
   serveFixtures,
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
-import { configStorageKey, type ExtensionConfig } from '../extension/messaging/config.ts';
+import type { ExtensionConfig } from '../extension/shared/settings.ts';
+import { configStorageKey } from '../extension/shared/storage-keys.ts';
 import { crmCatalogue } from '../extension/shared/crm-catalogue.ts';
 import { contentWorkMeasure } from '../extension/shared/timing-marks.ts';
 import { median, note, percentile, printFigure } from './lib/stats.ts';

@@ -12,7 +12,7 @@ import type { KpiGrouping } from '../src/contract/supervisor.ts';
 import type { Db } from '../src/server/db/db.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { openPostgres } from '../src/server/db/postgres.ts';
-import type { KpiFilter } from '../src/server/kpis/filters.ts';
+import type { PeriodFilter } from '../src/server/db/period-filters.ts';
 import { shareQueries, uplift } from '../src/server/kpis/queries.ts';
 import { coachingReport } from '../src/server/supervisor/coaching.ts';
 import { searchNotes } from '../src/server/supervisor/notes.ts';
@@ -221,7 +221,7 @@ try {
   const skipped: string[] = [];
   const timingStart = performance.now();
   for (const groupBy of groupings) {
-    const filter: KpiFilter = { period, teamIds: null, groupBy };
+    const filter: PeriodFilter = { period, teamIds: null, groupBy };
     const suffix = groupBy ? `.by_${groupBy}` : '';
     const named: [string, () => Promise<unknown>][] = [
       ...Object.entries(shareQueries).map(

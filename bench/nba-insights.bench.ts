@@ -3,7 +3,8 @@
  * PGlite (in memory) through app.inject:
  *   npx tsx bench/nba-insights.bench.ts
  * Prints `nba.insights_share ...` lines with medians: the whole request, the decide seam (its
- * one read query plus the engine), and the engine alone (arbitration + routing, no I/O).
+ * one read query plus the engine), and the engine alone (arbitration + routing, no I/O); beside
+ * them GET /v1/routing for the same customers (`nba.routing.request`).
  */
 import { segmentNames, treatmentKinds, valueTiers } from '../src/contract/insights.ts';
 import {
@@ -176,6 +177,23 @@ console.log(
   `${label} arbitration_share=${((median(arbitration) / median(request)) * 100).toFixed(1)}% ` +
     `decide_share=${((median(decide) / median(request)) * 100).toFixed(1)}% ` +
     `mean_actions=${(actions / REQUESTS).toFixed(2)}`,
+);
+
+// GET /v1/routing for the same customers: the lookup and the routing rules, no decision written.
+const routingTimes: number[] = [];
+for (let i = 0; i < WARMUP + REQUESTS; i++) {
+  const started = performance.now();
+  const response = await app.inject({
+    method: 'GET',
+    url: `/v1/routing?email=c${1 + (i % CUSTOMERS)}@example.com`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const elapsed = performance.now() - started;
+  if (response.statusCode !== 200) throw new Error(`routing answered ${response.statusCode}`);
+  if (i >= WARMUP) routingTimes.push(elapsed);
+}
+console.log(
+  `nba.routing.request median_ms=${median(routingTimes).toFixed(3)} p95_ms=${p95(routingTimes).toFixed(3)} requests=${REQUESTS}`,
 );
 
 // The decide seam without HTTP, for the same customers (profile already loaded).

@@ -10,7 +10,7 @@ import type { Transaction } from '../src/scoring/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function datasetsDir(): string {
+function datasetsDir(): string {
   return path.resolve(repoRoot, process.env.LOOPDESK_DATASETS ?? '../shared/datasets');
 }
 

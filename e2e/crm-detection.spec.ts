@@ -116,11 +116,11 @@ test('Zendesk: the Tickets API names the requester when the page markup is absen
   const seen = await tabCustomer(crm, (s) => s.signals?.chosen === 'api');
   expect(seen.ref).toEqual({
     crm: 'zendesk',
-    objectType: 'user',
-    recordId: '90210999',
+    type: 'user',
+    id: '90210999',
     email: 'jonas.berg@example.org',
     displayName: 'Jonas Berg',
-    contextId: '5001',
+    context: '5001',
   });
   expect(seen.signals).toMatchObject({ api: 'found', page: 'none' });
   // One request, same origin, with the agent's session and no credentials of ours.
@@ -196,9 +196,9 @@ test('ServiceNow: the Table API runs in the page’s own world with its session 
   const seen = await tabCustomer(crm, (s) => s.signals?.chosen === 'api');
   expect(seen.ref).toMatchObject({
     crm: 'servicenow',
-    objectType: 'customer_contact',
-    recordId: contactId,
-    contextId: caseId,
+    type: 'customer_contact',
+    id: contactId,
+    context: caseId,
   });
   expect(tokensSeen).toEqual([pageToken]);
   await crm.close();

@@ -33,10 +33,3 @@ export async function dropSchema(schema: string): Promise<void> {
   if (!/^bench_[a-z0-9_]+$/.test(schema)) throw new Error(`not a bench schema name: ${schema}`);
   await withClient((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 }
-
-/** A connection string whose sessions see `schema` first. */
-export function schemaUrl(schema: string): string {
-  const url = new URL(benchDatabaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema},public`);
-  return url.toString();
-}

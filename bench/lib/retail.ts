@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 
-export const datasetsDir = path.resolve(process.env.LOOPDESK_DATASETS ?? '../shared/datasets');
+const datasetsDir = path.resolve(process.env.LOOPDESK_DATASETS ?? '../shared/datasets');
 export const retailFile = path.join(datasetsDir, 'online-retail', 'online_retail.csv.gz');
 
 interface Invoice {

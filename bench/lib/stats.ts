@@ -15,7 +15,7 @@ export function median(values: number[]): number {
 }
 
 /** One-minute load average, printed beside every figure: the machine is shared. */
-export function loadAverage(): string {
+function loadAverage(): string {
   return os.loadavg()[0]!.toFixed(2);
 }
 

@@ -42,8 +42,7 @@ export async function seedFromFixtures(
       customers.push([customerId, name, ref.email ?? '', nbaTarget.plan]);
       if (ref.email) byEmail.set(ref.email, customerId);
     }
-    if (ref.recordId)
-      identities.push([customerId, 'record', ref.recordId, ref.crm ?? '', ref.objectType ?? '']);
+    if (ref.id) identities.push([customerId, 'record', ref.id, ref.crm ?? '', ref.type ?? '']);
     byFixture.set(fixture.fixture, {
       customerId,
       name: existing ? (customers.find((c) => c[0] === existing)?.[1] ?? name) : name,
@@ -56,16 +55,16 @@ export async function seedFromFixtures(
   identities.push([
     'E2E-AMB-1',
     'record',
-    ambiguous?.recordId ?? '',
+    ambiguous?.id ?? '',
     ambiguous?.crm ?? '',
-    ambiguous?.objectType ?? '',
+    ambiguous?.type ?? '',
   ]);
   identities.push([
     'E2E-AMB-2',
     'record',
-    ambiguous?.recordId ?? '',
+    ambiguous?.id ?? '',
     ambiguous?.crm ?? '',
-    ambiguous?.objectType ?? '',
+    ambiguous?.type ?? '',
   ]);
   customers.push(['E2E-SPA', spaTarget.name, spaTarget.email, '']);
   identities.push(['E2E-SPA', 'record', spaTarget.recordId, 'salesforce', 'Contact']);

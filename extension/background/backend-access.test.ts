@@ -4,6 +4,7 @@ import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
 import { workerOutbox } from './outbox-runtime.ts';
 import { writeBackendUrl, writeToken } from './token-store.ts';
+import { configStorageKey } from '../shared/storage-keys.ts';
 
 const token = 'tok-secret-123';
 const outcome: OutcomeRequest = {
@@ -69,7 +70,7 @@ describe('the backend the worker talks to', () => {
   it('is never one written to storage.local: no request, no token, the outcome waits', async () => {
     // What a compromised CRM page's content script can do: write the config, and pick an origin
     // the user granted (a CRM's own, for instance).
-    env.local['loopdesk.config'] = {
+    env.local[configStorageKey] = {
       backendUrl: 'https://attacker.example',
       enabledCrms: [],
       selfHostedOrigins: {},

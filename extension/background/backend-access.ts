@@ -8,8 +8,8 @@ import {
   postDetectionReport,
   postOutcome,
   postRetraction,
-  type BackendAccess,
-} from './backend-client.ts';
+} from './backend-calls.ts';
+import type { BackendAccess } from '../shared/backend-client.ts';
 import type { DeliveryResult, OutboxEntry } from './outbox.ts';
 import { readBackendUrl, readToken, writeBackendUrl } from './token-store.ts';
 
@@ -22,7 +22,7 @@ export interface BackendDeps {
   isGranted(pattern: string): Promise<boolean>;
 }
 
-export const chromeBackendDeps: BackendDeps = {
+const chromeBackendDeps: BackendDeps = {
   readBackendUrl,
   readToken,
   writeBackendUrl,
@@ -39,7 +39,7 @@ export interface BackendState {
 }
 
 /** The checks a backend address passes before it may be stored, and again before every use. */
-export async function checkGrantedBackend(
+async function checkGrantedBackend(
   raw: string,
   isGranted: BackendDeps['isGranted'],
 ): Promise<BackendUrlCheck> {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { wantedScripts } from './content-scripts.ts';
-import { defaultConfig } from '../messaging/config.ts';
+import { defaultConfig } from '../shared/settings.ts';
 
 // The real module imports each built file's name through crxjs (`?script&iife`), which only the
 // extension build resolves.

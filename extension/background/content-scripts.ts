@@ -1,5 +1,5 @@
 import { crmCatalogue, originPattern } from '../shared/crm-catalogue.ts';
-import type { ExtensionConfig } from '../messaging/config.ts';
+import type { ExtensionConfig } from '../shared/settings.ts';
 import { ruleMatchPattern, validateRule } from '../shared/rules.ts';
 import { contentScriptFiles } from './content-script-files.ts';
 
@@ -50,10 +50,7 @@ export function wantedScripts(config: ExtensionConfig, rules: unknown[]): Wanted
 }
 
 /** Of the wanted scripts, each with only the patterns the user has granted (none: left out). */
-export async function grantedScripts(
-  config: ExtensionConfig,
-  rules: unknown[],
-): Promise<WantedScript[]> {
+async function grantedScripts(config: ExtensionConfig, rules: unknown[]): Promise<WantedScript[]> {
   const granted: WantedScript[] = [];
   for (const script of wantedScripts(config, rules)) {
     const patterns: string[] = [];

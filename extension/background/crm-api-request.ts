@@ -13,7 +13,7 @@ export interface PageApiAnswer {
 }
 
 /** Runs in the page (world MAIN): self-contained, no closure over worker variables. */
-export async function fetchWithPageSessionToken(path: string): Promise<PageApiAnswer | null> {
+async function fetchWithPageSessionToken(path: string): Promise<PageApiAnswer | null> {
   const token = (globalThis as { g_ck?: unknown }).g_ck;
   if (typeof token !== 'string' || token.length === 0 || token.length > 512) return null;
   const response = await fetch(path, {

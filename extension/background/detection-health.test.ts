@@ -7,7 +7,7 @@ import {
 } from '../../src/contract/detection-health.ts';
 import type { DetectionObservation } from '../messaging/protocol.ts';
 import { saveBackendUrl } from './backend-access.ts';
-import { postDetectionReport } from './backend-client.ts';
+import { postDetectionReport } from './backend-calls.ts';
 import { workerDetectionReporter } from './detection-health-runtime.ts';
 import {
   DetectionCountStore,
@@ -16,7 +16,8 @@ import {
   utcDay,
   type DetectionCountRecord,
 } from './detection-health.ts';
-import { detectionCountsStore, idbPut, openDatabase } from './idb.ts';
+import { idbPut, openDatabase } from './idb.ts';
+import { idbStores } from '../shared/storage-keys.ts';
 import { IdbOutboxStore } from './idb-outbox-store.ts';
 import { MemoryOutboxStore, Outbox, type DeliveryResult, type FlushSummary } from './outbox.ts';
 import { workerOutbox } from './outbox-runtime.ts';
@@ -145,7 +146,7 @@ describe('detection counts in IndexedDB', () => {
       result: 'url',
       count: maxDetectionCount - 1,
     };
-    await idbPut(db, detectionCountsStore, record);
+    await idbPut(db, idbStores.detectionCounts, record);
     db.close();
     await h.store().add(visit('url'), start);
     await h.store().add(visit('url'), start);

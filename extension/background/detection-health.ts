@@ -9,7 +9,10 @@ import {
   type DetectionReportRow,
 } from '../../src/contract/detection-health.ts';
 import type { DetectionObservation } from '../messaging/protocol.ts';
-import { detectionCountsStore, detectionStateStore, openDatabase } from './idb.ts';
+import { openDatabase } from './idb.ts';
+import { detectionStateKeys, idbStores } from '../shared/storage-keys.ts';
+
+const { detectionCounts: detectionCountsStore, detectionState: detectionStateStore } = idbStores;
 import type { DeliveryResult } from './outbox.ts';
 
 /**
@@ -38,8 +41,7 @@ interface DetectionMeta {
   failedAt: number | null;
 }
 
-const batchKey = 'batch';
-const metaKey = 'meta';
+const { batch: batchKey, meta: metaKey } = detectionStateKeys;
 const dayMs = 86_400_000;
 
 export interface DetectionLimits {

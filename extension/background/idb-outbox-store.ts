@@ -1,4 +1,7 @@
-import { idbDelete, idbGetAll, idbPut, idbUpdate, openDatabase, outboxStore } from './idb.ts';
+import { idbDelete, idbGetAll, idbPut, idbUpdate, openDatabase } from './idb.ts';
+import { idbStores } from '../shared/storage-keys.ts';
+
+const outboxStore = idbStores.outbox;
 import type { OutboxEntry, OutboxStore } from './outbox.ts';
 
 /** The outbox on IndexedDB: survives worker stops and browser restarts. */

@@ -1,17 +1,14 @@
+import { databaseName, idbStores } from '../shared/storage-keys.ts';
+
 /**
  * The extension origin's IndexedDB: content scripts run in the page's origin and cannot open
  * it, which is why the token, the outbox and the detection counts live here rather than in
  * storage.local.
  */
-const databaseName = 'loopdesk';
 /** 2 added the detection health stores; each upgrade only creates what is missing. */
 const databaseVersion = 2;
-export const secretsStore = 'secrets';
-export const outboxStore = 'outbox';
-/** Detection counts waiting to be sent, one record per (day, crm, page kind, result). */
-export const detectionCountsStore = 'detectionCounts';
-/** The detection batch being delivered and when counts were last sent. */
-export const detectionStateStore = 'detectionState';
+const { secrets: secretsStore, outbox: outboxStore } = idbStores;
+const { detectionCounts: detectionCountsStore, detectionState: detectionStateStore } = idbStores;
 
 export function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { IDBFactory } from 'fake-indexeddb';
-import { postOutcome, postRetraction } from './backend-client.ts';
+import { postOutcome, postRetraction } from './backend-calls.ts';
 import { IdbOutboxStore } from './idb-outbox-store.ts';
 import {
   backoff,

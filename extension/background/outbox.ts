@@ -19,7 +19,7 @@ export interface OutboxEntry {
  * The correction that takes an outcome back, delivered only after the outcome itself (so the
  * backend always holds what it retracts), with the outcome's own retry rules.
  */
-export interface OutboxRetraction {
+interface OutboxRetraction {
   requestedAt: number;
   status: OutboxStatus;
   attempts: number;
@@ -45,7 +45,7 @@ export interface OutboxStore {
 }
 
 /** Undo of an outcome this outbox does not hold, or that can no longer be taken back. */
-export class RetractionRefused extends Error {}
+class RetractionRefused extends Error {}
 
 export type DeliveryResult =
   | { kind: 'delivered' }

@@ -1,6 +1,7 @@
-import { configStorageKey, readConfig, readRules } from '../messaging/config.ts';
+import { readConfig, readRules } from '../shared/settings.ts';
+import { configStorageKey } from '../shared/storage-keys.ts';
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
-import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
+import { markCustomerPath } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { servePort } from '../messaging/port.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
@@ -49,11 +50,11 @@ const workerListener = createWorkerListener(
     'customer-detected': async ({ ref, url, signals }, sender) => {
       const tabId = sender.tab?.id;
       if (tabId === undefined) return;
-      markStage(customerPathMarks.workerReceived, url);
+      markCustomerPath('workerReceived', url);
       const change = await tabCustomers.set(tabId, ref, url, new Date(), signals);
       if (!change) return;
       // Pushed while it is being stored: the panel need not wait for storage.
-      markStage(customerPathMarks.workerPushed, url);
+      markCustomerPath('workerPushed', url);
       await Promise.all([
         broadcast('tab-customer-changed', { tabId, customer: change.customer }),
         change.stored,

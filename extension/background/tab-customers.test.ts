@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TabCustomers, type SessionArea } from './tab-customers.ts';
+import { tabCustomerSessionKey } from '../shared/storage-keys.ts';
 
 /** storage.session double: counts reads and lets a test hold writes back or make them fail. */
 class MemoryArea implements SessionArea {
@@ -32,8 +33,8 @@ class MemoryArea implements SessionArea {
   }
 }
 
-const ref = { crm: 'demo', objectType: 'customer', recordId: 'C-1' };
-const other = { crm: 'demo', objectType: 'customer', recordId: 'C-2' };
+const ref = { crm: 'demo', type: 'customer', id: 'C-1' };
+const other = { crm: 'demo', type: 'customer', id: 'C-2' };
 
 describe('TabCustomers', () => {
   it('hands the new customer back before storage has finished writing it', async () => {
@@ -44,7 +45,7 @@ describe('TabCustomers', () => {
     expect(area.items.size).toBe(0);
     area.releaseWrites();
     await change?.stored;
-    expect(area.items.get('loopdesk.tab.7')).toEqual(change?.customer);
+    expect(area.items.get(tabCustomerSessionKey(7))).toEqual(change?.customer);
   });
 
   it('reports only changes, reading storage once per tab while the worker lives', async () => {
@@ -96,7 +97,7 @@ describe('TabCustomers', () => {
       await tabs.set(7, ref, 'https://crm/1')
     )?.stored;
     expect(await tabs.forget(7)).toBe(true);
-    expect(area.items.has('loopdesk.tab.7')).toBe(false);
+    expect(area.items.has(tabCustomerSessionKey(7))).toBe(false);
     expect(await tabs.get(7)).toBeNull();
     expect(await tabs.forget(7)).toBe(false);
     expect(await new TabCustomers(area).get(7)).toBeNull();

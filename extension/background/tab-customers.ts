@@ -1,6 +1,7 @@
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { DetectionSignals } from '../messaging/protocol.ts';
 import type { TabCustomer } from '../messaging/protocol.ts';
+import { tabCustomerSessionKey } from '../shared/storage-keys.ts';
 
 /** The parts of a `chrome.storage` area the tab customers use (tests pass a memory double). */
 export interface SessionArea {
@@ -14,8 +15,6 @@ export interface TabCustomerChange {
   customer: TabCustomer;
   stored: Promise<void>;
 }
-
-const prefix = 'loopdesk.tab.';
 
 function sameOrigin(a: string, b: string): boolean {
   try {
@@ -41,7 +40,7 @@ export class TabCustomers {
 
   async get(tabId: number): Promise<TabCustomer | null> {
     if (!this.#known.has(tabId)) {
-      const key = `${prefix}${tabId}`;
+      const key = tabCustomerSessionKey(tabId);
       const stored = ((await this.#area.get(key))[key] as TabCustomer | undefined) ?? null;
       // A change made while the read was under way is newer than what was read.
       if (!this.#known.has(tabId)) this.#known.set(tabId, stored);
@@ -76,11 +75,13 @@ export class TabCustomers {
       ...(signals ? { signals } : {}),
     };
     this.#known.set(tabId, customer);
-    const stored = this.#area.set({ [`${prefix}${tabId}`]: customer }).catch((error: unknown) => {
-      // Not stored: let the next read go to storage rather than trust this copy.
-      if (this.#known.get(tabId) === customer) this.#known.delete(tabId);
-      throw error;
-    });
+    const stored = this.#area
+      .set({ [tabCustomerSessionKey(tabId)]: customer })
+      .catch((error: unknown) => {
+        // Not stored: let the next read go to storage rather than trust this copy.
+        if (this.#known.get(tabId) === customer) this.#known.delete(tabId);
+        throw error;
+      });
     return { customer, stored };
   }
 
@@ -104,7 +105,7 @@ export class TabCustomers {
     const existed = (this.#known.get(tabId) ?? null) !== null;
     this.#known.set(tabId, null);
     if (existed) {
-      await this.#area.remove(`${prefix}${tabId}`).catch((error: unknown) => {
+      await this.#area.remove(tabCustomerSessionKey(tabId)).catch((error: unknown) => {
         this.#known.delete(tabId);
         throw error;
       });

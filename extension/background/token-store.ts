@@ -1,4 +1,12 @@
-import { idbDelete, idbGet, idbPut, openDatabase, secretsStore } from './idb.ts';
+import { idbDelete, idbGet, idbPut, openDatabase } from './idb.ts';
+import {
+  backendUrlSessionKey,
+  idbSecretKeys,
+  idbStores,
+  tokenSessionKey,
+} from '../shared/storage-keys.ts';
+
+const secretsStore = idbStores.secrets;
 
 /**
  * The token and the backend URL are never in storage.local: content scripts can read and write
@@ -13,8 +21,11 @@ interface TrustedKey {
   idb: string;
 }
 
-const tokenKey: TrustedKey = { session: 'loopdesk.token', idb: 'token' };
-const backendUrlKey: TrustedKey = { session: 'loopdesk.backendUrl', idb: 'backendUrl' };
+const tokenKey: TrustedKey = { session: tokenSessionKey, idb: idbSecretKeys.token };
+const backendUrlKey: TrustedKey = {
+  session: backendUrlSessionKey,
+  idb: idbSecretKeys.backendUrl,
+};
 
 export async function restrictSessionStorage(): Promise<void> {
   await chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });

@@ -1,7 +1,7 @@
 import type { ApiLookup, CustomerRef } from './crm/types.ts';
 
 /** Where one record's API lookup stands in this tab. */
-export type ApiState =
+type ApiState =
   | { status: 'pending' }
   | { status: 'found'; ref: CustomerRef }
   | { status: 'none' }
@@ -28,7 +28,7 @@ export interface ApiLookups {
 
 const MAX_KEYS = 200;
 const MAX_BODY_CHARS = 1_000_000;
-export const API_TIMEOUT_MS = 8_000;
+const API_TIMEOUT_MS = 8_000;
 
 /**
  * One request per record per tab (the content script lives as long as the tab's page), never

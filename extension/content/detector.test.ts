@@ -66,7 +66,7 @@ describe('detectCustomer', () => {
     };
     expect(() => detectCustomer([throwingDetect], url, document)).not.toThrow();
     expect(detectCustomer([throwingDetect, ...builtInAdapters], url, document)).toBeUndefined();
-    expect(detectCustomer([throwingMatch, ...builtInAdapters], url, document)?.recordId).toBe('C1');
+    expect(detectCustomer([throwingMatch, ...builtInAdapters], url, document)?.id).toBe('C1');
     expect(detectCustomer([], url, document)).toBeNull();
   });
 });
@@ -78,7 +78,7 @@ describe('startDetector', () => {
     expect(send.mock.calls[0]?.[0]).toEqual({
       type: 'customer-detected',
       url: 'http://localhost:3000/demo/customers/C1',
-      ref: { crm: 'demo', objectType: 'customer', recordId: 'C1', displayName: 'Ada Lovelace' },
+      ref: { crm: 'demo', type: 'customer', id: 'C1', displayName: 'Ada Lovelace' },
       signals: {
         crm: 'demo',
         pageKind: 'customer',
@@ -107,7 +107,7 @@ describe('startDetector', () => {
     document.body.innerHTML = demoCustomerPage('C2', 'Grace Hopper');
     navigation.dispatchEvent(new Event('navigatesuccess'));
     await settle();
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2']);
     expect(send.mock.calls[1]?.[0].url).toBe('http://localhost:3000/demo/customers/C2');
   });
 
@@ -118,7 +118,7 @@ describe('startDetector', () => {
     history.pushState(null, '', '/demo/customers/C2');
     navigation.dispatchEvent(new Event('navigatesuccess'));
     // No timer has run: the record id came from the URL, so it is reported at once.
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2']);
   });
 
   it("reports a record named in a same-document navigation's destination from the navigate event", async () => {
@@ -131,14 +131,14 @@ describe('startDetector', () => {
       );
     // Fired inside pushState, before the URL changes: the destination is what counts.
     navigate('http://localhost:3000/demo/customers/C2', true);
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2']);
     expect(send.mock.calls[1]?.[0].url).toBe('http://localhost:3000/demo/customers/C2');
     // A page load elsewhere is left to the next page's own content script.
     navigate('http://localhost:3000/demo/customers/C9', false);
     expect(sentRefs()).toHaveLength(2);
     // The page cancelled the navigation: the delayed check reports what the page really shows.
     await settle();
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2', 'C1']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2', 'C1']);
   });
 
   it('does not read the page again when navigatesuccess confirms the destination already read', () => {
@@ -157,7 +157,7 @@ describe('startDetector', () => {
     // A later navigation that skipped the navigate event is read as before.
     history.pushState(null, '', '/demo/customers/C3');
     navigation.dispatchEvent(new Event('navigatesuccess'));
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C2', 'C3']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2', 'C3']);
   });
 
   it('waits for the page before reporting a customer read from a DOM that may be stale', async () => {
@@ -184,7 +184,7 @@ describe('startDetector', () => {
     history.pushState(null, '', '/demo/customers/C3');
     window.dispatchEvent(new PopStateEvent('popstate'));
     await settle();
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C3']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C3']);
   });
 
   it('notices pushState it cannot see through the title and main region mutating', async () => {
@@ -193,15 +193,15 @@ describe('startDetector', () => {
     document.title = 'Ticket 77';
     await settle();
     // The ticket DOM has not arrived: no resolvable customer yet.
-    expect(sentRefs()).toEqual([expect.objectContaining({ recordId: 'C1' }), null]);
+    expect(sentRefs()).toEqual([expect.objectContaining({ id: 'C1' }), null]);
     document.querySelector('main')!.innerHTML =
       '<section class="requester"><span data-field="email">lin@example.com</span></section>';
     await settle();
     expect(sentRefs().at(-1)).toEqual({
       crm: 'demo',
-      objectType: 'ticket',
+      type: 'ticket',
       email: 'lin@example.com',
-      contextId: '77',
+      context: '77',
     });
   });
 
@@ -235,7 +235,7 @@ describe('startDetector', () => {
     broken = false;
     detector!.schedule();
     await settle();
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1']);
   });
 
   it('stops observing when the extension context is invalidated', async () => {
@@ -261,7 +261,7 @@ describe('startDetector', () => {
     start();
     window.dispatchEvent(new PopStateEvent('popstate'));
     await settle();
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C1']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C1']);
   });
 
   it('sends an undelivered report again by itself, backing off while the worker stays away', async () => {
@@ -278,7 +278,7 @@ describe('startDetector', () => {
     await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS);
     expect(send).toHaveBeenCalledTimes(3);
     await vi.advanceTimersByTimeAsync(REPORT_RETRY_FIRST_MS * 4);
-    expect(sentRefs().map((ref) => ref?.recordId)).toEqual(['C1', 'C1', 'C1', 'C1']);
+    expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C1', 'C1', 'C1']);
     // Delivered: no more retries.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(send).toHaveBeenCalledTimes(4);
@@ -286,8 +286,8 @@ describe('startDetector', () => {
 });
 
 describe('the CRM API first, the page second', () => {
-  const pageRef = { crm: 't', objectType: 'ticket', email: 'page@example.org', contextId: '7' };
-  const apiRef = { crm: 't', objectType: 'user', recordId: '42', contextId: '7' };
+  const pageRef = { crm: 't', type: 'ticket', email: 'page@example.org', context: '7' };
+  const apiRef = { crm: 't', type: 'user', id: '42', context: '7' };
 
   function ticketAdapter(detect: () => CustomerRef | null = () => pageRef): CrmAdapter {
     return {

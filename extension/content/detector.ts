@@ -6,7 +6,7 @@ import type {
   Message,
 } from '../messaging/protocol.ts';
 import type { ApiLookups } from './api-lookups.ts';
-import { contentWorkMeasure } from '../shared/timing-marks.ts';
+import { timed } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
 /**
@@ -18,28 +18,6 @@ export const MISS_AFTER_MS = 10_000;
 export const REPORT_RETRY_FIRST_MS = 500;
 const REPORT_RETRY_MAX_MS = 30_000;
 
-/**
- * Benchmark builds only (VITE_LOOPDESK_CONTENT_TIMING=1 at build time): every callback the
- * detector runs on the page's main thread is recorded as a User Timing measure, which the page's
- * performance timeline shows to bench/extension-content-cost.bench.ts. In other builds the
- * flag is a constant false and the minifier drops the wrapper.
- */
-const recordTiming = import.meta.env.VITE_LOOPDESK_CONTENT_TIMING === '1';
-
-function timed<Args extends unknown[]>(
-  label: string,
-  callback: (...args: Args) => void,
-): (...args: Args) => void {
-  if (!recordTiming) return callback;
-  return (...args) => {
-    const start = performance.now();
-    try {
-      callback(...args);
-    } finally {
-      performance.measure(contentWorkMeasure, { start, end: performance.now(), detail: label });
-    }
-  };
-}
 /** The part of the Navigation API's NavigateEvent read here (not yet in TypeScript's DOM lib). */
 interface NavigateEventLike {
   destination?: { url?: string; sameDocument?: boolean };
@@ -92,7 +70,7 @@ export function detectCustomer(
 }
 
 /** What a page shows, and which signal showed it. */
-export interface PageDetection {
+interface PageDetection {
   ref: CustomerRef | null;
   signals: DetectionSignals | null;
 }
@@ -110,7 +88,7 @@ function attempt<T>(read: () => T): T | undefined {
  * one (asked once per record, never waited for), else what the address and the page show.
  * `undefined` when the adapter threw and the API has no answer (report nothing).
  */
-export function detectWithSignals(
+function detectWithSignals(
   adapters: readonly CrmAdapter[],
   url: URL,
   doc: Document,
@@ -123,7 +101,7 @@ export function detectWithSignals(
     const api = lookup && lookups ? lookups.state(lookup) : null;
     const pageRef = attempt(() => adapter.detect(url, doc));
     if (pageRef === undefined && api?.status !== 'found') return undefined;
-    const urlFound = Boolean(pageRef?.recordId && recordIdInUrl(pageRef.recordId, url));
+    const urlFound = Boolean(pageRef?.id && recordIdInUrl(pageRef.id, url));
     const readFromPage = Boolean(
       pageRef && (!urlFound || pageRef.email || pageRef.phone || pageRef.displayName),
     );
@@ -145,7 +123,7 @@ export function detectWithSignals(
 }
 
 /** True when the record id can be read in the URL itself (path, query or encoded parameter). */
-export function recordIdInUrl(recordId: string, url: URL): boolean {
+function recordIdInUrl(recordId: string, url: URL): boolean {
   let href = url.href;
   try {
     href = decodeURIComponent(href);
@@ -319,7 +297,7 @@ export function startDetector(options: DetectorOptions): Detector {
     if (detection === undefined) return;
     const { ref, signals } = detection;
     const confirmedByUrl =
-      signals?.chosen === 'api' || Boolean(ref?.recordId && recordIdInUrl(ref.recordId, url));
+      signals?.chosen === 'api' || Boolean(ref?.id && recordIdInUrl(ref.id, url));
     if (urlConfirmedOnly && !confirmedByUrl) return;
     if (!urlConfirmedOnly) visits.saw(url, signals);
     const key = JSON.stringify([ref, signals]);

@@ -8,7 +8,7 @@ import {
 
 const MAX_RULES = 50;
 
-export function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {
+function ruleAdapter(rule: RuleAdapterConfig): CrmAdapter {
   const pattern = new RegExp(rule.urlPattern);
   return {
     id: rule.id,

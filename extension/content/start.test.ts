@@ -78,7 +78,7 @@ describe('content script entry', () => {
     history.replaceState(null, '', '/demo/customers/C9');
     await injectContentScript();
     await injectContentScript();
-    expect(sentRefs()).toEqual([{ crm: 'demo', objectType: 'customer', recordId: 'C9' }]);
+    expect(sentRefs()).toEqual([{ crm: 'demo', type: 'customer', id: 'C9' }]);
   });
 
   it('hands over from an orphaned instance after the extension is reloaded', async () => {
@@ -95,14 +95,14 @@ describe('content script entry', () => {
     window.dispatchEvent(new PopStateEvent('popstate'));
     await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
     expect(orphaned.posted).toHaveLength(sentByOrphan);
-    expect(sentRefs().map((ref) => (ref as { recordId: string }).recordId)).toEqual(['C9', 'C10']);
+    expect(sentRefs().map((ref) => (ref as { id: string }).id)).toEqual(['C9', 'C10']);
   });
 
   it('uses the admin’s rules from storage, and picks up rule changes', async () => {
     history.replaceState(null, '', '/clients/4711');
     useChrome({ ruleAdapters: [acmeRule, { id: 'broken', urlPattern: '(' }] });
     await injectContentScript('rules');
-    expect(sentRefs()).toEqual([{ crm: 'acme-crm', objectType: 'record', recordId: '4711' }]);
+    expect(sentRefs()).toEqual([{ crm: 'acme-crm', type: 'record', id: '4711' }]);
 
     chromeMock.emitStorageChange({ ruleAdapters: { newValue: [] } });
     await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
@@ -115,11 +115,11 @@ describe('content script entry', () => {
     await injectContentScript('demo');
     expect(sentRefs()).toEqual([null]);
     await injectContentScript('rules');
-    expect(sentRefs()).toEqual([null, { crm: 'acme-crm', objectType: 'record', recordId: '4711' }]);
+    expect(sentRefs()).toEqual([null, { crm: 'acme-crm', type: 'record', id: '4711' }]);
     history.replaceState(null, '', '/demo/customers/C9');
     window.dispatchEvent(new PopStateEvent('popstate'));
     await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 1);
-    expect(sentRefs().at(-1)).toEqual({ crm: 'demo', objectType: 'customer', recordId: 'C9' });
+    expect(sentRefs().at(-1)).toEqual({ crm: 'demo', type: 'customer', id: 'C9' });
   });
 
   it('leaves the admin’s rules alone in a CRM file: only the rules file reads them', async () => {

@@ -37,7 +37,7 @@ const asPort = (port: FakePort) => port as unknown as chrome.runtime.Port;
 const report = (recordId: string): Message<'customer-detected'> => ({
   type: 'customer-detected',
   url: `https://crm.example.com/customers/${recordId}`,
-  ref: { crm: 'demo', objectType: 'customer', recordId },
+  ref: { crm: 'demo', type: 'customer', id: recordId },
 });
 
 function fakeRuntime() {
@@ -63,7 +63,7 @@ describe('portSender', () => {
     expect(ports).toHaveLength(1);
     expect(ports[0]?.name).toBe(contentPortName);
     const [a, b] = ports[0]!.posted as { id: number; message: Message<'customer-detected'> }[];
-    expect(b?.message.ref?.recordId).toBe('C2');
+    expect(b?.message.ref?.id).toBe('C2');
     // Answered out of order.
     ports[0]!.onMessage.fire({ id: b!.id, response: { ok: true, value: 'second' } });
     ports[0]!.onMessage.fire({ id: a!.id, response: { ok: false, error: 'no' } });

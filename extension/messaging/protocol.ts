@@ -2,6 +2,7 @@ import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { Candidate, Insights, InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import type { Problem } from '../../src/contract/problem.ts';
+import type { DetectionResult } from '../../src/contract/detection-health.ts';
 
 /** What the worker knows about one tab's customer (kept in storage.session). */
 export interface TabCustomer {
@@ -38,7 +39,7 @@ export interface DetectionSignals {
 export interface DetectionObservation {
   crm: string;
   pageKind: string;
-  result: DetectionSignal | 'missed';
+  result: DetectionResult;
 }
 
 /** The worker's answer to an insights request: every state the panel shows. */

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { customerRefSchema } from '../../src/contract/customer-ref.ts';
 import {
+  detectionCrmSchema,
+  detectionPageKindSchema,
+  detectionResults,
+} from '../../src/contract/detection-health.ts';
+import { insightsQueryNamesCustomer, insightsQueryShape } from '../../src/contract/insights.ts';
+import {
   outcomeRequestSchema,
   outcomeRetractionRequestSchema,
 } from '../../src/contract/outcome.ts';
@@ -8,17 +14,13 @@ import type { MessageType } from './protocol.ts';
 
 /**
  * Runtime shape of every message, for the worker and the pages (never the content script:
- * it stays small). Kept next to the protocol map; `schemas.test.ts` pins that both list the
- * same message types.
+ * it stays small). Kept next to the protocol map: `satisfies Record<MessageType, …>` below makes
+ * both list the same message types.
  */
-const insightsRequestQuerySchema = z.strictObject({
-  crm: z.string().min(1).max(40).optional(),
-  type: z.string().min(1).max(60).optional(),
-  id: z.string().min(1).max(200).optional(),
-  email: z.string().min(3).max(254).optional(),
-  phone: z.string().min(3).max(40).optional(),
-  context: z.string().min(1).max(200).optional(),
-});
+// The backend's own query schema, strict: a message with a field the backend would drop is refused.
+const insightsRequestQuerySchema = z
+  .strictObject(insightsQueryShape)
+  .refine(insightsQueryNamesCustomer.check, { message: insightsQueryNamesCustomer.message });
 
 const tabCustomerSchema = z.object({
   tabId: z.number().int().nonnegative(),
@@ -30,8 +32,8 @@ const tabCustomerSchema = z.object({
 
 const detectionSignal = z.enum(['api', 'url', 'page']);
 // No email address or URL fits in a CRM id (built-in and rule ids alike are slugs).
-const crmId = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a CRM id is 1-40 of a-z, 0-9, _ and -');
-const pageKind = z.string().regex(/^[a-z0-9_-]{1,40}$/, 'a page kind is 1-40 of a-z, 0-9, _ and -');
+const crmId = detectionCrmSchema;
+const pageKind = detectionPageKindSchema;
 
 const detectionSignalsSchema = z.strictObject({
   crm: crmId,
@@ -54,7 +56,7 @@ export const messageSchemas = {
   'detection-observed': z.strictObject({
     crm: crmId,
     pageKind,
-    result: z.enum(['api', 'url', 'page', 'missed']),
+    result: z.enum(detectionResults),
   }),
   'crm-api-request': z.strictObject({
     // Only the ServiceNow Table API needs the page's token; nothing else is run in the page.
@@ -68,14 +70,7 @@ export const messageSchemas = {
     pageSessionToken: z.literal('servicenow-g_ck'),
   }),
   'get-tab-customer': z.strictObject({ tabId }),
-  'get-insights': z.strictObject({
-    query: insightsRequestQuerySchema.refine(
-      (q) => Boolean((q.crm && q.id) || q.email || q.phone),
-      {
-        message: 'give crm and id, or email, or phone',
-      },
-    ),
-  }),
+  'get-insights': z.strictObject({ query: insightsRequestQuerySchema }),
   'record-outcome': z.strictObject({ outcome: outcomeRequestSchema }),
   // The key the outbox sent the outcome with, as the backend's retraction takes it.
   'retract-outcome': z.strictObject({
@@ -92,7 +87,7 @@ export const messageSchemas = {
   'outbox-changed': empty,
 } satisfies Record<MessageType, z.ZodType>;
 
-export type ParsedMessage = {
+type ParsedMessage = {
   [T in MessageType]: { type: T } & z.infer<(typeof messageSchemas)[T]>;
 }[MessageType];
 

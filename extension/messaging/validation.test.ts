@@ -14,7 +14,7 @@ const panelSender = {
   id: extensionId,
   url: `chrome-extension://${extensionId}/extension/sidepanel/index.html`,
 };
-const ref = { crm: 'zendesk', objectType: 'ticket', email: 'ana@example.com', contextId: '7' };
+const ref = { crm: 'zendesk', type: 'ticket', email: 'ana@example.com', context: '7' };
 
 describe('parseMessage', () => {
   it('accepts a well-formed customer-detected message', () => {

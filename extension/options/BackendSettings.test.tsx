@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendCheck } from '../messaging/protocol.ts';
 import { BackendSettings } from './BackendSettings.tsx';
 import { Options } from './Options.tsx';
+import { configStorageKey } from '../shared/storage-keys.ts';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -210,7 +211,7 @@ describe('the demo CRM on the options page', () => {
     expect(chrome.requested).toEqual([['http://localhost/*']]);
     expect(chrome.written).toEqual([
       {
-        'loopdesk.config': {
+        [configStorageKey]: {
           enabledCrms: ['demo'],
           selfHostedOrigins: { demo: 'http://localhost:8787' },
         },

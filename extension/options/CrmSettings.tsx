@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { readConfig, writeConfig, type ExtensionConfig } from '../messaging/config.ts';
+import { readConfig, writeConfig, type ExtensionConfig } from '../shared/settings.ts';
 import { crmCatalogue, originPattern, type BuiltInCrm } from '../shared/crm-catalogue.ts';
 import { sendMessage } from '../messaging/client.ts';
 import { describeDetection } from './detection-report.ts';

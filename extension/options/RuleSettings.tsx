@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
-import { readRules } from '../messaging/config.ts';
+import { readRules } from '../shared/settings.ts';
 import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import {
   ruleMatchPattern,

@@ -22,14 +22,14 @@ describe('try on this tab', () => {
           page: 'none',
           chosen: 'api',
         },
-        { crm: 'zendesk', objectType: 'user', recordId: '42', contextId: '4821' },
+        { crm: 'zendesk', type: 'user', id: '42', context: '4821' },
       ),
       'Zendesk Support',
     );
     expect(lines[1]).toBe('CRM API: found the customer.');
     expect(lines[3]).toBe('Page: shows no customer the adapter can read.');
     expect(lines[4]).toBe(
-      'Reported crm: zendesk; objectType: user; recordId: 42; contextId: 4821, from the CRM’s API.',
+      'Reported crm: zendesk; type: user; id: 42; context: 4821, from the CRM’s API.',
     );
   });
 

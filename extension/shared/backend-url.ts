@@ -4,7 +4,7 @@ import { originPattern } from './crm-catalogue.ts';
  * Hosts on this computer. Plain http is accepted only for these: the token travels in every
  * request, and on any other host http would show it to the network.
  */
-export const loopbackHosts: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+const loopbackHosts: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 export type BackendUrlCheck =
   | {

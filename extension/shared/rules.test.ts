@@ -100,8 +100,8 @@ describe('detectWithRule and testRuleOnDocument', () => {
     );
     expect(ref).toEqual({
       crm: 'acme-crm',
-      objectType: 'person',
-      recordId: '981',
+      type: 'person',
+      id: '981',
       email: 'rosa.diaz@example.com',
       phone: '+34 91 555 0101',
       displayName: 'Rosa Díaz',
@@ -122,9 +122,9 @@ describe('detectWithRule and testRuleOnDocument', () => {
 
   it('matches subdomains for a wildcard origin and builds the match pattern', () => {
     const wildcard = { ...validRule, origin: 'https://*.acme.example' };
-    expect(
-      detectWithRule(wildcard, new URL('https://eu.acme.example/clients/5'), page)?.recordId,
-    ).toBe('5');
+    expect(detectWithRule(wildcard, new URL('https://eu.acme.example/clients/5'), page)?.id).toBe(
+      '5',
+    );
     expect(
       detectWithRule(wildcard, new URL('https://acme.example.evil/clients/5'), page),
     ).toBeNull();

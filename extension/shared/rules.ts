@@ -1,9 +1,10 @@
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
+import { customerRefLimits } from '../../src/contract/customer-ref-limits.ts';
 
 /**
  * A CRM an admin adds without code. Pure and DOM-only: shared by the content script (detection)
  * and the options page (validation on save, "test on this tab"). Kept free of zod so the
- * content script stays small; limits mirror src/contract/customer-ref.ts.
+ * content script stays small; detected values are bounded by src/contract/customer-ref-limits.ts.
  */
 export interface RuleAdapterConfig {
   id: string;
@@ -26,13 +27,12 @@ export interface RuleError {
 export type RuleValidation =
   { ok: true; rule: RuleAdapterConfig } | { ok: false; errors: RuleError[] };
 
-export const ruleLimits = {
+const ruleLimits = {
   id: 40,
   label: 80,
   origin: 200,
   urlPattern: 500,
   selector: 300,
-  value: { recordId: 200, objectType: 60, email: 254, phone: 40, name: 200 },
 } as const;
 
 const ID_SHAPE = /^[a-z0-9][a-z0-9-]*$/;
@@ -234,7 +234,7 @@ export function detectWithRule(
   doc: Document,
 ): CustomerRef | null {
   if (!ruleMatchesOrigin(rule, url)) return null;
-  const limits = ruleLimits.value;
+  const limits = customerRefLimits;
   let scope: ParentNode | null = doc;
   try {
     const match = new RegExp(rule.urlPattern).exec(url.pathname + url.search);
@@ -243,14 +243,15 @@ export function detectWithRule(
     if (!scope) return null;
     const ref: CustomerRef = {
       crm: rule.id,
-      objectType: boundedGroup(match.groups?.objectType, limits.objectType) ?? 'record',
+      // A rule's named groups keep the names admins write them with: recordId, objectType.
+      type: boundedGroup(match.groups?.objectType, limits.type.max) ?? 'record',
     };
-    const recordId = boundedGroup(match.groups?.recordId, limits.recordId);
-    const email = readValue(scope, rule.emailSelector, limits.email, 3);
-    const phone = readValue(scope, rule.phoneSelector, limits.phone, 3);
-    const displayName = readValue(scope, rule.nameSelector, limits.name);
-    if (!recordId && !email && !phone) return null;
-    if (recordId) ref.recordId = recordId;
+    const id = boundedGroup(match.groups?.recordId, limits.id.max);
+    const email = readValue(scope, rule.emailSelector, limits.email.max, limits.email.min);
+    const phone = readValue(scope, rule.phoneSelector, limits.phone.max, limits.phone.min);
+    const displayName = readValue(scope, rule.nameSelector, limits.displayName.max);
+    if (!id && !email && !phone) return null;
+    if (id) ref.id = id;
     if (email) ref.email = email;
     if (phone) ref.phone = phone;
     if (displayName) ref.displayName = displayName;

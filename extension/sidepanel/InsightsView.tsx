@@ -12,11 +12,10 @@ import type { OutboxEntryView } from '../messaging/protocol.ts';
 import { money, percent, tenure, when, words } from './format.ts';
 import { OutcomeForm } from './OutcomeForm.tsx';
 import { usePanelUi, type RecordedAction } from './ui-store.ts';
-import { insightsShownMark } from '../shared/timing-marks.ts';
+import { markInsightsShown } from '../shared/timing-marks.ts';
 
 function identityLine(customerRef: CustomerRef | null, insights: Insights): string {
-  if (customerRef?.recordId)
-    return `${customerRef.crm} ${customerRef.objectType} ${customerRef.recordId}`;
+  if (customerRef?.id) return `${customerRef.crm} ${customerRef.type} ${customerRef.id}`;
   return insights.customer.email ?? insights.customer.phone ?? `customer ${insights.customer.id}`;
 }
 
@@ -36,18 +35,6 @@ function ModelNote({ model, testId }: { model: { kind: string } | undefined; tes
       by {name}
     </small>
   );
-}
-
-/**
- * Marks the moment a customer's insights are in the DOM (a User Timing mark, read by
- * bench/extension-time-to-insight.bench.ts); the panel's behaviour does not depend on it.
- */
-function markInsightsShown(customerId: string, decisionId: string): void {
-  try {
-    performance.mark(insightsShownMark, { detail: { customerId, decisionId } });
-  } catch {
-    // User Timing unavailable: nothing to mark
-  }
 }
 
 const noneRecorded: RecordedAction[] = [];

@@ -11,7 +11,7 @@ type Result = (typeof outcomeResults)[number];
 type Reason = (typeof declineReasons)[number];
 
 /** How long after recording the CSR can take an outcome back with one click. */
-export const undoWindowMs = 10_000;
+const undoWindowMs = 10_000;
 
 const resultLabels: Record<Result, string> = {
   accepted: 'Accepted',

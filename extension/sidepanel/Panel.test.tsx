@@ -277,7 +277,7 @@ describe('side panel states', () => {
     fake.state.customers.set(9, {
       ...zendeskCustomer,
       tabId: 9,
-      ref: { crm: 'hubspot', objectType: 'contact', recordId: '77' },
+      ref: { crm: 'hubspot', type: 'contact', id: '77' },
     });
     rendered = await renderPanel(fake.api);
     await findText(rendered, 'zendesk user 42');
@@ -286,7 +286,7 @@ describe('side panel states', () => {
     await fake.changeCustomer(9, {
       ...zendeskCustomer,
       tabId: 9,
-      ref: { crm: 'hubspot', objectType: 'contact', recordId: '78' },
+      ref: { crm: 'hubspot', type: 'contact', id: '78' },
     });
     await findText(rendered, 'hubspot contact 78');
     await fake.changeCustomer(9, null);

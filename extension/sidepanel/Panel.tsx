@@ -8,7 +8,7 @@ import { when } from './format.ts';
 import { InsightsView } from './InsightsView.tsx';
 import { BackendRefusedError, BackendUnreachableError } from './query-client.ts';
 import { usePanelUi } from './ui-store.ts';
-import { customerPathMarks, markStage } from '../shared/timing-marks.ts';
+import { markCustomerPath } from '../shared/timing-marks.ts';
 
 function candidateQuery(candidate: Candidate): InsightsQuery | null {
   if (candidate.email) return { email: candidate.email };
@@ -225,7 +225,7 @@ export function Panel({ api }: { api: PanelApi }) {
   useEffect(
     () =>
       api.onTabCustomerChanged((changedTab, customer) => {
-        if (customer) markStage(customerPathMarks.panelReceived, customer.url);
+        if (customer) markCustomerPath('panelReceived', customer.url);
         queryClient.setQueryData(['tab-customer', changedTab], customer);
       }),
     [api, queryClient],

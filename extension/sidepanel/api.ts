@@ -32,13 +32,22 @@ export interface PanelApi {
   openSupervisorWorkspace(): void;
 }
 
-/** What the page showed, as an insights query; null when it identifies nobody. */
-export function queryForRef(ref: CustomerRef): InsightsQuery | null {
-  const query: InsightsQuery = {};
-  if (ref.recordId) Object.assign(query, { crm: ref.crm, type: ref.objectType, id: ref.recordId });
-  if (ref.email) query.email = ref.email;
-  if (ref.phone) query.phone = ref.phone;
-  if (ref.contextId) query.context = ref.contextId;
+/**
+ * What the page showed, as an insights query (the ref already has the query's field names; the
+ * display name stays in the panel); null when it identifies nobody.
+ */
+export function queryForRef({
+  crm,
+  type,
+  id,
+  email,
+  phone,
+  context,
+}: CustomerRef): InsightsQuery | null {
+  const query: InsightsQuery = id ? { crm, type, id } : {};
+  if (email) query.email = email;
+  if (phone) query.phone = phone;
+  if (context) query.context = context;
   return (query.crm && query.id) || query.email || query.phone ? query : null;
 }
 

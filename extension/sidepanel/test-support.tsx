@@ -68,7 +68,7 @@ export function sampleInsights(overrides: Partial<Insights> = {}): Insights {
 
 export const zendeskCustomer: TabCustomer = {
   tabId: 7,
-  ref: { crm: 'zendesk', objectType: 'user', recordId: '42', displayName: 'Ana Lima' },
+  ref: { crm: 'zendesk', type: 'user', id: '42', displayName: 'Ana Lima' },
   url: 'https://acme.zendesk.com/agent/users/42',
   detectedAt: '2026-11-25T10:00:00Z',
 };

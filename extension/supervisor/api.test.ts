@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
 import { extensionAccess } from './api.ts';
+import { configStorageKey, tokenSessionKey } from '../shared/storage-keys.ts';
 
 function fakeChrome(status: ExtensionStatus) {
   const area = (data: Record<string, unknown>) => ({
@@ -11,13 +12,13 @@ function fakeChrome(status: ExtensionStatus) {
     storage: {
       // What a compromised CRM page's content script could have written.
       local: area({
-        'loopdesk.config': {
+        [configStorageKey]: {
           backendUrl: 'https://attacker.example',
           enabledCrms: [],
           selfHostedOrigins: {},
         },
       }),
-      session: area({ 'loopdesk.token': 'tok-supervisor-1' }),
+      session: area({ [tokenSessionKey]: 'tok-supervisor-1' }),
     },
   });
 }

@@ -1,14 +1,15 @@
 import type { z } from 'zod';
-import { problemSchema } from '../../src/contract/problem.ts';
 import { sendMessage } from '../messaging/client.ts';
-
-export interface BackendAccess {
-  baseUrl: string;
-  token: string;
-}
+import {
+  callBackend,
+  problemText,
+  type BackendAccess,
+  type BackendQuery,
+} from '../shared/backend-client.ts';
+import { tokenSessionKey } from '../shared/storage-keys.ts';
 
 /** Thrown for any failed call; `message` is the backend's problem detail when it sent one. */
-export class ApiError extends Error {
+class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
     message: string,
@@ -28,7 +29,7 @@ export class ApiError extends Error {
 export async function extensionAccess(): Promise<BackendAccess> {
   const status = await sendMessage('get-status', {});
   if (status.backendRefused) throw new ApiError(status.backendRefused, 0);
-  const stored = (await chrome.storage.session.get('loopdesk.token'))['loopdesk.token'];
+  const stored = (await chrome.storage.session.get(tokenSessionKey))[tokenSessionKey];
   if (!status.configured || !status.backendUrl || typeof stored !== 'string' || !stored) {
     throw new ApiError(
       'LoopDesk is not configured: set the backend URL and a supervisor token in the options page.',
@@ -38,9 +39,9 @@ export async function extensionAccess(): Promise<BackendAccess> {
   return { baseUrl: status.backendUrl, token: stored };
 }
 
-export type Query = Record<string, string | number | undefined | null>;
+export type Query = BackendQuery;
 
-/** A typed JSON client over fetch; every answer is checked against its zod schema. */
+/** A typed JSON client on the extension's one backend client; every answer is checked by zod. */
 export class SupervisorClient {
   constructor(
     private readonly access: () => Promise<BackendAccess>,
@@ -53,35 +54,22 @@ export class SupervisorClient {
     path: string,
     options: { query?: Query; body?: unknown } = {},
   ): Promise<T> {
-    const { baseUrl, token } = await this.access();
-    const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-    for (const [name, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== null && value !== '')
-        url.searchParams.set(name, String(value));
+    const answer = await callBackend(
+      await this.access(),
+      { method, path, query: options.query, body: options.body, timeoutMs: 30_000 },
+      this.fetchImpl,
+    );
+    if (!answer.answered) {
+      throw new ApiError(`The backend cannot be reached: ${answer.message}`, 0);
     }
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new ApiError(`The backend cannot be reached: ${(error as Error).message}`, 0);
+    if (!answer.ok) {
+      throw new ApiError(
+        problemText(answer.problem) ?? `The backend answered ${answer.status}`,
+        answer.status,
+      );
     }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const problem = problemSchema.safeParse(body);
-      const detail = problem.success ? (problem.data.detail ?? problem.data.title) : undefined;
-      throw new ApiError(detail ?? `The backend answered ${response.status}`, response.status);
-    }
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new ApiError(`Unexpected answer from ${path}`, response.status);
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) throw new ApiError(`Unexpected answer from ${path}`, answer.status);
     return parsed.data;
   }
 

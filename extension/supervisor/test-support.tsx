@@ -15,7 +15,7 @@ import { Workspace } from './Workspace.tsx';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
-export const supervisorScope: SupervisorScope = {
+const supervisorScope: SupervisorScope = {
   agentName: 'lead',
   role: 'supervisor',
   teams: ['Support'],

@@ -30,7 +30,7 @@ export const detectionCrmSchema = identifier('a CRM id');
 export const detectionPageKindSchema = identifier('a page kind');
 
 /** A UTC day no later than tomorrow (clocks drift) and no older than the age limit. */
-export const detectionDaySchema = calendarDateSchema.refine(
+const detectionDaySchema = calendarDateSchema.refine(
   (day) => {
     const now = Date.now();
     return day <= utcDay(now + dayMs) && day >= utcDay(now - maxDetectionReportAgeDays * dayMs);
@@ -38,7 +38,7 @@ export const detectionDaySchema = calendarDateSchema.refine(
   { message: `must be a UTC day from ${maxDetectionReportAgeDays} days ago to tomorrow` },
 );
 
-export const detectionReportRowSchema = z.strictObject({
+const detectionReportRowSchema = z.strictObject({
   crm: detectionCrmSchema,
   pageKind: detectionPageKindSchema,
   /** The UTC day the visits happened, YYYY-MM-DD. */
@@ -91,7 +91,7 @@ export const detectionHealthQuerySchema = z.object({
 });
 export type DetectionHealthQuery = z.infer<typeof detectionHealthQuerySchema>;
 
-export const detectionHealthRowSchema = z.object({
+const detectionHealthRowSchema = z.object({
   crm: z.string(),
   pageKind: z.string(),
   /** Visits to claimed pages: found by any signal, plus missed. */

@@ -1,19 +1,28 @@
 import { z } from 'zod';
+import { customerLookupFields } from './customer-ref.ts';
+
+/** The fields of `GET /v1/insights`: whatever the page showed, all optional on their own. */
+export const insightsQueryShape = {
+  crm: customerLookupFields.crm.optional(),
+  type: customerLookupFields.type.optional(),
+  id: customerLookupFields.id.optional(),
+  email: customerLookupFields.email.optional(),
+  phone: customerLookupFields.phone.optional(),
+  /** Ticket or case id, recorded with the decision as context. */
+  context: customerLookupFields.context.optional(),
+};
+
+/** Enough to resolve one customer: a CRM record, an email or a phone. */
+export const insightsQueryNamesCustomer = {
+  check: (q: { crm?: string; id?: string; email?: string; phone?: string }) =>
+    Boolean((q.crm && q.id) || q.email || q.phone),
+  message: 'give crm and id, or email, or phone',
+};
 
 /** `GET /v1/insights` query: whatever the page showed, resolved to one customer. */
 export const insightsQuerySchema = z
-  .object({
-    crm: z.string().min(1).max(40).optional(),
-    type: z.string().min(1).max(60).optional(),
-    id: z.string().min(1).max(200).optional(),
-    email: z.string().min(3).max(254).optional(),
-    phone: z.string().min(3).max(40).optional(),
-    /** Ticket or case id, recorded with the decision as context. */
-    context: z.string().min(1).max(200).optional(),
-  })
-  .refine((q) => Boolean((q.crm && q.id) || q.email || q.phone), {
-    message: 'give crm and id, or email, or phone',
-  });
+  .object(insightsQueryShape)
+  .refine(insightsQueryNamesCustomer.check, { message: insightsQueryNamesCustomer.message });
 export type InsightsQuery = z.infer<typeof insightsQuerySchema>;
 
 export const segmentNames = [
@@ -40,14 +49,14 @@ export const treatmentKinds = [
   'education',
 ] as const;
 
-export const identitySchema = z.object({
+const identitySchema = z.object({
   kind: z.enum(['record', 'email', 'phone']),
   crm: z.string().optional(),
   objectType: z.string().optional(),
   value: z.string(),
 });
 
-export const customerSummarySchema = z.object({
+const customerSummarySchema = z.object({
   id: z.string(),
   name: z.string().nullable(),
   email: z.string().nullable(),
@@ -138,7 +147,7 @@ export const routingHintSchema = z.object({
   reason: z.string(),
 });
 
-export const recentContactSchema = z.object({
+const recentContactSchema = z.object({
   id: z.string(),
   startedAt: z.string(),
   channel: z.string(),

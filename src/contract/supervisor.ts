@@ -15,13 +15,13 @@ export const kpiNames = [
 ] as const;
 export type KpiName = (typeof kpiNames)[number];
 
-export const kpiGroupings = ['agent', 'team', 'segment', 'week'] as const;
+const kpiGroupings = ['agent', 'team', 'segment', 'week'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
 const isoDate = timestampOrDateSchema;
 
 /** A period is [from, to): `to` is exclusive. Dates without a time are midnight UTC. */
-export const periodQuerySchema = z.object({
+const periodQuerySchema = z.object({
   from: isoDate,
   to: isoDate,
 });
@@ -33,9 +33,9 @@ export const kpiQuerySchema = periodQuerySchema.extend({
 });
 export type KpiQuery = z.infer<typeof kpiQuerySchema>;
 
-export const interval = z.tuple([z.number(), z.number()]);
+const interval = z.tuple([z.number(), z.number()]);
 
-export const kpiValueSchema = z.object({
+const kpiValueSchema = z.object({
   /** The KPI as a share 0..1 (uplift: a difference of shares, -1..1); null when nothing to measure. */
   value: z.number().nullable(),
   numerator: z.number(),
@@ -46,9 +46,9 @@ export const kpiValueSchema = z.object({
 });
 export type KpiValue = z.infer<typeof kpiValueSchema>;
 
-export const kpiDefinitionSchema = z.object({ label: z.string(), definition: z.string() });
+const kpiDefinitionSchema = z.object({ label: z.string(), definition: z.string() });
 
-export const kpiRowSchema = z.object({
+const kpiRowSchema = z.object({
   /** The agent, team, segment or ISO week start; null for the overall row or unknown. */
   group: z.string().nullable(),
   kpis: z.record(z.enum(kpiNames), kpiValueSchema),
@@ -71,7 +71,7 @@ export const treatmentReviewQuerySchema = periodQuerySchema.extend({
 });
 export type TreatmentReviewQuery = z.infer<typeof treatmentReviewQuerySchema>;
 
-export const treatmentReviewRowSchema = z.object({
+const treatmentReviewRowSchema = z.object({
   treatmentKey: z.string(),
   name: z.string().nullable(),
   kind: z.string().nullable(),
@@ -102,13 +102,7 @@ export const treatmentReviewSchema = z.object({
 });
 export type TreatmentReview = z.infer<typeof treatmentReviewSchema>;
 
-export const drillResults = [
-  'suggested',
-  'offered',
-  'accepted',
-  'declined',
-  'not_offered',
-] as const;
+const drillResults = ['suggested', 'offered', 'accepted', 'declined', 'not_offered'] as const;
 
 export const decisionDrillQuerySchema = periodQuerySchema.extend({
   treatment: z.string().max(100).optional(),
@@ -158,7 +152,7 @@ export const noteRowSchema = z.object({
 });
 export type NoteRow = z.infer<typeof noteRowSchema>;
 
-export const coachingMetrics = ['offerRate', 'acceptanceRate', 'saveRate', 'fcr'] as const;
+const coachingMetrics = ['offerRate', 'acceptanceRate', 'saveRate', 'fcr'] as const;
 export type CoachingMetric = (typeof coachingMetrics)[number];
 
 export const coachingQuerySchema = periodQuerySchema.extend({
@@ -168,7 +162,7 @@ export const coachingQuerySchema = periodQuerySchema.extend({
   margin: z.coerce.number().min(0).max(1).default(0.1),
 });
 
-export const coachingCueSchema = z.object({
+const coachingCueSchema = z.object({
   agent: z.string(),
   team: z.string(),
   segment: z.string().nullable(),
@@ -180,7 +174,7 @@ export const coachingCueSchema = z.object({
   count: z.number().int(),
 });
 
-export const coachingAgentSchema = z.object({
+const coachingAgentSchema = z.object({
   agent: z.string(),
   team: z.string(),
   cues: z.array(coachingCueSchema),

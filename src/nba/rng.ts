@@ -4,19 +4,22 @@ import beta from '@stdlib/random-base-beta';
 export type Rng = () => number;
 
 /**
- * A seeded uniform generator: stdlib's MT19937, the generator behind a seeded Beta factory.
- * Its `normalized` view gives doubles on [0, 1); the public types do not declare it, so it is
- * checked at run time, with Beta(1, 1) (exactly Uniform(0, 1), but slower) as the fallback.
+ * The one seeded uniform generator (mulberry32): decisions under a seed, the demo data, the
+ * churn model's cross-validation folds and the value models' fitting sample all draw from it,
+ * so the same seed gives the same numbers on every machine. Doubles on [0, 1).
  */
 export function seededRng(seed: number): Rng {
   if (!Number.isInteger(seed) || seed < 1 || seed > 0xffffffff) {
     throw new RangeError(`seed must be an integer in 1..4294967295, got ${seed}`);
   }
-  const generator: unknown = beta.factory({ seed }).PRNG;
-  const normalized = (generator as { normalized?: unknown }).normalized;
-  if (typeof normalized === 'function') return () => (normalized as () => number)();
-  const uniform = beta.factory(1, 1, { seed });
-  return () => uniform();
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
 
 export type BetaSampler = (alpha: number, beta: number) => number;

@@ -7,7 +7,7 @@ export type {
   Transaction,
 } from './types.ts';
 export { DAYS_PER_MONTH, DAYS_PER_UNIT } from './types.ts';
-export { dayNumber, isoDay } from './dates.ts';
+export { dayNumber, isoDay, parseTimestamp } from './dates.ts';
 export { summariseTransactions, type SummariseOptions } from './summary.ts';
 export { minimise, type MinimiseOptions, type MinimiseResult } from './nelder-mead.ts';
 export {
@@ -141,6 +141,7 @@ export {
   type PurchaseHistoryColumn,
 } from './churn/history.ts';
 export {
+  crossValidationSchema,
   parseChurnModel,
   predictChurn,
   trainChurnModel,

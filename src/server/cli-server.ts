@@ -4,6 +4,11 @@ import { openDb } from './db/open.ts';
 import { ImportRejectedError, type FileProblem } from './imports/run.ts';
 import { runningLocalServer, type LocalServerInfo } from './local-server.ts';
 
+/** Who the audit log names for what a command does on the database itself. */
+export function cliActor(): string {
+  return `cli:${process.env.USER ?? 'local'}`;
+}
+
 /** A failure the user can act on: printed as one line, exit code 1, no stack. */
 export class CliError extends Error {}
 

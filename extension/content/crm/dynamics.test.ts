@@ -67,8 +67,8 @@ describe('dynamics: URL forms', () => {
     expect(dynamics.pageKind(url)).toBe('account');
     expect(dynamics.detect(url, emptyDoc())).toEqual({
       crm: 'dynamics',
-      objectType: 'account',
-      recordId: GUID,
+      type: 'account',
+      id: GUID,
     });
     expect(dynamics.apiLookup?.(url)?.path).toBe(
       `/api/data/v9.2/accounts(${GUID})?$select=accountid,name,emailaddress1,telephone1`,
@@ -98,8 +98,8 @@ describe('dynamics: URL forms', () => {
     expect(dynamics.pageKind(url)).toBe('lead');
     expect(dynamics.detect(url, emptyDoc())).toEqual({
       crm: 'dynamics',
-      objectType: 'lead',
-      recordId: GUID,
+      type: 'lead',
+      id: GUID,
     });
     expect(dynamics.apiLookup?.(url)?.path).toBe(
       `/api/data/v9.2/leads(${GUID})?$select=leadid,fullname,emailaddress1,telephone1,mobilephone`,
@@ -138,8 +138,8 @@ describe('dynamics: URL forms', () => {
     );
     expect(dynamics.detect(url, emptyDoc())).toEqual({
       crm: 'dynamics',
-      objectType: 'contact',
-      recordId: GUID,
+      type: 'contact',
+      id: GUID,
     });
   });
 
@@ -198,12 +198,12 @@ describe('dynamics: Web API answers', () => {
     });
     expect(parseIncident(body, CASE)).toEqual({
       crm: 'dynamics',
-      objectType: 'contact',
-      recordId: CONTACT,
+      type: 'contact',
+      id: CONTACT,
       email: 'sofie.andersen@example.dk',
       phone: '+45 20 55 01 99',
       displayName: 'Sofie Andersen',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -220,12 +220,12 @@ describe('dynamics: Web API answers', () => {
     });
     expect(parseIncident(body, CASE)).toEqual({
       crm: 'dynamics',
-      objectType: 'account',
-      recordId: ACCOUNT,
+      type: 'account',
+      id: ACCOUNT,
       email: 'someone@example.com',
       phone: '555-0150',
       displayName: 'Adventure Works (sample)',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -243,8 +243,8 @@ describe('dynamics: Web API answers', () => {
       ),
     ).toEqual({
       crm: 'dynamics',
-      objectType: 'contact',
-      recordId: GUID,
+      type: 'contact',
+      id: GUID,
       email: 'h@example.dk',
       phone: '+45 32 55 01 23',
       displayName: 'Henrik Larsen',
@@ -257,8 +257,8 @@ describe('dynamics: Web API answers', () => {
       ),
     ).toEqual({
       crm: 'dynamics',
-      objectType: 'lead',
-      recordId: GUID,
+      type: 'lead',
+      id: GUID,
       phone: '+1 425 555 0100',
       displayName: 'Ana Lead',
     });
@@ -299,7 +299,7 @@ describe('dynamics: Web API answers', () => {
       }),
       CASE,
     );
-    expect(ref?.recordId).toBe(CONTACT);
+    expect(ref?.id).toBe(CONTACT);
     expect(ref?.displayName?.length).toBeLessThanOrEqual(200);
     expect(ref?.email).toBeUndefined();
     expect(ref?.phone).toBeUndefined();
@@ -311,7 +311,7 @@ describe('dynamics: Web API answers', () => {
           customerid_account: { accountid: ACCOUNT },
         }),
         CASE,
-      )?.objectType,
+      )?.type,
     ).toBe('account');
   });
 });
@@ -324,11 +324,11 @@ describe('dynamics: the case page', () => {
   it('reads the focused session’s form, not the hidden one', () => {
     expect(dynamics.detect(caseUrl, loadFixture('dynamics.case.html'))).toEqual({
       crm: 'dynamics',
-      objectType: 'incident',
+      type: 'incident',
       email: 'sofie.andersen@example.dk',
       phone: '+45 20 55 01 99',
       displayName: 'Sofie Andersen',
-      contextId: CASE,
+      context: CASE,
     });
   });
 

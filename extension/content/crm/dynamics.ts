@@ -162,11 +162,11 @@ function personOrCompany(
   if (!recordId || (expectedId && recordId !== expectedId)) return null;
   const isAccount = entity === 'account';
   return makeRef('dynamics', entity, {
-    recordId,
+    id: recordId,
     email: boundedEmail(jsonText(record.emailaddress1)),
     phone: firstPhone(record, isAccount ? ['telephone1'] : ['telephone1', 'mobilephone']),
     displayName: boundedName(jsonText(isAccount ? record.name : record.fullname)),
-    contextId,
+    context: contextId,
   });
 }
 
@@ -230,7 +230,7 @@ function caseFromPage(doc: Document, incidentId: string): CustomerRef | null {
     email: boundedEmail(elementValue(first(form, caseSelectors.email))),
     phone: boundedPhone(elementValue(first(form, caseSelectors.phone))),
     displayName: boundedName(elementValue(first(form, caseSelectors.name))),
-    contextId: incidentId,
+    context: incidentId,
   });
 }
 
@@ -259,6 +259,6 @@ export const dynamics: CrmAdapter<'dynamics'> = {
     const record = recordFromUrl(url);
     if (!record) return null;
     if (record.entity === 'incident') return caseFromPage(doc, record.id);
-    return makeRef('dynamics', record.entity, { recordId: record.id });
+    return makeRef('dynamics', record.entity, { id: record.id });
   },
 };

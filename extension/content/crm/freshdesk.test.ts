@@ -9,12 +9,12 @@ const custom = (path: string) => new URL(`https://support.acme-example.com${path
 
 const fixtureRef = {
   crm: 'freshdesk',
-  objectType: 'contact',
-  recordId: '77000123456',
+  type: 'contact',
+  id: '77000123456',
   email: 'ana.souza@example.com.br',
   phone: '+55 11 5555 0142',
   displayName: 'Ana Souza',
-  contextId: '3107',
+  context: '3107',
 };
 
 describe('freshdesk: hosts', () => {
@@ -57,8 +57,8 @@ describe('freshdesk: URL forms', () => {
     expect(freshdesk.apiLookup?.(fd('/a/contacts/77000123456'))).toBeNull();
     expect(freshdesk.detect(fd('/a/contacts/77000123456'), emptyDoc())).toEqual({
       crm: 'freshdesk',
-      objectType: 'contact',
-      recordId: '77000123456',
+      type: 'contact',
+      id: '77000123456',
     });
   });
 
@@ -98,7 +98,7 @@ describe('freshdesk: the ticket page', () => {
       const doc = loadFixture('freshdesk.ticket.html');
       doc.querySelector('[data-test-id="view-more-info"]')?.setAttribute('href', href);
       const ref = freshdesk.detect(fd('/a/tickets/3107'), doc);
-      expect(ref?.recordId).toBeUndefined();
+      expect(ref?.id).toBeUndefined();
       expect(ref?.email).toBe('ana.souza@example.com.br');
     }
   });
@@ -114,9 +114,9 @@ describe('freshdesk: the ticket page', () => {
     }
     expect(freshdesk.detect(fd('/a/tickets/3107'), doc)).toEqual({
       crm: 'freshdesk',
-      objectType: 'contact',
+      type: 'contact',
       email: 'ana.souza@example.com.br',
-      contextId: '3107',
+      context: '3107',
     });
   });
 });
@@ -158,12 +158,12 @@ describe('freshdesk: the View a Ticket answer', () => {
   it('names the embedded requester as the contact, the ticket as context', () => {
     expect(parse(documented)).toEqual({
       crm: 'freshdesk',
-      objectType: 'contact',
-      recordId: '1',
+      type: 'contact',
+      id: '1',
       email: 'rachel.moreau@example.fr',
       phone: '+33 1 55 55 01 23',
       displayName: 'Rachel Moreau',
-      contextId: '20',
+      context: '20',
     });
   });
 
@@ -176,9 +176,9 @@ describe('freshdesk: the View a Ticket answer', () => {
     const { requester: _omitted, ...withoutRequester } = documented;
     expect(parse(withoutRequester)).toEqual({
       crm: 'freshdesk',
-      objectType: 'contact',
-      recordId: '1',
-      contextId: '20',
+      type: 'contact',
+      id: '1',
+      context: '20',
     });
   });
 
@@ -218,7 +218,7 @@ describe('freshdesk: the View a Ticket answer', () => {
         name: 'R'.repeat(1000),
       },
     });
-    expect(ref?.recordId).toBe('1');
+    expect(ref?.id).toBe('1');
     expect(ref?.email).toBeUndefined();
     expect(ref?.phone).toBeUndefined();
     expect(ref?.displayName).toHaveLength(200);

@@ -69,11 +69,11 @@ export function parseViewTicket(body: unknown, ticketId: string): CustomerRef | 
   const ticketRequester = jsonNumericId(body.requester_id);
   if (ticketRequester && requesterId !== ticketRequester) return null;
   return requesterRef('freshdesk', 'contact', {
-    recordId: boundedId(requesterId),
+    id: boundedId(requesterId),
     email: boundedEmail(jsonText(requester.email)),
     phone: boundedPhone(jsonText(requester.phone)) ?? boundedPhone(jsonText(requester.mobile)),
     displayName: boundedName(jsonText(requester.name)),
-    contextId: ticketId,
+    context: ticketId,
   });
 }
 
@@ -97,17 +97,17 @@ export const freshdesk: CrmAdapter<'freshdesk'> = {
   },
   detect(url, doc) {
     const contactId = boundedId(CONTACT_PATH.exec(url.pathname)?.[1]);
-    if (contactId) return makeRef('freshdesk', 'contact', { recordId: contactId });
+    if (contactId) return makeRef('freshdesk', 'contact', { id: contactId });
     const ticketId = TICKET_PATH.exec(url.pathname)?.[1];
     if (!ticketId) return null;
     const link = first(doc, selectors.contactLink)?.getAttribute('href') ?? '';
     const linkedId = CONTACT_PATH.exec(sameOriginPath(link, url))?.[1];
     return requesterRef('freshdesk', 'contact', {
-      recordId: boundedId(linkedId),
+      id: boundedId(linkedId),
       email: boundedEmail(elementValue(first(doc, selectors.email))),
       phone: boundedPhone(elementValue(first(doc, selectors.phone))),
       displayName: boundedName(cleanText(first(doc, selectors.name)?.textContent)),
-      contextId: ticketId,
+      context: ticketId,
     });
   },
 };

@@ -41,8 +41,8 @@ describe('hubspot URL forms', () => {
     expect(hubspot.pageKind(url)).toBe('contact');
     expect(hubspot.detect(url, emptyDoc())).toEqual({
       crm: 'hubspot',
-      objectType: 'contact',
-      recordId: '51234567',
+      type: 'contact',
+      id: '51234567',
     });
   });
 
@@ -51,8 +51,8 @@ describe('hubspot URL forms', () => {
     expect(hubspot.pageKind(url)).toBe('company');
     expect(hubspot.detect(url, emptyDoc())).toEqual({
       crm: 'hubspot',
-      objectType: 'company',
-      recordId: '9001234',
+      type: 'company',
+      id: '9001234',
     });
   });
 
@@ -67,8 +67,8 @@ describe('hubspot URL forms', () => {
     expect(hubspot.pageKind(url)).toBe('contact');
     expect(hubspot.detect(url, emptyDoc())).toEqual({
       crm: 'hubspot',
-      objectType: 'contact',
-      recordId: '123445',
+      type: 'contact',
+      id: '123445',
     });
   });
 
@@ -82,11 +82,11 @@ describe('hubspot URL forms', () => {
     const doc = html(contactsCard(tile('51230042', 'Jonas Berg', 'jonas.berg@example.se')));
     expect(hubspot.detect(hs('/help-desk/25123456/view/search/ticket/1893002299/'), doc)).toEqual({
       crm: 'hubspot',
-      objectType: 'contact',
-      recordId: '51230042',
+      type: 'contact',
+      id: '51230042',
       email: 'jonas.berg@example.se',
       displayName: 'Jonas Berg',
-      contextId: '1893002299',
+      context: '1893002299',
     });
   });
 
@@ -111,21 +111,21 @@ describe('hubspot ticket contact from the page', () => {
   it('reads the recorded ticket page’s contacts card', () => {
     expect(hubspot.detect(hs(TICKET), loadFixture('hubspot.ticket.html'))).toEqual({
       crm: 'hubspot',
-      objectType: 'contact',
-      recordId: '51230001',
+      type: 'contact',
+      id: '51230001',
       email: 'marta.kowalska@example.net',
       displayName: 'Marta Kowalska',
-      contextId: '1893002211',
+      context: '1893002211',
     });
   });
 
   it('with several contacts, picks the one the ticket header names', () => {
     const url = hs('/help-desk/25123456/view/search/ticket/1893002299/', 'app-na2.hubspot.com');
     const doc = loadFixture('hubspot.help-desk-ticket.html');
-    expect(hubspot.detect(url, doc)?.recordId).toBe('51230042');
+    expect(hubspot.detect(url, doc)?.id).toBe('51230042');
     const name = doc.querySelector('[data-test-id="ticket-header-contact-detail-link"] span');
     if (name) name.textContent = 'Ingrid Berg';
-    expect(hubspot.detect(url, doc)?.recordId).toBe('51230077');
+    expect(hubspot.detect(url, doc)?.id).toBe('51230077');
   });
 
   it('with several contacts and no header match, reports none rather than guess', () => {
@@ -140,7 +140,7 @@ describe('hubspot ticket contact from the page', () => {
       `<div data-sidebar-key="Requester">${tile('51230042', 'Jonas Berg')}</div>` +
         contactsCard(tile('51230077', 'Ingrid Berg')),
     );
-    expect(hubspot.detect(hs(TICKET), doc)?.recordId).toBe('51230042');
+    expect(hubspot.detect(hs(TICKET), doc)?.id).toBe('51230042');
   });
 
   it('falls back to the card’s contact link when it has no tiles', () => {
@@ -152,11 +152,11 @@ describe('hubspot ticket contact from the page', () => {
     );
     expect(hubspot.detect(hs(TICKET), doc)).toEqual({
       crm: 'hubspot',
-      objectType: 'contact',
-      recordId: '51230001',
+      type: 'contact',
+      id: '51230001',
       email: 'marta.kowalska@example.net',
       displayName: 'Marta Kowalska',
-      contextId: '1893002211',
+      context: '1893002211',
     });
   });
 
@@ -164,9 +164,9 @@ describe('hubspot ticket contact from the page', () => {
     const doc = html(contactsCard('<a href="mailto:someone@example.org">someone@example.org</a>'));
     expect(hubspot.detect(hs(TICKET), doc)).toEqual({
       crm: 'hubspot',
-      objectType: 'ticket',
+      type: 'ticket',
       email: 'someone@example.org',
-      contextId: '1893002211',
+      context: '1893002211',
     });
   });
 

@@ -166,16 +166,16 @@ export const hubspot: CrmAdapter<'hubspot'> = {
     const record = address(url);
     if (!record) return null;
     if (record.objectType !== 'ticket') {
-      return makeRef('hubspot', record.objectType, { recordId: record.id });
+      return makeRef('hubspot', record.objectType, { id: record.id });
     }
     const contact = ticketContact(doc);
     if (!contact) return null;
     return requesterRef('hubspot', contact.id ? 'contact' : 'ticket', {
-      recordId: contact.id,
+      id: contact.id,
       email: contact.email,
       phone: contact.phone,
       displayName: contact.name,
-      contextId: record.id,
+      context: record.id,
     });
   },
 };

@@ -12,8 +12,8 @@ describe('loopdesk demo', () => {
       loopdeskDemo.detect(new URL('http://localhost:8787/demo/customers/C000043'), doc),
     ).toEqual({
       crm: 'demo',
-      objectType: 'customer',
-      recordId: 'C000043',
+      type: 'customer',
+      id: 'C000043',
     });
   });
 

@@ -33,7 +33,7 @@ export const loopdeskDemo: CrmAdapter<'demo'> = {
       if (!requester) return null;
       return requesterRef('demo', 'ticket', {
         ...readPerson(requester, selectors.person),
-        contextId: ticketId,
+        context: ticketId,
       });
     }
     const customerId = boundedId(pathSegment(CUSTOMER_PATH.exec(url.pathname)?.[1]));
@@ -42,7 +42,7 @@ export const loopdeskDemo: CrmAdapter<'demo'> = {
     const page = doc.querySelector(selectors.customerPage);
     const pageIsThisCustomer = page?.getAttribute('data-customer-id') === customerId;
     return makeRef('demo', 'customer', {
-      recordId: customerId,
+      id: customerId,
       ...(page && pageIsThisCustomer ? readPerson(page, selectors.person) : {}),
     });
   },

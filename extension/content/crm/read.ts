@@ -1,13 +1,15 @@
 import type { CustomerRef } from './types.ts';
 import { elementValue } from '../../shared/rules.ts';
+import { customerRefLimits } from '../../../src/contract/customer-ref-limits.ts';
 
 export { elementValue };
 
-// Bounds mirror src/contract/customer-ref.ts; the content script must not load zod to check them.
-const MAX_ID = 200;
-const MAX_EMAIL = 254;
-const MAX_PHONE = 40;
-const MAX_NAME = 200;
+// The contract's bounds as plain numbers: the content script must not load zod to check them.
+const MAX_ID = customerRefLimits.id.max;
+const MAX_EMAIL = customerRefLimits.email.max;
+const MIN_PHONE = customerRefLimits.phone.min;
+const MAX_PHONE = customerRefLimits.phone.max;
+const MAX_NAME = customerRefLimits.displayName.max;
 const EMAIL_SHAPE = /^[^\s@<>]+@[^\s@<>]+$/;
 const PHONE_SHAPE = /^[+(]?[0-9][0-9 ().\-/]{2,}(?:\s*(?:x|ext\.?)\s*[0-9]+)?$/i;
 
@@ -35,7 +37,7 @@ export function boundedEmail(value: string | null | undefined): string | undefin
 /** A phone as shown, or undefined if it does not look like one (the backend normalises to E.164). */
 export function boundedPhone(value: string | null | undefined): string | undefined {
   const phone = cleanText(value);
-  return phone && phone.length >= 3 && phone.length <= MAX_PHONE && PHONE_SHAPE.test(phone)
+  return phone && phone.length >= MIN_PHONE && phone.length <= MAX_PHONE && PHONE_SHAPE.test(phone)
     ? phone
     : undefined;
 }
@@ -88,12 +90,12 @@ export function deepQuery(root: ParentNode, selector: string, maxNodes = 20_000)
   return null;
 }
 
-type RefFields = Omit<CustomerRef, 'crm' | 'objectType'>;
+type RefFields = Omit<CustomerRef, 'crm' | 'type'>;
 
 /** Builds a ref without undefined fields, so equal customers give equal JSON (the change key). */
-export function makeRef(crm: string, objectType: string, fields: RefFields): CustomerRef {
-  const ref: CustomerRef = { crm, objectType };
-  for (const key of ['recordId', 'email', 'phone', 'displayName', 'contextId'] as const) {
+export function makeRef(crm: string, type: string, fields: RefFields): CustomerRef {
+  const ref: CustomerRef = { crm, type };
+  for (const key of ['id', 'email', 'phone', 'displayName', 'context'] as const) {
     const value = fields[key];
     if (value) ref[key] = value;
   }
@@ -101,13 +103,9 @@ export function makeRef(crm: string, objectType: string, fields: RefFields): Cus
 }
 
 /** A ticket's requester is a customer only if the backend can resolve them: record, email or phone. */
-export function requesterRef(
-  crm: string,
-  objectType: string,
-  fields: RefFields,
-): CustomerRef | null {
-  if (!fields.recordId && !fields.email && !fields.phone) return null;
-  return makeRef(crm, objectType, fields);
+export function requesterRef(crm: string, type: string, fields: RefFields): CustomerRef | null {
+  if (!fields.id && !fields.email && !fields.phone) return null;
+  return makeRef(crm, type, fields);
 }
 
 /** Decodes a URL path segment, or undefined if it is malformed. */

@@ -42,10 +42,10 @@ export const requestTracker: CrmAdapter<'rt'> = {
       const { name, email } = splitNameAndEmail(
         elementValue(doc.querySelector(selectors.requestor)),
       );
-      return requesterRef('rt', 'ticket', { email, displayName: name, contextId: id });
+      return requesterRef('rt', 'ticket', { email, displayName: name, context: id });
     }
     return makeRef('rt', 'user', {
-      recordId: boundedId(id),
+      id: boundedId(id),
       email: boundedEmail(elementValue(first(doc, selectors.userEmail))),
       displayName: boundedName(elementValue(first(doc, selectors.userName))),
     });

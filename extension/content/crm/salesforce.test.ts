@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { salesforce, parseRecordPath, salesforceIdChecksum } from './salesforce.ts';
+import { salesforce, parseRecordPath } from './salesforce.ts';
 import { loadFixture } from './fixtures.test-support.ts';
 
 const emptyDoc = () => new DOMParser().parseFromString('<html><body></body></html>', 'text/html');
@@ -37,13 +37,6 @@ describe('salesforce hosts and ids', () => {
     expect(salesforce.matches(new URL('http://acme-dev.lightning.force.com/x'))).toBe(false);
   });
 
-  it('computes the 18-character checksum from the letter case of the 15', () => {
-    expect(salesforceIdChecksum('003Dn00000QXbZ1')).toBe('IAL');
-    expect(salesforceIdChecksum('00QDn00000RsTuV')).toBe('MAV');
-    // Lower-casing a letter changes its chunk's bit, so the suffix changes with it.
-    expect(salesforceIdChecksum('003dn00000QXbZ1')).not.toBe('IAL');
-  });
-
   it('accepts 15-char ids and 18-char ids with a correct checksum only', () => {
     expect(parseRecordPath('/lightning/r/Contact/003Dn00000QXbZ1/view')?.id).toBe(
       '003Dn00000QXbZ1',
@@ -66,8 +59,8 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(url)).toBe('contact');
     expect(salesforce.detect(url, emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Contact',
-      recordId: CONTACT,
+      type: 'Contact',
+      id: CONTACT,
     });
   });
 
@@ -78,8 +71,8 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(url)).toBe('account');
     expect(salesforce.detect(url, emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Account',
-      recordId: ACCOUNT,
+      type: 'Account',
+      id: ACCOUNT,
     });
   });
 
@@ -88,8 +81,8 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(url)).toBe('lead');
     expect(salesforce.detect(url, emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Lead',
-      recordId: LEAD,
+      type: 'Lead',
+      id: LEAD,
     });
     expect(salesforce.detect(sf(`/lightning/r/Lead/${CONTACT}/view`), emptyDoc())).toBeNull();
   });
@@ -98,12 +91,10 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(sf(`/lightning/r/${LEAD}/view`))).toBe('lead');
     expect(salesforce.detect(sf(`/lightning/r/${LEAD}/view`), emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Lead',
-      recordId: LEAD,
+      type: 'Lead',
+      id: LEAD,
     });
-    expect(salesforce.detect(sf(`/lightning/r/${CONTACT}/view`), emptyDoc())?.objectType).toBe(
-      'Contact',
-    );
+    expect(salesforce.detect(sf(`/lightning/r/${CONTACT}/view`), emptyDoc())?.type).toBe('Contact');
     expect(salesforce.pageKind(sf(`/lightning/r/${CASE}/view`))).toBe('case');
     // A prefix that is no customer object (005 User) is no customer page.
     expect(salesforce.pageKind(sf('/lightning/r/005Do000003JVmZIAW/view'))).toBeNull();
@@ -115,24 +106,24 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(url)).toBe('account');
     expect(salesforce.detect(url, emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Account',
-      recordId: ACCOUNT,
+      type: 'Account',
+      id: ACCOUNT,
     });
     const unnamed = sf(`/lightning/r/${CONTACT}/related/Cases/view`);
-    expect(salesforce.detect(unnamed, emptyDoc())?.recordId).toBe(CONTACT);
+    expect(salesforce.detect(unnamed, emptyDoc())?.id).toBe(CONTACT);
   });
 
   it('record edit page', () => {
     const url = sf(`/lightning/r/Contact/${CONTACT}/edit`);
     expect(salesforce.pageKind(url)).toBe('contact');
-    expect(salesforce.detect(url, emptyDoc())?.recordId).toBe(CONTACT);
+    expect(salesforce.detect(url, emptyDoc())?.id).toBe(CONTACT);
   });
 
   it('console URL: the focused subtab wins over its workspace', () => {
     const url = sf(
       `/lightning/r/Contact/${CONTACT}/view${ws(`/lightning/r/Account/${ACCOUNT}/view`)}`,
     );
-    expect(salesforce.detect(url, emptyDoc())?.recordId).toBe(CONTACT);
+    expect(salesforce.detect(url, emptyDoc())?.id).toBe(CONTACT);
   });
 
   it('console URL: a case whose contact has not rendered belongs to the workspace account', () => {
@@ -140,9 +131,9 @@ describe('salesforce URL forms', () => {
     expect(salesforce.pageKind(url)).toBe('case');
     expect(salesforce.detect(url, emptyDoc())).toEqual({
       crm: 'salesforce',
-      objectType: 'Account',
-      recordId: ACCOUNT,
-      contextId: CASE,
+      type: 'Account',
+      id: ACCOUNT,
+      context: CASE,
     });
   });
 
@@ -168,12 +159,12 @@ describe('salesforce case contact from the page', () => {
     const doc = loadFixture('salesforce.console-case.html');
     expect(salesforce.detect(url, doc)).toEqual({
       crm: 'salesforce',
-      objectType: 'Contact',
-      recordId: OTHER_CONTACT,
+      type: 'Contact',
+      id: OTHER_CONTACT,
       email: 'priya.raman@example.com',
       phone: '+44 20 7946 0321',
       displayName: 'Priya Raman',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -187,11 +178,11 @@ describe('salesforce case contact from the page', () => {
     const url = sf(`/lightning/r/Case/${OTHER_CASE}/view`);
     expect(salesforce.detect(url, doc)).toEqual({
       crm: 'salesforce',
-      objectType: 'Contact',
-      recordId: CONTACT,
+      type: 'Contact',
+      id: CONTACT,
       email: 'elena.fischer@example.com',
       displayName: 'Elena Fischer',
-      contextId: OTHER_CASE,
+      context: OTHER_CASE,
     });
   });
 
@@ -202,9 +193,7 @@ describe('salesforce case contact from the page', () => {
         `<div class="oneContent active lafPageHost">${contactField(OTHER_CONTACT, 'Priya Raman')}</div>` +
         `</section>`,
     );
-    expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.recordId).toBe(
-      OTHER_CONTACT,
-    );
+    expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.id).toBe(OTHER_CONTACT);
   });
 
   it('reads email and phone from the same case view as the contact', () => {
@@ -213,7 +202,7 @@ describe('salesforce case contact from the page', () => {
         `<div class="oneContent active lafPageHost">${contactField(OTHER_CONTACT, 'Priya Raman')}</div>`,
     );
     const ref = salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc);
-    expect(ref?.recordId).toBe(OTHER_CONTACT);
+    expect(ref?.id).toBe(OTHER_CONTACT);
     expect(ref?.email).toBeUndefined();
   });
 
@@ -226,11 +215,11 @@ describe('salesforce case contact from the page', () => {
     );
     expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)).toEqual({
       crm: 'salesforce',
-      objectType: 'Contact',
-      recordId: CONTACT,
+      type: 'Contact',
+      id: CONTACT,
       email: 'elena.fischer@example.com',
       displayName: 'Elena Fischer',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -239,7 +228,7 @@ describe('salesforce case contact from the page', () => {
       `<div data-target-selection-name="sfdc:RecordField.Case.ContactId">` +
         `<a data-recordid="${CONTACT}" href="javascript:void(0);">Elena Fischer</a></div>`,
     );
-    expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.recordId).toBe(CONTACT);
+    expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.id).toBe(CONTACT);
   });
 
   it('ignores links to records that are no contact and ids with a bad checksum', () => {
@@ -265,9 +254,9 @@ describe('salesforce case contact from the page', () => {
     // Not the first-rendered contact: the workspace account, the one thing the address proves.
     expect(salesforce.detect(url, doc)).toEqual({
       crm: 'salesforce',
-      objectType: 'Account',
-      recordId: ACCOUNT,
-      contextId: CASE,
+      type: 'Account',
+      id: ACCOUNT,
+      context: CASE,
     });
   });
 
@@ -277,7 +266,7 @@ describe('salesforce case contact from the page', () => {
         `<div ${hiding}>${contactField(CONTACT, 'Elena Fischer')}</div>` +
           `<div>${contactField(OTHER_CONTACT, 'Priya Raman')}</div>`,
       );
-      expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.recordId, hiding).toBe(
+      expect(salesforce.detect(sf(`/lightning/r/Case/${CASE}/view`), doc)?.id, hiding).toBe(
         OTHER_CONTACT,
       );
     }

@@ -9,6 +9,7 @@ import {
   makeRef,
   pathSegment,
 } from './read.ts';
+import { salesforceIdChecksum } from '../../../src/contract/salesforce-id.ts';
 
 // Salesforce Lightning Experience: the address first, the page only for a case's contact.
 //
@@ -116,26 +117,6 @@ export interface RecordAddress {
   /** The object the address names, or the one its key prefix stands for; undefined if unknown. */
   sObject: string | undefined;
   id: string;
-}
-
-const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/**
- * The three checksum characters of a 15-character id: one per five characters, each bit saying
- * whether that character is an upper-case letter. (src/server/identity/record-ids.ts has the same
- * computation for canonical ids; the content script cannot load server code.)
- */
-export function salesforceIdChecksum(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const char = id15.charAt(chunk * 5 + i);
-      if (char >= 'A' && char <= 'Z') bits |= 1 << i;
-    }
-    suffix += CHECKSUM_ALPHABET.charAt(bits);
-  }
-  return suffix;
 }
 
 /** A 15-character id has no checksum; an 18-character one must carry the right one. */
@@ -278,11 +259,11 @@ function contactInView(
   );
   if (!contactId && !email && !phone) return null;
   return makeRef('salesforce', 'Contact', {
-    recordId: contactId,
+    id: contactId,
     email,
     phone,
     displayName: boundedName(elementValue(link)),
-    contextId: caseId,
+    context: caseId,
   });
 }
 
@@ -315,7 +296,7 @@ export const salesforce: CrmAdapter<'salesforce'> = {
     const focused = focusedRecord(url);
     // The focused subtab is what the CSR looks at; if it is a customer, it is the customer.
     if (focused?.sObject && CUSTOMER_OBJECTS.has(focused.sObject)) {
-      return makeRef('salesforce', focused.sObject, { recordId: focused.id });
+      return makeRef('salesforce', focused.sObject, { id: focused.id });
     }
     const contextId = focused?.sObject === 'Case' ? focused.id : undefined;
     if (contextId) {
@@ -325,7 +306,7 @@ export const salesforce: CrmAdapter<'salesforce'> = {
     // A case or other record opened under a customer's workspace tab belongs to that customer.
     const workspace = workspaceRecord(url);
     if (workspace?.sObject && CUSTOMER_OBJECTS.has(workspace.sObject)) {
-      return makeRef('salesforce', workspace.sObject, { recordId: workspace.id, contextId });
+      return makeRef('salesforce', workspace.sObject, { id: workspace.id, context: contextId });
     }
     return null;
   },

@@ -62,8 +62,8 @@ describe('servicenow: URL forms', () => {
     expect(servicenow.pageKind(url)).toBe('contact');
     expect(servicenow.detect(url, emptyDoc())).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_contact',
-      recordId: CONTACT,
+      type: 'customer_contact',
+      id: CONTACT,
     });
     const lookup = servicenow.apiLookup?.(url);
     expect(lookup?.path).toBe(
@@ -77,13 +77,13 @@ describe('servicenow: URL forms', () => {
       `/now/cwf/agent/record/csm_consumer/${CONSUMER}/params/selected-tab-index/1`,
     );
     expect(servicenow.pageKind(consumer)).toBe('consumer');
-    expect(servicenow.detect(consumer, emptyDoc())?.objectType).toBe('csm_consumer');
+    expect(servicenow.detect(consumer, emptyDoc())?.type).toBe('csm_consumer');
     const account = sn(`/now/sow/record/customer_account/${ACCOUNT}`);
     expect(servicenow.pageKind(account)).toBe('account');
     expect(servicenow.detect(account, emptyDoc())).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_account',
-      recordId: ACCOUNT,
+      type: 'customer_account',
+      id: ACCOUNT,
     });
   });
 
@@ -92,7 +92,7 @@ describe('servicenow: URL forms', () => {
     expect(servicenow.pageKind(url)).toBe('case');
     expect(servicenow.apiLookup?.(url)?.key).toBe(`sn_customerservice_case:${CASE}`);
     const contact = sn(`/customer_contact.do?sys_id=${CONTACT.toUpperCase()}`);
-    expect(servicenow.detect(contact, emptyDoc())?.recordId).toBe(CONTACT);
+    expect(servicenow.detect(contact, emptyDoc())?.id).toBe(CONTACT);
   });
 
   it('classic frame: /nav_to.do?uri=<table>.do?sys_id=... (as the docs write it, and encoded)', () => {
@@ -111,11 +111,11 @@ describe('servicenow: URL forms', () => {
     const leadingSlash = sn(
       `/now/nav/ui/classic/params/target/%2Fcustomer_contact.do%3Fsys_id%3D${CONTACT}`,
     );
-    expect(servicenow.detect(leadingSlash, emptyDoc())?.recordId).toBe(CONTACT);
+    expect(servicenow.detect(leadingSlash, emptyDoc())?.id).toBe(CONTACT);
     const doublyEncoded = sn(
       `/now/nav/ui/classic/params/target/csm_consumer.do%253Fsys_id%253D${CONSUMER}`,
     );
-    expect(servicenow.detect(doublyEncoded, emptyDoc())?.recordId).toBe(CONSUMER);
+    expect(servicenow.detect(doublyEncoded, emptyDoc())?.id).toBe(CONSUMER);
     const wrappedNavTo = sn(
       `/now/nav/ui/classic/params/target/nav_to.do%3Furi%3Dsn_customerservice_case.do%253Fsys_id%253D${CASE}`,
     );
@@ -129,9 +129,9 @@ describe('servicenow: URL forms', () => {
     expect(servicenow.pageKind(url)).toBe('consumer');
     expect(servicenow.detect(url, emptyDoc())).toEqual({
       crm: 'servicenow',
-      objectType: 'csm_consumer',
-      recordId: CONSUMER,
-      contextId: CASE,
+      type: 'csm_consumer',
+      id: CONSUMER,
+      context: CASE,
     });
     const lookup = servicenow.apiLookup?.(url);
     expect(lookup?.path).toMatch(new RegExp(`^/api/now/table/csm_consumer/${CONSUMER}\\?`));
@@ -141,7 +141,7 @@ describe('servicenow: URL forms', () => {
       `csm_consumer:${CONSUMER}`,
     );
     expect(workerAccepts(lookup?.path ?? '')).toBe(true);
-    expect(lookup?.parse({ result: { sys_id: CONSUMER, email: 'a@example.org' } })?.contextId).toBe(
+    expect(lookup?.parse({ result: { sys_id: CONSUMER, email: 'a@example.org' } })?.context).toBe(
       CASE,
     );
   });
@@ -202,12 +202,12 @@ describe('servicenow: Table API answers', () => {
     };
     expect(parseCaseRecord(body, CASE)).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_contact',
-      recordId: CONTACT,
+      type: 'customer_contact',
+      id: CONTACT,
       email: 'chidi.okonkwo@example.co.uk',
       phone: '+44 161 555 0147',
       displayName: 'Chidi Okonkwo',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -224,8 +224,8 @@ describe('servicenow: Table API answers', () => {
       },
     };
     expect(parseCaseRecord(body, CASE)).toMatchObject({
-      objectType: 'csm_consumer',
-      recordId: CONSUMER,
+      type: 'csm_consumer',
+      id: CONSUMER,
       phone: '+81 3 5555 0123',
       displayName: 'Kenji Watanabe',
     });
@@ -241,11 +241,11 @@ describe('servicenow: Table API answers', () => {
     };
     expect(parseCaseRecord(body, CASE)).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_contact',
-      recordId: CONTACT,
+      type: 'customer_contact',
+      id: CONTACT,
       email: 'chidi@example.co.uk',
       displayName: 'Chidi Okonkwo',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -255,10 +255,10 @@ describe('servicenow: Table API answers', () => {
     };
     expect(parseCaseRecord(body, CASE)).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_account',
-      recordId: ACCOUNT,
+      type: 'customer_account',
+      id: ACCOUNT,
       displayName: 'Acme',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -279,8 +279,8 @@ describe('servicenow: Table API answers', () => {
       ),
     ).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_contact',
-      recordId: CONTACT,
+      type: 'customer_contact',
+      id: CONTACT,
       email: 'c@example.org',
       phone: '+44 7700 900123',
       displayName: 'Chidi Okonkwo',
@@ -319,7 +319,7 @@ describe('servicenow: Table API answers', () => {
       },
       CASE,
     );
-    expect(ref?.recordId).toBe(CONTACT);
+    expect(ref?.id).toBe(CONTACT);
     expect(ref?.displayName?.length).toBeLessThanOrEqual(200);
     expect(ref?.email).toBeUndefined();
     expect(ref?.phone).toBeUndefined();
@@ -333,10 +333,10 @@ describe('servicenow: the workspace page', () => {
   it('reads the contact of the tab in front, not of a background tab', () => {
     expect(servicenow.detect(caseUrl, loadFixture('servicenow.case.html'))).toEqual({
       crm: 'servicenow',
-      objectType: 'customer_contact',
-      recordId: CONTACT,
+      type: 'customer_contact',
+      id: CONTACT,
       displayName: 'Chidi Okonkwo',
-      contextId: CASE,
+      context: CASE,
     });
   });
 
@@ -363,10 +363,10 @@ describe('servicenow: the workspace page', () => {
     doc.body.append(field);
     expect(servicenow.detect(caseUrl, doc)).toEqual({
       crm: 'servicenow',
-      objectType: 'csm_consumer',
-      recordId: CONSUMER,
+      type: 'csm_consumer',
+      id: CONSUMER,
       displayName: 'Kenji Watanabe',
-      contextId: CASE,
+      context: CASE,
     });
     field.setAttribute('value', 'abc');
     expect(servicenow.detect(caseUrl, doc)).toBeNull();

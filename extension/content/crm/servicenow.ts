@@ -246,13 +246,13 @@ export function parseCaseRecord(body: unknown, caseId: string): CustomerRef | nu
     const recordId = sysIdOf(result[field]);
     if (!recordId) continue;
     return makeRef('servicenow', table, {
-      recordId,
+      id: recordId,
       email: boundedEmail(fieldValue(result[`${field}.email`])),
       phone: firstPhone(result, PHONE_FIELDS.get(table) ?? [], `${field}.`),
       displayName:
         boundedName(fieldValue(result[`${field}.name`])) ??
         boundedName(fieldDisplay(result[field])),
-      contextId: caseId,
+      context: caseId,
     });
   }
   return null;
@@ -268,11 +268,11 @@ export function parseCustomerRecord(
   const result = tableResult(body, sysId);
   if (!result || !RECORD_FIELDS.has(table)) return null;
   return makeRef('servicenow', table, {
-    recordId: sysId,
+    id: sysId,
     email: boundedEmail(fieldValue(result.email)),
     phone: firstPhone(result, PHONE_FIELDS.get(table) ?? []),
     displayName: boundedName(fieldValue(result.name)),
-    contextId,
+    context: contextId,
   });
 }
 
@@ -342,9 +342,9 @@ function caseFromPage(doc: Document, caseId: string): CustomerRef | null {
       const reference = readReference(scope, field);
       if (reference) {
         return requesterRef('servicenow', table, {
-          recordId: reference.sysId,
+          id: reference.sysId,
           displayName: reference.displayName,
-          contextId: caseId,
+          context: caseId,
         });
       }
     }
@@ -390,8 +390,8 @@ export const servicenow: CrmAdapter<'servicenow'> = {
     if (page.table !== CASE_TABLE) {
       // A customer record: its sys_id is in the address (name, email and phone come from the API).
       return makeRef('servicenow', page.table, {
-        recordId: page.sysId,
-        contextId: page.parentCase,
+        id: page.sysId,
+        context: page.parentCase,
       });
     }
     return caseFromPage(doc, page.sysId);

@@ -39,8 +39,8 @@ describe('zendesk: URL forms', () => {
       expect(zendesk.apiLookup?.(zd(path))).toBeNull();
       expect(zendesk.detect(zd(path), emptyDoc())).toEqual({
         crm: 'zendesk',
-        objectType: 'user',
-        recordId: '90210377',
+        type: 'user',
+        id: '90210377',
       });
     }
   });
@@ -66,9 +66,9 @@ describe('zendesk: the ticket page', () => {
   it("reads the URL's ticket's customer context pane, its full address in title", () => {
     expect(zendesk.detect(zd('/agent/tickets/4821'), loadFixture('zendesk.ticket.html'))).toEqual({
       crm: 'zendesk',
-      objectType: 'user',
+      type: 'user',
       email: 'jonas.berg@example.org',
-      contextId: '4821',
+      context: '4821',
     });
   });
 
@@ -152,23 +152,23 @@ describe('zendesk: the Show Ticket answer', () => {
   it('names the requester by the side-loaded user, the ticket as context', () => {
     expect(parse(documented)).toEqual({
       crm: 'zendesk',
-      objectType: 'user',
-      recordId: '20978392',
+      type: 'user',
+      id: '20978392',
       email: 'lena.fischer@example.de',
       phone: '+49 30 5555 0123',
       displayName: 'Lena Fischer',
-      contextId: '35436',
+      context: '35436',
     });
   });
 
   it('keeps the requester id when the user is not side-loaded', () => {
     expect(parse({ ticket: documented.ticket })).toEqual({
       crm: 'zendesk',
-      objectType: 'user',
-      recordId: '20978392',
-      contextId: '35436',
+      type: 'user',
+      id: '20978392',
+      context: '35436',
     });
-    expect(parse({ ticket: documented.ticket, users: 'nope' })?.recordId).toBe('20978392');
+    expect(parse({ ticket: documented.ticket, users: 'nope' })?.id).toBe('20978392');
   });
 
   it('accepts ids written as digit strings', () => {
@@ -176,7 +176,7 @@ describe('zendesk: the Show Ticket answer', () => {
       ticket: { id: '35436', requester_id: '20978392' },
       users: [{ id: '20978392', email: 'lena.fischer@example.de' }],
     });
-    expect(ref?.recordId).toBe('20978392');
+    expect(ref?.id).toBe('20978392');
     expect(ref?.email).toBe('lena.fischer@example.de');
   });
 
@@ -222,7 +222,7 @@ describe('zendesk: the Show Ticket answer', () => {
         },
       ],
     });
-    expect(ref?.recordId).toBe('20978392');
+    expect(ref?.id).toBe('20978392');
     expect(ref?.email).toBeUndefined();
     expect(ref?.phone).toBeUndefined();
     expect(ref?.displayName).toHaveLength(200);
@@ -239,9 +239,9 @@ describe('zendesk: the Show Ticket answer', () => {
     });
     expect(ref).toEqual({
       crm: 'zendesk',
-      objectType: 'user',
-      recordId: '999999',
-      contextId: '35436',
+      type: 'user',
+      id: '999999',
+      context: '35436',
     });
   });
 });

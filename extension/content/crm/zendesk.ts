@@ -92,11 +92,11 @@ export function parseShowTicket(body: unknown, ticketId: string): CustomerRef | 
     (u): u is JsonObject => isJsonObject(u) && jsonNumericId(u.id) === requesterId,
   );
   return requesterRef('zendesk', 'user', {
-    recordId: boundedId(requesterId),
+    id: boundedId(requesterId),
     email: boundedEmail(jsonText(user?.email)),
     phone: boundedPhone(jsonText(user?.phone)),
     displayName: boundedName(jsonText(user?.name)),
-    contextId: ticketId,
+    context: ticketId,
   });
 }
 
@@ -124,11 +124,11 @@ export const zendesk: CrmAdapter<'zendesk'> = {
       if (!scope) return null;
       // The pane names the requester by email only (no public code reads its id, name or phone
       // there); the Tickets API above gives those.
-      return requesterRef('zendesk', 'user', { email: requesterEmail(scope), contextId: ticketId });
+      return requesterRef('zendesk', 'user', { email: requesterEmail(scope), context: ticketId });
     }
     // A user's profile: the id in the address is the user (the profile page's markup has no
     // public evidence, so nothing is read from it).
     const userId = boundedId(cleanText(USER_PATH.exec(url.pathname)?.[1]));
-    return userId ? makeRef('zendesk', 'user', { recordId: userId }) : null;
+    return userId ? makeRef('zendesk', 'user', { id: userId }) : null;
   },
 };

@@ -59,17 +59,17 @@ describe('zoho desk: URL forms', () => {
     expect(zohoDesk.pageKind(url)).toBe('ticket');
     expect(zohoDesk.detect(url, ticketPage)).toEqual({
       crm: 'zoho-desk',
-      objectType: 'contact',
-      recordId: '1780400',
+      type: 'contact',
+      id: '1780400',
       displayName: 'Giulia Romano',
-      contextId: '178040000001234567',
+      context: '178040000001234567',
     });
   });
 
   it('/agent/<portal>/tickets/details/<id> (no department) is a ticket', () => {
     const url = eu('/agent/acme/tickets/details/1001/');
     expect(zohoDesk.pageKind(url)).toBe('ticket');
-    expect(zohoDesk.detect(url, ticketPage)?.contextId).toBe('1001');
+    expect(zohoDesk.detect(url, ticketPage)?.context).toBe('1001');
   });
 
   it('/agent/<portal>[/<department>]/contacts/details/<id> is a contact, from the address', () => {
@@ -80,8 +80,8 @@ describe('zoho desk: URL forms', () => {
       expect(zohoDesk.pageKind(eu(path))).toBe('contact');
       expect(zohoDesk.detect(eu(path), emptyDoc())).toEqual({
         crm: 'zoho-desk',
-        objectType: 'contact',
-        recordId: '1780400',
+        type: 'contact',
+        id: '1780400',
       });
     }
   });
@@ -101,10 +101,10 @@ describe('zoho desk: URL forms', () => {
       expect(zohoDesk.pageKind(url)).toBe('ticket');
       expect(zohoDesk.detect(url, classicPage)).toEqual({
         crm: 'zoho-desk',
-        objectType: 'contact',
-        recordId: '134512000000011111',
+        type: 'contact',
+        id: '134512000000011111',
         displayName: 'Paul Whitmore',
-        contextId: id,
+        context: id,
       });
     }
   });
@@ -116,8 +116,8 @@ describe('zoho desk: URL forms', () => {
     expect(zohoDesk.pageKind(numeric)).toBe('contact');
     expect(zohoDesk.detect(numeric, emptyDoc())).toEqual({
       crm: 'zoho-desk',
-      objectType: 'contact',
-      recordId: '1892000000772003',
+      type: 'contact',
+      id: '1892000000772003',
     });
     const permalink = new URL(
       'https://desk.zoho.com/support/zylker/ShowHomePage.do#Contacts/dv/d126330fb061247d9ebddaeb9d93ba74750b0284bc703b38',
@@ -148,7 +148,7 @@ describe('zoho desk: the ticket page (guess: a link to the contact)', () => {
   const url = eu('/agent/acmeportal/customer-care/tickets/details/178040000001234567');
 
   it('reads the fixture', () => {
-    expect(zohoDesk.detect(url, loadFixture('zoho-desk.ticket.html'))?.recordId).toBe(
+    expect(zohoDesk.detect(url, loadFixture('zoho-desk.ticket.html'))?.id).toBe(
       '178040000000998877',
     );
   });
@@ -172,10 +172,10 @@ describe('zoho desk: the ticket page (guess: a link to the contact)', () => {
     );
     expect(zohoDesk.detect(url, doc)).toEqual({
       crm: 'zoho-desk',
-      objectType: 'contact',
-      recordId: '42',
+      type: 'contact',
+      id: '42',
       displayName: 'Real Contact',
-      contextId: '178040000001234567',
+      context: '178040000001234567',
     });
   });
 });

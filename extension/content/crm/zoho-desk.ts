@@ -94,16 +94,14 @@ export const zohoDesk: CrmAdapter<'zoho-desk'> = {
     if (!named) return null;
     if (named.kind === 'contact') {
       // A permalink key is no record id: only the page could say which contact it is.
-      return NUMERIC.test(named.id)
-        ? makeRef('zoho-desk', 'contact', { recordId: named.id })
-        : null;
+      return NUMERIC.test(named.id) ? makeRef('zoho-desk', 'contact', { id: named.id }) : null;
     }
     const contact = linkedContact(doc, url);
     if (!contact) return null;
     return requesterRef('zoho-desk', 'contact', {
-      recordId: boundedId(contact.id),
+      id: boundedId(contact.id),
       displayName: contact.name,
-      contextId: boundedId(named.id),
+      context: boundedId(named.id),
     });
   },
 };

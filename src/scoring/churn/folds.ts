@@ -1,19 +1,9 @@
-/** Small seeded generator (mulberry32): the same seed gives the same folds on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRng } from '../../nba/rng.ts';
 
 /** Fold number (0..k-1) of each row, stratified so every fold keeps the overall churn rate. */
 export function stratifiedFolds(labels: ArrayLike<number>, k: number, seed: number): Uint8Array {
   if (!Number.isInteger(k) || k < 2) throw new Error(`folds must be a whole number >= 2, got ${k}`);
-  const random = seededRandom(seed);
+  const random = seededRng(seed);
   const folds = new Uint8Array(labels.length);
   // The second class continues where the first stopped, so fold sizes differ by at most one.
   let offset = 0;

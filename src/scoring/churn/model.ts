@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rocAuc, type CalibrationBin } from './metrics.ts';
+import { rocAuc } from './metrics.ts';
 import {
   calibrate,
   chooseCalibration,
@@ -24,28 +24,8 @@ import { isPurchaseHistoryColumn, purchaseHistoryPhrase } from './history.ts';
 import { parseLabel } from './labels.ts';
 import { fitLogistic, linearPredictor } from './logistic.ts';
 
-export interface CrossValidationReport {
-  folds: number;
-  /** ROC AUC of the pooled out-of-fold predictions. */
-  rocAuc: number;
-  foldRocAuc: number[];
-  /** Out-of-fold probabilities as the fitted model gives them, before any calibration. */
-  logLoss: number;
-  /** Null in models stored before calibration was measured (format 1); likewise below. */
-  brier: number | null;
-  /** Expected calibration error over the ten bins of `reliability`. */
-  ece: number | null;
-  /** Ten bins of out-of-fold predictions: mean predicted vs observed churn, before calibration. */
-  reliability: CalibrationBin[];
-  calibrationMethod: CalibrationMethod;
-  /** What was done about calibration and why, in a sentence. */
-  calibrationNote: string;
-  /** The same measures for the probabilities the model gives (calibration cross-fitted). */
-  calibratedLogLoss: number;
-  calibratedBrier: number | null;
-  calibratedEce: number | null;
-  calibration: CalibrationBin[];
-}
+/** What k-fold cross-validation measured, stored with the model and answered on training. */
+export type CrossValidationReport = z.infer<typeof crossValidationSchema>;
 
 /** A trained churn model: plain JSON (JSON.stringify it to store, parseChurnModel to load). */
 export interface ChurnModel {
@@ -325,10 +305,35 @@ function describeHistory(model: ChurnModel, row: ChurnRow): string {
 }
 
 const calibrationBinSchema = z.object({
+  /** 1 = lowest predicted risk. */
   bin: z.number().int(),
   count: z.number().int(),
   meanPredicted: z.number(),
   observedRate: z.number(),
+});
+
+export const crossValidationSchema = z.object({
+  folds: z.number().int(),
+  /** ROC AUC of the pooled out-of-fold predictions. */
+  rocAuc: z.number(),
+  foldRocAuc: z.array(z.number()),
+  /** Out-of-fold probabilities as the fitted model gives them, before any calibration. */
+  logLoss: z.number(),
+  /** Null in models stored before calibration was measured (format 1); likewise below. */
+  brier: z.number().nullable(),
+  /** Expected calibration error over the ten bins of `reliability`. */
+  ece: z.number().nullable(),
+  /** Ten bins of out-of-fold predictions: mean predicted vs observed churn, before calibration. */
+  reliability: z.array(calibrationBinSchema),
+  calibrationMethod: z.enum(['none', 'platt', 'isotonic'] as const satisfies CalibrationMethod[]),
+  /** What was done about calibration and why, in a sentence. */
+  calibrationNote: z.string(),
+  /** The same measures for the probabilities the model gives (calibration cross-fitted). */
+  calibratedLogLoss: z.number(),
+  calibratedBrier: z.number().nullable(),
+  calibratedEce: z.number().nullable(),
+  /** The probabilities the model gives, each fold calibrated on the others. */
+  calibration: z.array(calibrationBinSchema),
 });
 
 const columnSchema = z.discriminatedUnion('kind', [
@@ -378,21 +383,7 @@ const churnModelSchema = z.object({
   formatVersion: z.literal(2),
   historyColumns: z.array(z.string().refine(isPurchaseHistoryColumn, 'not a history column')),
   calibration: calibratorSchema,
-  crossValidation: z.object({
-    folds: z.number().int(),
-    rocAuc: z.number(),
-    foldRocAuc: z.array(z.number()),
-    logLoss: z.number(),
-    brier: z.number().nullable(),
-    ece: z.number().nullable(),
-    reliability: z.array(calibrationBinSchema),
-    calibrationMethod: z.enum(['none', 'platt', 'isotonic']),
-    calibrationNote: z.string(),
-    calibratedLogLoss: z.number(),
-    calibratedBrier: z.number().nullable(),
-    calibratedEce: z.number().nullable(),
-    calibration: z.array(calibrationBinSchema),
-  }),
+  crossValidation: crossValidationSchema,
 });
 
 /** Models stored before format 2 were always Platt-scaled and measured less. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { timestampSchema } from '../../contract/index.ts';
 import { audit } from '../audit/store.ts';
 import type { Db } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 
 /** `POST /v1/contacts`: a contact the CSR just handled; the agent is the token's. */
 export const contactCreateSchema = z.strictObject({
@@ -42,7 +42,7 @@ export async function createContact(
       ])
     ).rows[0];
     if (!customer) {
-      throw new HttpProblem(404, 'Unknown customer', `No customer has id "${input.customerId}".`);
+      throw new NotFoundError('Unknown customer', `No customer has id "${input.customerId}".`);
     }
     let teamId: string | null = null;
     if (input.team !== undefined) {
@@ -55,16 +55,14 @@ export async function createContact(
         )
       ).rows[0];
       if (!team) {
-        throw new HttpProblem(
-          404,
+        throw new NotFoundError(
           'Unknown team',
           `No team is named "${input.team}"; teams come from an administrator's imports.`,
         );
       }
       // A label naming another team would count this agent's contact in that team's KPIs.
       if (!team.mine) {
-        throw new HttpProblem(
-          403,
+        throw new ForbiddenError(
           'Not your team',
           `You are not a member of "${input.team}"; a contact can only carry its agent's own team.`,
         );
@@ -103,8 +101,7 @@ export async function createContact(
     if (!written) {
       // Another agent's or an import's contact. 403, not 409: who may write it is settled;
       // nothing the caller can change about the request makes it theirs.
-      throw new HttpProblem(
-        403,
+      throw new ForbiddenError(
         'Not your contact',
         `The contact "${contactId}" was recorded by another agent or by an import; ` +
           'only they can change it.',

@@ -1,15 +1,4 @@
-/** mulberry32: a small, fast seeded generator; the same seed gives the same demo data everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
+/** Draws from distributions over a seeded uniform source (src/nba's seededRng for the demo). */
 export class Draw {
   constructor(readonly next: () => number) {}
 

@@ -1,17 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../db/db.ts';
+import {
+  customerWithNeighbours,
+  firstCustomers,
+  sharedPhone,
+  ticketRequester,
+  type CrmCustomer,
+} from './crm-store.ts';
 
 /** Escapes text for HTML bodies and attribute values: every shown value comes from data. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
-
-type CustomerRow = {
-  customer_id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-};
 
 /** Ticket numbers past the customers: a shared-phone caller (ambiguous) and a stranger (unknown). */
 export const ambiguousTicket = 1000;
@@ -51,7 +51,7 @@ ${main}
 }
 
 /** Values the CRM does not have are left out, as real CRMs do, rather than shown empty. */
-function fields(customer: Pick<CustomerRow, 'name' | 'email' | 'phone'>): string {
+function fields(customer: Pick<CrmCustomer, 'name' | 'email' | 'phone'>): string {
   const rows = (['name', 'email', 'phone'] as const)
     .filter((field) => customer[field])
     .map(
@@ -101,11 +101,7 @@ export function demoRoutes(app: FastifyInstance, db: Db): void {
   );
 
   app.get('/demo', { config, schema }, async (_request, reply) => {
-    const { rows } = await db.query<CustomerRow & { total: number }>(
-      `SELECT customer_id, name, email, phone, count(*) OVER ()::int AS total
-       FROM customers ORDER BY customer_id LIMIT 100`,
-    );
-    const total = rows[0]?.total ?? 0;
+    const { customers: rows, total } = await firstCustomers(db, 100);
     const list = rows
       .map(
         (c) =>
@@ -134,14 +130,7 @@ ${total ? '' : '<p>No customers yet: start the server with --seed-demo or import
     { config, schema },
     async (request, reply) => {
       const { customerId } = request.params;
-      const { rows } = await db.query<CustomerRow & { next: string | null; prev: string | null }>(
-        `SELECT c.customer_id, c.name, c.email, c.phone,
-           (SELECT customer_id FROM customers WHERE customer_id > c.customer_id ORDER BY customer_id LIMIT 1) AS next,
-           (SELECT customer_id FROM customers WHERE customer_id < c.customer_id ORDER BY customer_id DESC LIMIT 1) AS prev
-         FROM customers c WHERE c.customer_id = $1`,
-        [customerId],
-      );
-      const customer = rows[0];
+      const customer = await customerWithNeighbours(db, customerId);
       const mainOpen = `<main data-demo-page="customer" data-customer-id="${escapeHtml(customerId)}">`;
       if (!customer) {
         return page(
@@ -175,25 +164,16 @@ ${fields(customer)}
       if (!Number.isInteger(ticket) || ticket < 1 || ticket > unknownTicket) {
         return page(reply, 'Unknown ticket', `${mainOpen}<h1>No such ticket</h1></main>`, 404);
       }
-      let requester: Pick<CustomerRow, 'name' | 'email' | 'phone'> | undefined;
+      let requester: Pick<CrmCustomer, 'name' | 'email' | 'phone'> | undefined;
       let subject = 'Question about my last order';
       if (ticket === ambiguousTicket) {
-        const { rows } = await db.query<{ value: string }>(
-          `SELECT value FROM identities WHERE kind = 'phone'
-           GROUP BY value HAVING count(DISTINCT customer_id) > 1 ORDER BY value LIMIT 1`,
-        );
-        requester = { name: 'Caller on a shared line', email: null, phone: rows[0]?.value ?? null };
+        requester = { name: 'Caller on a shared line', email: null, phone: await sharedPhone(db) };
         subject = 'Caller gave only a household phone number';
       } else if (ticket === unknownTicket) {
         requester = { name: 'Pat Newcomer', email: 'pat.newcomer@example.net', phone: null };
         subject = 'First time contacting us';
       } else {
-        const { rows } = await db.query<CustomerRow>(
-          `SELECT customer_id, name, email, phone FROM customers ORDER BY customer_id
-           OFFSET ((($1::int - 1) % GREATEST((SELECT count(*) FROM customers), 1))) LIMIT 1`,
-          [ticket],
-        );
-        requester = rows[0];
+        requester = await ticketRequester(db, ticket);
       }
       if (!requester) {
         return page(reply, 'Empty CRM', `${mainOpen}<h1>No customers yet</h1></main>`, 404);

@@ -17,7 +17,7 @@ import { detectionHealth } from '../detection-health/store.ts';
 import { createNbaDecisionMaker } from '../nba/decide.ts';
 import { lookupCustomerProfile } from '../insights/customer-lookup.ts';
 import { appWithTokens } from '../testing/app-harness.ts';
-import { seededRandom } from './prng.ts';
+import { seededRng } from '../../nba/index.ts';
 import { demoCustomerId, seedDemo, sharedPhoneCustomers } from './seed.ts';
 import { demoStartTokens } from './start-tokens.ts';
 
@@ -263,7 +263,7 @@ describe('the demo business and its team at first start', () => {
   });
 
   it('has a next-best-action for the customer README and npm start point to, and most others', async () => {
-    const decide = createNbaDecisionMaker({ rng: seededRandom(1), now: () => firstStart });
+    const decide = createNbaDecisionMaker({ rng: seededRng(1), now: () => firstStart });
     const suggestionsFor = async (customerId: string) => {
       const found = await lookupCustomerProfile(
         db,

@@ -23,7 +23,8 @@ import {
   type DemoCustomer,
 } from './business.ts';
 import { trainDemoChurnModel } from './churn-model.ts';
-import { Draw, seededRandom } from './prng.ts';
+import { seededRng } from '../../nba/index.ts';
+import { Draw } from './prng.ts';
 import { seedTeamWork, teamWorkWeeks } from './team-work.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
 import { seedDemoDetectionCounts } from '../detection-health/demo-counts.ts';
@@ -281,7 +282,7 @@ export async function seedDemo(db: Db, options: DemoSeedOptions = {}): Promise<D
 
   const count = options.customers ?? 2_000;
   const seed = options.seed ?? 20_240_601;
-  const draw = new Draw(seededRandom(seed));
+  const draw = new Draw(seededRng(seed));
   const asOf = options.asOf ?? new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
   const end = asOf.getTime();
   const start = end - 104 * weekMs;

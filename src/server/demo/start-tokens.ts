@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createToken, findPrincipal, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
-import { setAgentTeam } from '../supervisor/teams.ts';
+import { setAgentTeam } from '../teams/store.ts';
 
 export const demoCsrName = 'Demo CSR';
 export const demoSupervisorName = 'Demo Supervisor';

@@ -7,7 +7,8 @@ import type { DecisionMaker } from '../insights/decision-maker.ts';
 import { getInsights, type InsightsDeps } from '../insights/get-insights.ts';
 import { recordOutcome } from '../outcomes/store.ts';
 import { dayMs, monthlyCharge, type DemoCustomer } from './business.ts';
-import { Draw, seededRandom } from './prng.ts';
+import { seededRng } from '../../nba/index.ts';
+import { Draw } from './prng.ts';
 
 type DeclineReason = NonNullable<OutcomeRequest['reason']>;
 
@@ -215,14 +216,14 @@ export async function seedTeamWork(
   db: Db,
   plan: TeamWorkPlan,
 ): Promise<{ decisions: number; outcomes: number }> {
-  const draw = new Draw(seededRandom(plan.seed));
+  const draw = new Draw(seededRng(plan.seed));
   const byId = new Map(plan.customers.map((customer) => [customer.row.customerId, customer]));
   const contactTimes = new Map(
     plan.contacts.map((contact) => [contact.contactId, new Date(contact.startedAt).getTime()]),
   );
   // The engine decides at the contact's time (its clock is read as a decision starts).
   let clock = new Date(plan.from);
-  const engine = new NbaEngine({ rng: seededRandom(plan.seed + 1), now: () => clock });
+  const engine = new NbaEngine({ rng: seededRng(plan.seed + 1), now: () => clock });
   const nba = createNbaDecisionMaker(engine);
   const decide: DecisionMaker = Object.assign(
     (db: Parameters<DecisionMaker>[0], request: Parameters<DecisionMaker>[1]) => {

@@ -1,6 +1,7 @@
 import type { DetectionReportRow, DetectionResult } from '../../contract/detection-health.ts';
 import type { Queryable } from '../db/db.ts';
-import { Draw, seededRandom } from '../demo/prng.ts';
+import { seededRng } from '../../nba/index.ts';
+import { Draw } from '../demo/prng.ts';
 import { addDetectionCounts } from './store.ts';
 
 const dayMs = 86_400_000;
@@ -96,7 +97,7 @@ export async function seedDemoDetectionCounts(
   tx: Queryable,
   options: { agents: readonly { name: string; team: string }[]; asOf: Date; seed: number },
 ): Promise<number> {
-  const draw = new Draw(seededRandom(options.seed));
+  const draw = new Draw(seededRng(options.seed));
   const lastDay = Math.floor(options.asOf.getTime() / dayMs) * dayMs;
   let rows = 0;
   for (let daysAgo = 29; daysAgo >= 0; daysAgo -= 1) {

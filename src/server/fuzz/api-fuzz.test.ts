@@ -12,7 +12,7 @@ import { seedDemo } from '../demo/seed.ts';
 import type { RouteRole } from '../http/auth.ts';
 import { importColumns, importKinds, type ImportKind } from '../imports/rows.ts';
 import { resultKinds } from '../outcomes/results.ts';
-import { scopeOf } from '../supervisor/scope.ts';
+import { scopeOf } from '../teams/scope.ts';
 import { testConfig } from '../testing/app-harness.ts';
 import {
   describeRequest,

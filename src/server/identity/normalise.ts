@@ -1,8 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { canonicalRecordId } from './record-ids.ts';
 
-export type IdentityKind = 'record' | 'email' | 'phone';
-
 /** Emails compare case-insensitively in practice, so they are stored lower-cased and trimmed. */
 export function normaliseEmail(raw: string): string {
   return raw.trim().toLowerCase();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transactionFastPath } from './fast-transactions.ts';
-import { parseTimestamp, rowSchemas } from './rows.ts';
+import { parseTimestamp } from '../../scoring/index.ts';
+import { rowSchemas } from './rows.ts';
 
 const settings = { phoneRegion: 'US', defaultCurrency: 'USD' };
 const schema = rowSchemas(settings).transactions;

@@ -1,4 +1,5 @@
-import { parseAmount, parseTimestamp, transactionRow, type TransactionRow } from './rows.ts';
+import { parseTimestamp } from '../../scoring/index.ts';
+import { parseAmount, transactionRow, type TransactionRow } from './rows.ts';
 
 const maxTextLength = 200;
 const currencyCode = /^[A-Za-z]{3}$/;

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { RejectedInputError } from '../errors.ts';
 import { importResults, parseResults } from '../outcomes/results.ts';
 import { testDatabases } from '../testing/databases.ts';
 import type { ImportKind } from './rows.ts';
@@ -397,8 +397,8 @@ describe.each(testDatabases())('malformed files on $name', (target) => {
       return null;
     } catch (error) {
       if (error instanceof ImportRejectedError) return error.errors;
-      if (error instanceof HttpProblem && error.status === 422) {
-        return (error.extra.errors ?? []).map((problem) => ({
+      if (error instanceof RejectedInputError) {
+        return (error.problems?.errors ?? []).map((problem) => ({
           ...problem,
           line: problem.line ?? -1,
         }));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { parseTimestamp } from '../../scoring/index.ts';
 import {
   isEmail,
   normaliseCrmName,
@@ -75,46 +76,6 @@ const asText = (value: unknown) =>
 
 const text = (max: number) => z.preprocess(asText, z.string().trim().min(1).max(max));
 const optionalText = (max: number) => text(max).optional();
-
-const isoTimestamp =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-/** ISO 8601 date or date-time; a time with no offset is read as UTC so imports never depend on the server's zone. */
-export function parseTimestamp(value: string): Date | null {
-  const text = value.trim();
-  const match = isoTimestamp.exec(text);
-  if (!match) return null;
-  // The common shape (no offset, no fraction, fields in range) without building a string for
-  // Date to parse again: on large files this is most of the per-row cost of a transaction.
-  if (!match[7] && !text.includes('.')) {
-    const year = Number(match[1]);
-    const month = Number(match[2]);
-    const day = Number(match[3]);
-    const hour = match[4] === undefined ? 0 : Number(match[4]);
-    const minute = match[5] === undefined ? 0 : Number(match[5]);
-    const second = match[6] === undefined ? 0 : Number(match[6]);
-    if (
-      year >= 1000 &&
-      month >= 1 &&
-      month <= 12 &&
-      day >= 1 &&
-      hour <= 23 &&
-      minute <= 59 &&
-      second <= 59
-    ) {
-      const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-      // Reject dates that JavaScript silently rolls over, such as 2024-02-31.
-      return date.getUTCDate() === day ? date : null;
-    }
-  }
-  const hasTime = match[4] !== undefined;
-  let iso = hasTime ? text.replace(' ', 'T') : `${text}T00:00:00`;
-  if (!match[7]) iso += 'Z';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return null;
-  if (date.getUTCDate() !== Number(match[3]) && !match[7]) return null;
-  return date;
-}
 
 /** A money amount rounded to cents; null when it is not a number or too large to store. */
 export function parseAmount(value: string): number | null {

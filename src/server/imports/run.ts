@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
+import { RejectedInputError } from '../errors.ts';
 import {
   describeIssues,
   importColumns,
@@ -39,18 +40,22 @@ export interface FileProblem {
 }
 
 /** The file was refused as a whole; nothing from it was written. */
-export class ImportRejectedError extends Error {
+export class ImportRejectedError extends RejectedInputError {
   constructor(
     readonly errors: FileProblem[],
     readonly errorCount: number,
   ) {
+    super('Import rejected', 'The file has problems; nothing was written.', {
+      errors,
+      errorCount,
+    });
     const first = errors[0];
-    super(
+    // The CLI and logs read the message: it names the count and the first problem.
+    this.message =
       `Import rejected: ${errorCount} problem(s), nothing was written` +
-        (first
-          ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})`
-          : ''),
-    );
+      (first
+        ? ` (first: line ${first.line}${first.column ? `, ${first.column}` : ''}: ${first.message})`
+        : '');
   }
 }
 

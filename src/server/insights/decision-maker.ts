@@ -37,18 +37,3 @@ export type DecisionMaker = ((db: Queryable, request: DecisionRequest) => Promis
    */
   readonly lookupColumnsSql?: string;
 };
-
-/** Until a treatment catalogue and rules exist, every decision says so honestly. */
-export const noCatalogueDecision: DecisionMaker = async () => ({
-  nextBestActions: [],
-  controlGroup: false,
-  noActionReason: 'No treatment catalogue is configured yet',
-  routing: {
-    priority: 'normal',
-    skill: 'general',
-    reason: 'No routing rules are configured yet',
-  },
-  suggestions: [],
-  ruleVersion: null,
-  modelVersions: {},
-});

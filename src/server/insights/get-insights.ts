@@ -1,6 +1,6 @@
 import type { Insights, InsightsQuery } from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
-import { ambiguousCustomer, HttpProblem } from '../http/problem.ts';
+import { ambiguousCustomerError, NotFoundError } from '../errors.ts';
 import { lookupCustomerProfile } from './customer-lookup.ts';
 import type { DecisionMaker } from './decision-maker.ts';
 import { DecisionWriter } from './decision-writer.ts';
@@ -45,9 +45,9 @@ export async function getInsights(
     deps.decide.lookupColumnsSql,
   );
   if (resolution.status === 'unknown') {
-    throw new HttpProblem(404, 'Unknown customer', resolution.detail);
+    throw new NotFoundError('Unknown customer', resolution.detail);
   }
-  if (resolution.status === 'ambiguous') throw ambiguousCustomer(resolution.candidates);
+  if (resolution.status === 'ambiguous') throw ambiguousCustomerError(resolution.candidates);
   const { profile } = resolution;
   const context = query.context ?? null;
   const plan = await deps.decide(deps.db, { profile, agent, context, lookupRow: resolution.row });

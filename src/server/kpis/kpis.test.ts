@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiName, KpiRow } from '../../contract/supervisor.ts';
 import type { Db } from '../db/db.ts';
-import { parsePeriod } from '../supervisor/sql.ts';
+import { parsePeriod } from '../db/periods.ts';
 import { testDatabases } from '../testing/databases.ts';
-import { fixturePeriod, seedKpiFixture } from './fixture.ts';
-import type { KpiFilter } from './filters.ts';
+import { fixturePeriod, seedKpiFixture } from '../testing/kpi-fixture.ts';
+import type { PeriodFilter } from '../db/period-filters.ts';
 import { computeKpiRows } from './report.ts';
 
 /*
@@ -23,12 +23,12 @@ import { computeKpiRows } from './report.ts';
  */
 describe.each(testDatabases())('KPIs on $name', (target) => {
   let db: Db;
-  const filter = (extra: Partial<KpiFilter> = {}): KpiFilter => ({
+  const filter = (extra: Partial<PeriodFilter> = {}): PeriodFilter => ({
     period: parsePeriod(fixturePeriod),
     teamIds: null,
     ...extra,
   });
-  const overall = async (extra: Partial<KpiFilter> = {}) =>
+  const overall = async (extra: Partial<PeriodFilter> = {}) =>
     (await computeKpiRows(db, filter(extra)))[0]!.kpis;
   const byGroup = (rows: KpiRow[], name: KpiName) =>
     Object.fromEntries(

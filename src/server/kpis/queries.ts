@@ -1,15 +1,15 @@
 import type { KpiName } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { Params } from '../supervisor/sql.ts';
-import type { UpliftCounts } from '../supervisor/stats.ts';
+import { Params } from '../db/sql-params.ts';
+import type { UpliftCounts } from '../db/rates.ts';
 import {
   atRiskAt,
   contactsInPeriod,
   decisionsInPeriod,
   treatmentKind,
   treatmentKindJoin,
-  type KpiFilter,
-} from './filters.ts';
+  type PeriodFilter,
+} from '../db/period-filters.ts';
 
 export interface ShareCounts {
   group: string | null;
@@ -18,7 +18,7 @@ export interface ShareCounts {
 }
 export type UpliftRow = UpliftCounts & { group: string | null };
 
-type ShareQuery = (db: Queryable, filter: KpiFilter) => Promise<ShareCounts[]>;
+type ShareQuery = (db: Queryable, filter: PeriodFilter) => Promise<ShareCounts[]>;
 
 async function shares(db: Queryable, sql: string, params: Params): Promise<ShareCounts[]> {
   const { rows } = await db.query<{ grp: string | null; num: number; den: number }>(
@@ -163,7 +163,7 @@ export const defectionSaves: ShareQuery = (db, filter) => {
  * Conversion = a purchase within 30 days after the decision (decision_purchases, kept by
  * trigger: migration 040); decisions 30+ days old with shown (or withheld) suggestions only.
  */
-export async function uplift(db: Queryable, filter: KpiFilter): Promise<UpliftRow[]> {
+export async function uplift(db: Queryable, filter: PeriodFilter): Promise<UpliftRow[]> {
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'dd');
   const { rows } = await db.query<{

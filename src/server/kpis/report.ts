@@ -6,9 +6,9 @@ import {
   type KpiValue,
 } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { share, upliftOf, wilsonInterval } from '../supervisor/stats.ts';
+import { share, upliftOf, wilsonInterval } from '../db/rates.ts';
 import { kpiDefinitions } from './definitions.ts';
-import type { KpiFilter } from './filters.ts';
+import type { PeriodFilter } from '../db/period-filters.ts';
 import { shareQueries, uplift, type ShareCounts, type UpliftRow } from './queries.ts';
 
 const empty: KpiValue = { value: null, numerator: 0, denominator: 0, ci95: null };
@@ -36,7 +36,7 @@ function upliftValue(row: UpliftRow | undefined): KpiValue {
 }
 
 /** Every KPI for one filter, as rows keyed by group (null: one overall row). */
-export async function computeKpiRows(db: Queryable, filter: KpiFilter): Promise<KpiRow[]> {
+export async function computeKpiRows(db: Queryable, filter: PeriodFilter): Promise<KpiRow[]> {
   const shareNames = kpiNames.filter(
     (name): name is Exclude<KpiName, 'uplift'> => name !== 'uplift',
   );
@@ -60,7 +60,7 @@ export async function computeKpiRows(db: Queryable, filter: KpiFilter): Promise<
     });
 }
 
-export async function buildKpiReport(db: Queryable, filter: KpiFilter): Promise<KpiReport> {
+export async function buildKpiReport(db: Queryable, filter: PeriodFilter): Promise<KpiReport> {
   const overall = (await computeKpiRows(db, { ...filter, groupBy: undefined }))[0]!;
   const rows = filter.groupBy ? await computeKpiRows(db, filter) : [];
   return {

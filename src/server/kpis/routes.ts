@@ -4,10 +4,10 @@ import { kpiQuerySchema, kpiReportSchema } from '../../contract/supervisor.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
 import { buildKpiReport } from './report.ts';
-import { scopeOf, teamsFor } from '../supervisor/scope.ts';
-import { parsePeriod } from '../supervisor/sql.ts';
+import { scopeOf, teamsFor } from '../teams/scope.ts';
+import { parsePeriod } from '../db/periods.ts';
 
-export function supervisorKpiRoutes(app: FastifyInstance, db: Db): void {
+export function kpiRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/kpis',
     {

@@ -9,7 +9,7 @@ import {
 } from '../../nba/index.ts';
 import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { NotFoundError } from '../errors.ts';
 import { invalidCatalogue } from './problems.ts';
 
 /** Who changed an item last and which version it is at; returned beside the item's JSON. */
@@ -218,6 +218,6 @@ export function replaceById<T extends { id?: unknown }>(
   return index < 0 ? [...items, item] : items.map((existing, i) => (i === index ? item : existing));
 }
 
-export function notFound(kind: 'treatment' | 'rule', id: string): HttpProblem {
-  return new HttpProblem(404, `Unknown ${kind}`, `No ${kind} has id "${id}".`);
+export function notFound(kind: 'treatment' | 'rule', id: string): NotFoundError {
+  return new NotFoundError(`Unknown ${kind}`, `No ${kind} has id "${id}".`);
 }

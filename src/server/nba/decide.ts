@@ -49,9 +49,15 @@ export class NbaEngine {
     this.now = options.now ?? (() => new Date());
   }
 
-  async routeOnly(db: Queryable, profile: CustomerProfile): Promise<RoutingDecision> {
+  async routeOnly(
+    db: Queryable,
+    profile: CustomerProfile,
+    lookupRow?: Record<string, unknown>,
+  ): Promise<RoutingDecision> {
     const now = this.now();
-    const inputs = await loadDecisionInputs(db, profile, now);
+    const inputs =
+      (lookupRow && decisionInputsFromLookup(lookupRow, profile, now)) ??
+      (await loadDecisionInputs(db, profile, now));
     const routing = await this.cache.routingAt(db, inputs.routingRevision);
     return routeCustomer(routing, this.withRuleSpelling(inputs.facts), now);
   }

@@ -14,7 +14,7 @@ import {
 import { UNSEGMENTED } from '../../nba/index.ts';
 import { createToken, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
-import { decisionUuid, fixturePeriod, seedKpiFixture } from '../kpis/fixture.ts';
+import { decisionUuid, fixturePeriod, seedKpiFixture } from '../testing/kpi-fixture.ts';
 import { loadDecisionInputs } from '../nba/facts.ts';
 import { loadCustomerProfile } from '../insights/customer-profile.ts';
 import { appWithTokens } from '../testing/app-harness.ts';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { audit } from '../audit/store.ts';
 import type { Db } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { RejectedInputError } from '../errors.ts';
 import { readRows, SourceError, type SourceRow } from '../imports/source.ts';
 
 export const resultKinds = ['retained_90d', 'converted'] as const;
@@ -100,8 +100,8 @@ function sourceProblem(error: SourceError): RowError {
   };
 }
 
-function rejected(errors: RowError[]): HttpProblem {
-  return new HttpProblem(422, 'Results rejected', 'The file has problems; nothing was written.', {
+function rejected(errors: RowError[]): RejectedInputError {
+  return new RejectedInputError('Results rejected', 'The file has problems; nothing was written.', {
     errors: errors.slice(0, 100),
     errorCount: errors.length,
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -10,15 +10,8 @@ import {
 } from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
-import { OutcomeInFlight, recordOutcome, retractOutcome } from './store.ts';
-
-/** The error handler writes the problem body; headers set here are kept. */
-function askToRetryLater(error: unknown, reply: FastifyReply): never {
-  if (error instanceof OutcomeInFlight) {
-    reply.header('retry-after', String(error.retryAfterSeconds));
-  }
-  throw error;
-}
+import { outcomeResultRoutes } from './results-routes.ts';
+import { recordOutcome, retractOutcome } from './store.ts';
 
 export function outcomeRoutes(app: FastifyInstance, db: Db): void {
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -43,16 +36,12 @@ export function outcomeRoutes(app: FastifyInstance, db: Db): void {
       },
     },
     async (request, reply) => {
-      try {
-        const outcome = await recordOutcome(db, {
-          request: request.body,
-          idempotencyKey: request.headers['idempotency-key'],
-          agent: principalOf(request).agentName,
-        });
-        return await reply.code(outcome.duplicate ? 200 : 201).send(outcome);
-      } catch (error) {
-        return askToRetryLater(error, reply);
-      }
+      const outcome = await recordOutcome(db, {
+        request: request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+        agent: principalOf(request).agentName,
+      });
+      return reply.code(outcome.duplicate ? 200 : 201).send(outcome);
     },
   );
 
@@ -77,16 +66,14 @@ export function outcomeRoutes(app: FastifyInstance, db: Db): void {
       },
     },
     async (request, reply) => {
-      try {
-        const retraction = await retractOutcome(db, {
-          idempotencyKey: request.body.idempotencyKey,
-          retractedAt: request.body.retractedAt,
-          agent: principalOf(request).agentName,
-        });
-        return await reply.code(retraction.duplicate ? 200 : 201).send(retraction);
-      } catch (error) {
-        return askToRetryLater(error, reply);
-      }
+      const retraction = await retractOutcome(db, {
+        idempotencyKey: request.body.idempotencyKey,
+        retractedAt: request.body.retractedAt,
+        agent: principalOf(request).agentName,
+      });
+      return reply.code(retraction.duplicate ? 200 : 201).send(retraction);
     },
   );
+
+  outcomeResultRoutes(app, db);
 }

@@ -3,7 +3,7 @@ import type { OutcomeRequest } from '../../contract/index.ts';
 import { audit } from '../audit/store.ts';
 import { UNSEGMENTED } from '../../nba/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import { ConflictError, NotFoundError, RejectedInputError } from '../errors.ts';
 
 export interface RecordedOutcome {
   id: string;
@@ -54,14 +54,13 @@ export function requestFingerprint(body: unknown): string {
  * 409: another request with this caller's key is still inside its transaction. Its outcome
  * is neither stored nor refused yet, so the answer is "ask again shortly", never a guess.
  */
-export class OutcomeInFlight extends HttpProblem {
-  readonly retryAfterSeconds = 1;
+export class OutcomeInFlight extends ConflictError {
   constructor(idempotencyKey: string) {
     super(
-      409,
       'Outcome in flight',
       `An outcome sent with Idempotency-Key "${idempotencyKey}" is still being stored; ` +
         'send it again in a moment.',
+      { retryAfterSeconds: 1 },
     );
   }
 }
@@ -115,8 +114,7 @@ export async function recordOutcome(
     }): RecordedOutcome => {
       // NULL: stored before bodies were fingerprinted (migration 080); a replay is taken on trust.
       if (existing.request_fingerprint !== null && existing.request_fingerprint !== fingerprint) {
-        throw new HttpProblem(
-          422,
+        throw new RejectedInputError(
           'Idempotency-Key reused',
           `Idempotency-Key "${idempotencyKey}" was already used for a different outcome; ` +
             'send each new outcome with a new key.',
@@ -136,7 +134,7 @@ export async function recordOutcome(
         ).rows[0]
       : undefined;
     if (!decision) {
-      throw new HttpProblem(404, 'Unknown decision', `No decision has id "${request.decisionId}".`);
+      throw new NotFoundError('Unknown decision', `No decision has id "${request.decisionId}".`);
     }
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO outcomes (decision_id, treatment_key, agent, result, reason, note,
@@ -181,10 +179,9 @@ export interface RetractedOutcome {
 }
 
 /** 404: nothing this caller recorded goes by this key (another agent's keys are not theirs). */
-export class UnknownOutcomeKey extends HttpProblem {
+export class UnknownOutcomeKey extends NotFoundError {
   constructor(idempotencyKey: string) {
     super(
-      404,
       'Unknown outcome',
       `You recorded no outcome with Idempotency-Key "${idempotencyKey}"; ` +
         'only the agent who recorded an outcome may take it back.',

@@ -8,8 +8,8 @@ import { ambiguousCustomer, HttpProblem } from '../http/problem.ts';
 import { storedRoutingSchema } from '../nba/api-schemas.ts';
 import { loadRouting, saveRouting } from '../nba/config-store.ts';
 import type { NbaEngine } from '../nba/decide.ts';
-import { loadCustomerProfile } from '../insights/customer-profile.ts';
-import { resolveCustomer } from './resolve-customer.ts';
+import { decisionInputLookupColumnsSql } from '../nba/facts.ts';
+import { lookupCustomerProfile } from '../insights/customer-lookup.ts';
 
 export const routingAnswerSchema = routingHintSchema.extend({
   customerId: z.string(),
@@ -41,15 +41,20 @@ export function routingRoutes(
       },
     },
     async (request) => {
-      const resolution = await resolveCustomer(db, request.query, deps.phoneRegion);
+      // The decision inputs ride along, so the whole read is one statement, as for insights.
+      const resolution = await lookupCustomerProfile(
+        db,
+        request.query,
+        deps.phoneRegion,
+        new Date(),
+        decisionInputLookupColumnsSql,
+      );
       if (resolution.status === 'unknown') {
         throw new HttpProblem(404, 'Unknown customer', resolution.detail);
       }
       if (resolution.status === 'ambiguous') throw ambiguousCustomer(resolution.candidates);
-      const profile = await loadCustomerProfile(db, resolution.customerKey);
-      if (!profile)
-        throw new HttpProblem(404, 'Unknown customer', 'The customer was just removed.');
-      const routed = await engine.routeOnly(db, profile);
+      const { profile } = resolution;
+      const routed = await engine.routeOnly(db, profile, resolution.row);
       return {
         ...routed.hint,
         customerId: profile.customer.id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainChurnModel, type ChurnRow } from '../../scoring/index.ts';
-import { printChurnTraining } from './cli-commands.ts';
+import { printChurnTraining } from './cli.ts';
 
 function rows(): ChurnRow[] {
   let state = 5;

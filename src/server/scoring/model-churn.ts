@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import {
   churnFromModel,
+  crossValidationSchema,
   predictChurn,
   purchaseHistoryFeatures,
   type ChurnAssessment,
@@ -7,9 +9,32 @@ import {
   type TimeUnit,
 } from '../../scoring/index.ts';
 import type { Db } from '../db/db.ts';
+import type { ChurnTrainResult } from './churn.ts';
 import { modelKinds, type currentChurnModel } from './models-store.ts';
 import { summaryAt } from './population.ts';
 import type { PurchaseColumns } from './read-summaries.ts';
+
+/** What training a churn model answers, on the API (POST /v1/churn/models) and the CLI alike. */
+export const churnTrainResponseSchema = z.object({
+  version: z.string(),
+  trainedRows: z.number().int(),
+  churnedRows: z.number().int(),
+  columns: z.array(z.string()),
+  excludedColumns: z.array(z.string()),
+  crossValidation: crossValidationSchema,
+});
+export type ChurnTrainResponse = z.infer<typeof churnTrainResponseSchema>;
+
+export function churnTrainResponse(result: ChurnTrainResult): ChurnTrainResponse {
+  return {
+    version: result.version,
+    trainedRows: result.model.trainedRows,
+    churnedRows: result.model.churnedRows,
+    columns: result.model.columns.map((column) => column.name),
+    excludedColumns: result.excludedColumns,
+    crossValidation: result.model.crossValidation,
+  };
+}
 
 export interface ModelChurnHistory {
   columns: PurchaseColumns;

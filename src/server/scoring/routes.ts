@@ -9,6 +9,7 @@ import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { parseCsvRecords, predictWithCurrentModel, trainAndStoreChurnModel } from './churn.ts';
 import { checkModelsOnHoldout, holdoutCheckSchema, modelChoiceSchema } from './holdout-check.ts';
+import { churnTrainResponse, churnTrainResponseSchema } from './model-churn.ts';
 import { modelsOverview } from './models-store.ts';
 import { pruneScoreSnapshots } from './prune-snapshots.ts';
 import { runScoring } from './run.ts';
@@ -84,38 +85,6 @@ export const scoringRunSchema = z.object({
   }),
   valueModel: modelChoiceSchema.nullable(),
   timings: timingsSchema,
-});
-
-const calibrationBin = z.object({
-  bin: z.number(),
-  count: z.number(),
-  meanPredicted: z.number(),
-  observedRate: z.number(),
-});
-
-export const churnTrainResponseSchema = z.object({
-  version: z.string(),
-  trainedRows: z.number().int(),
-  churnedRows: z.number().int(),
-  columns: z.array(z.string()),
-  excludedColumns: z.array(z.string()),
-  crossValidation: z.object({
-    folds: z.number().int(),
-    rocAuc: z.number(),
-    foldRocAuc: z.array(z.number()),
-    logLoss: z.number(),
-    brier: z.number().nullable(),
-    ece: z.number().nullable(),
-    /** Out-of-fold probabilities before calibration, ten bins. */
-    reliability: z.array(calibrationBin),
-    calibrationMethod: z.enum(['none', 'platt', 'isotonic']),
-    calibrationNote: z.string(),
-    calibratedLogLoss: z.number(),
-    calibratedBrier: z.number().nullable(),
-    calibratedEce: z.number().nullable(),
-    /** The probabilities the model gives, each fold calibrated on the others. */
-    calibration: z.array(calibrationBin),
-  }),
 });
 
 const modelsSchema = z.object({
@@ -325,14 +294,7 @@ export function scoringRoutes(app: FastifyInstance, db: Db, config: ServerConfig
             actor: principalOf(request).agentName,
           }),
         );
-        return reply.code(201).send({
-          version: result.version,
-          trainedRows: result.model.trainedRows,
-          churnedRows: result.model.churnedRows,
-          columns: result.model.columns.map((column) => column.name),
-          excludedColumns: result.excludedColumns,
-          crossValidation: result.model.crossValidation,
-        });
+        return reply.code(201).send(churnTrainResponse(result));
       },
     );
 

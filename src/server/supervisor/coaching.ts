@@ -1,9 +1,9 @@
 import type { CoachingAgent, CoachingMetric } from '../../contract/supervisor.ts';
 import { audit } from '../audit/store.ts';
 import type { Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
-import { atRiskAt, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params } from './sql.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { atRiskAt, type PeriodFilter } from '../db/period-filters.ts';
+import { iso, Params } from '../db/sql-params.ts';
 
 /** Counts behind each coaching rate for one agent (or team) on one segment. */
 interface Counts {
@@ -47,7 +47,7 @@ function add(into: Counts, from: Partial<Counts>): void {
  */
 export async function coachingReport(
   db: Queryable,
-  filter: KpiFilter,
+  filter: PeriodFilter,
   options: { minCount: number; margin: number },
 ): Promise<CoachingAgent[]> {
   const teamCondition = (p: Params) =>
@@ -260,12 +260,12 @@ export async function addCoachingNote(
     [input.agent],
   );
   const found = rows[0];
-  if (!found) throw new HttpProblem(404, 'Unknown agent', `No agent is named "${input.agent}".`);
+  if (!found) throw new NotFoundError('Unknown agent', `No agent is named "${input.agent}".`);
   if (
     input.teamIds !== null &&
     (found.team_id === null || !input.teamIds.includes(found.team_id))
   ) {
-    throw new HttpProblem(403, 'Forbidden', `"${input.agent}" is not in one of your teams.`);
+    throw new ForbiddenError('Forbidden', `"${input.agent}" is not in one of your teams.`);
   }
   return db.transaction(async (tx) => {
     const inserted = await tx.query<{ id: string; created_at: Date | string }>(

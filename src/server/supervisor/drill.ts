@@ -1,7 +1,7 @@
 import type { DecisionDrillQuery, DecisionDrillRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { decisionsInPeriod, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
-import { iso, Params } from './sql.ts';
+import { decisionsInPeriod, offerStatusJoin, type PeriodFilter } from '../db/period-filters.ts';
+import { iso, Params } from '../db/sql-params.ts';
 
 const resultConditions: Record<NonNullable<DecisionDrillQuery['result']>, string> = {
   suggested: 'NOT ds.control_group',
@@ -14,7 +14,7 @@ const resultConditions: Record<NonNullable<DecisionDrillQuery['result']>, string
 /** The decisions and outcomes behind a cell: one row per decision and suggested treatment. */
 export async function drillDecisions(
   db: Queryable,
-  filter: KpiFilter,
+  filter: PeriodFilter,
   query: Pick<DecisionDrillQuery, 'treatment' | 'result' | 'agent' | 'reason' | 'limit'>,
 ): Promise<DecisionDrillRow[]> {
   const p = new Params();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/db.ts';
-import { decisionUuid, seedKpiFixture } from '../kpis/fixture.ts';
+import { decisionUuid, seedKpiFixture } from '../testing/kpi-fixture.ts';
 import { testDatabases } from '../testing/databases.ts';
 import { searchNotes } from './notes.ts';
 

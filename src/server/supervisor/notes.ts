@@ -1,6 +1,6 @@
 import type { NoteRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { containsPattern, iso, Params } from './sql.ts';
+import { containsPattern, iso, Params } from '../db/sql-params.ts';
 
 /** The text-search configuration of the notes' stored vectors (outcome_notes, migration 050). */
 const config = `'english'`;

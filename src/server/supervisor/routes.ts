@@ -12,18 +12,17 @@ import {
   noteRowSchema,
   notesQuerySchema,
   supervisorScopeSchema,
-  supervisorTeamsRequestSchema,
   treatmentReviewQuerySchema,
   treatmentReviewSchema,
 } from '../../contract/supervisor.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
-import { setSupervisorTeams } from './teams.ts';
+import { teamNamesOf } from '../teams/store.ts';
 import { addCoachingNote, coachingReport } from './coaching.ts';
 import { drillDecisions } from './drill.ts';
 import { searchNotes } from './notes.ts';
-import { scopeOf, teamsFor } from './scope.ts';
-import { parsePeriod } from './sql.ts';
+import { scopeOf, teamsFor } from '../teams/scope.ts';
+import { parsePeriod } from '../db/periods.ts';
 import { reviewTreatments, treatmentReviewDefinitions } from './treatment-review.ts';
 
 export function supervisorRoutes(app: FastifyInstance, db: Db): void {
@@ -43,11 +42,7 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
     async (request) => {
       const principal = principalOf(request);
       const scope = await scopeOf(db, principal);
-      const { rows } = await db.query<{ name: string }>(
-        `SELECT name FROM teams WHERE $1::bigint[] IS NULL OR id = ANY($1::bigint[]) ORDER BY name`,
-        [scope.teamIds],
-      );
-      const names = rows.map((r) => r.name);
+      const names = await teamNamesOf(db, scope.teamIds);
       return {
         agentName: principal.agentName,
         role: scope.role,
@@ -184,27 +179,6 @@ export function supervisorRoutes(app: FastifyInstance, db: Db): void {
         teamIds: scope.teamIds,
       });
       return reply.code(201).send(note);
-    },
-  );
-
-  typed.put(
-    '/v1/supervisor/teams',
-    {
-      config: { role: 'admin' },
-      schema: {
-        tags: ['admin'],
-        summary: "Set the teams a supervisor sees (besides their own agents row's team); audited",
-        body: supervisorTeamsRequestSchema,
-        response: { 200: z.object({ supervisor: z.string(), teams: z.array(z.string()) }) },
-      },
-    },
-    async (request) => {
-      const { supervisor, teams } = request.body;
-      const actor = principalOf(request).agentName;
-      const names = await db.transaction((tx) =>
-        setSupervisorTeams(tx, { supervisor, teams, actor }),
-      );
-      return { supervisor, teams: names };
     },
   );
 }

@@ -9,7 +9,7 @@ import {
 } from '../../contract/supervisor.ts';
 import type { Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
-import { decisionUuid, fixturePeriod, seedKpiFixture } from '../kpis/fixture.ts';
+import { decisionUuid, fixturePeriod, seedKpiFixture } from '../testing/kpi-fixture.ts';
 import { appWithTokens } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
 

@@ -1,8 +1,8 @@
 import type { TreatmentReviewRow } from '../../contract/supervisor.ts';
 import type { Queryable } from '../db/db.ts';
-import { decisionsInPeriod, offerStatusJoin, type KpiFilter } from '../kpis/filters.ts';
-import { Params } from './sql.ts';
-import { share, upliftOf, wilsonInterval } from './stats.ts';
+import { decisionsInPeriod, offerStatusJoin, type PeriodFilter } from '../db/period-filters.ts';
+import { Params } from '../db/sql-params.ts';
+import { share, upliftOf, wilsonInterval } from '../db/rates.ts';
 
 export const treatmentReviewDefinitions: Record<string, string> = {
   suggested: 'Times shown to a CSR (top 3 of a decision, control group excluded).',
@@ -36,7 +36,7 @@ interface ReviewCounts {
 /** Per treatment, for decisions in the period and scope: the numbers of the review table. */
 export async function reviewTreatments(
   db: Queryable,
-  filter: KpiFilter,
+  filter: PeriodFilter,
 ): Promise<TreatmentReviewRow[]> {
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'ds');

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,32 +10,9 @@ import {
   roles,
   type PrincipalCache,
 } from './store.ts';
-import type { ServerConfig } from '../config.ts';
 import type { Db } from '../db/db.ts';
 import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { importKinds } from '../imports/rows.ts';
-import { runImport } from '../imports/run.ts';
-import type { ImportFormat } from '../imports/source.ts';
-
-const importResultSchema = z.object({
-  kind: z.enum(importKinds),
-  format: z.enum(['csv', 'ndjson']),
-  rows: z.number().int(),
-  inserted: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  customersCreated: z.number().int(),
-});
-
-const importMediaTypes: Record<string, ImportFormat | undefined> = {
-  'text/csv': 'csv',
-  'application/x-ndjson': 'ndjson',
-  'application/ndjson': 'ndjson',
-  'application/jsonl': 'ndjson',
-  'application/gzip': undefined,
-  'application/octet-stream': undefined,
-};
 
 const tokenInfoSchema = z.object({
   id: z.string(),
@@ -46,51 +22,10 @@ const tokenInfoSchema = z.object({
   revokedAt: z.string().nullable(),
 });
 
-export function adminRoutes(
+export function tokenRoutes(
   app: FastifyInstance,
-  { db, config, principals }: { db: Db; config: ServerConfig; principals: PrincipalCache },
+  { db, principals }: { db: Db; principals: PrincipalCache },
 ): void {
-  // Import bodies stream straight into the importer, so files of any size never sit in memory.
-  app.register(async (scope) => {
-    scope.addContentTypeParser(Object.keys(importMediaTypes), (_request, payload, done) =>
-      done(null, payload),
-    );
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/v1/imports/:kind',
-      {
-        config: { role: 'admin' },
-        schema: {
-          tags: ['admin'],
-          summary: 'Import a CSV or NDJSON file (gzip accepted), all or nothing',
-          description:
-            'Body: the file, as text/csv or application/x-ndjson (or gzip), UTF-8. A bad row ' +
-            'rejects the whole file with 422 listing line, column and problem.',
-          params: z.object({ kind: z.enum(importKinds) }),
-          response: { 200: importResultSchema, 422: problemSchema },
-        },
-      },
-      async (request) => {
-        const mediaType = (request.headers['content-type'] ?? '')
-          .split(';')[0]!
-          .trim()
-          .toLowerCase();
-        if (!(mediaType in importMediaTypes)) {
-          throw new HttpProblem(
-            415,
-            'Unsupported Media Type',
-            `Send the file as ${Object.keys(importMediaTypes).join(', ')}.`,
-          );
-        }
-        return runImport(db, request.params.kind, request.body as Readable, {
-          settings: config,
-          actor: principalOf(request).agentName,
-          format: importMediaTypes[mediaType],
-          sourceName: 'the request body',
-        });
-      },
-    );
-  });
-
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/tokens',
     {
@@ -203,48 +138,6 @@ export function adminRoutes(
       );
       principals.clear();
       return revoked;
-    },
-  );
-
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/v1/audit',
-    {
-      config: { role: 'admin' },
-      schema: {
-        tags: ['admin'],
-        summary: 'The latest audit log entries, newest first',
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          action: z.string().max(100).optional(),
-        }),
-        response: {
-          200: z.array(
-            z.object({
-              id: z.string(),
-              actor: z.string(),
-              action: z.string(),
-              target: z.string().nullable(),
-              details: z.record(z.string(), z.unknown()),
-              at: z.string(),
-            }),
-          ),
-        },
-      },
-    },
-    async (request) => {
-      const { rows } = await db.query<{
-        id: string;
-        actor: string;
-        action: string;
-        target: string | null;
-        details: Record<string, unknown>;
-        at: Date | string;
-      }>(
-        `SELECT id::text, actor, action, target, details, at FROM audit_log
-         WHERE ($2::text IS NULL OR action = $2) ORDER BY id DESC LIMIT $1`,
-        [request.query.limit, request.query.action ?? null],
-      );
-      return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
     },
   );
 }

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { audit } from '../audit/store.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
-import { setAgentTeam, setSupervisorTeams } from '../supervisor/teams.ts';
+import { InvalidInputError } from '../errors.ts';
+import { setAgentTeam, setSupervisorTeams } from '../teams/store.ts';
 
 export const roles = ['csr', 'supervisor', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -45,18 +45,16 @@ export async function createToken(
   if (!agentName) throw new Error('A token needs an agent name');
   const teams = [...new Set((input.teams ?? []).map((team) => team.trim()))];
   if (teams.some((team) => !team)) {
-    throw new HttpProblem(400, 'Bad Request', 'A team needs a name.');
+    throw new InvalidInputError('Bad Request', 'A team needs a name.');
   }
   if (teams.length && input.role === 'admin') {
-    throw new HttpProblem(
-      400,
+    throw new InvalidInputError(
       'Bad Request',
       'An admin sees every team; give teams only to a csr or a supervisor.',
     );
   }
   if (teams.length > 1 && input.role === 'csr') {
-    throw new HttpProblem(
-      400,
+    throw new InvalidInputError(
       'Bad Request',
       `An agent is in one team; ${teams.map((t) => `"${t}"`).join(' and ')} are ${teams.length}.`,
     );

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { legacyCrmIds } from '../shared/crm-catalogue.ts';
-import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
+import { legacyCrmIds } from './crm-catalogue.ts';
+import { configStorageKey, ruleAdaptersStorageKey } from './storage-keys.ts';
 
 /**
  * Settings in chrome.storage.local. Content scripts can read and write storage.local, so
  * nothing here is secret or decides where data goes: the token and the backend URL are kept
  * by the worker (storage.session + IndexedDB). What is here takes effect only on origins the
- * user granted (the worker registers the content script for granted origins only).
+ * user granted (the worker registers the content script for granted origins only). Read by the
+ * worker and the options page; only the options page writes them (never the content script: a
+ * lint rule keeps it from importing this module).
  */
-export const configStorageKey = 'loopdesk.config';
 
-export const configSchema = z.object({
+const configSchema = z.object({
   /**
    * Always null when read: earlier versions kept the backend URL here, where content scripts can
    * write it. The key stays so their configs still parse; a value found here is ignored.
@@ -30,7 +31,7 @@ export const defaultConfig: ExtensionConfig = {
   selfHostedOrigins: {},
 };
 
-/** The stored rule adapters (extension/shared/rules.ts RuleAdapterConfig[]), unvalidated. */
+/** The stored rule adapters (./rules.ts RuleAdapterConfig[]), unvalidated. */
 export async function readRules(
   storage: Pick<chrome.storage.StorageArea, 'get'> = chrome.storage.local,
 ): Promise<unknown[]> {
@@ -55,7 +56,7 @@ export async function writeConfig(
 }
 
 /** A config saved under an earlier version's CRM ids, with today's ids (see legacyCrmIds). */
-export function withCurrentCrmIds(config: ExtensionConfig): ExtensionConfig {
+function withCurrentCrmIds(config: ExtensionConfig): ExtensionConfig {
   const current = (id: string) => legacyCrmIds[id] ?? id;
   return {
     ...config,

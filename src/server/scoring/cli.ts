@@ -1,13 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import {
-  purchaseModelNames,
-  type CalibrationBin,
-  type ColumnKind,
-  type CrossValidationReport,
-} from '../../scoring/index.ts';
+import { purchaseModelNames, type CalibrationBin, type ColumnKind } from '../../scoring/index.ts';
 import { readConfig } from '../config.ts';
-import { callServer, withDatabaseOrServer } from '../cli-server.ts';
+import { callServer, cliActor, withDatabaseOrServer } from '../cli-server.ts';
 import {
   parseCsvRecords,
   predictionsCsv,
@@ -16,18 +11,10 @@ import {
   type ChurnPredictionRow,
 } from './churn.ts';
 import { checkModelsOnHoldout, printHoldoutCheck, type HoldoutCheck } from './holdout-check.ts';
+import { churnTrainResponse, type ChurnTrainResponse } from './model-churn.ts';
 import { modelsOverview, type ModelsOverview } from './models-store.ts';
 import { pruneScoreSnapshots, type PruneSnapshotsResult } from './prune-snapshots.ts';
 import { checkAsOf, runScoring, type ScoringRunResult } from './run.ts';
-
-type ChurnTrainSummary = {
-  version: string;
-  trainedRows: number;
-  churnedRows: number;
-  columns: string[];
-  excludedColumns: string[];
-  crossValidation: CrossValidationReport;
-};
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -58,7 +45,7 @@ export function printScoringRun(
 }
 
 export function printChurnTraining(
-  summary: ChurnTrainSummary,
+  summary: ChurnTrainResponse,
   write = (text: string) => process.stdout.write(text),
 ) {
   const cv = summary.crossValidation;
@@ -132,7 +119,7 @@ async function readCsvFile(file: string) {
 }
 
 /** Adds `score`, `churn train|predict` and `models show` to the loopdesk CLI. */
-export function registerScoringCommands(program: Command, actor: () => string): void {
+export function registerScoringCommands(program: Command): void {
   program
     .command('score')
     .description(
@@ -152,7 +139,7 @@ export function registerScoringCommands(program: Command, actor: () => string): 
             asOf,
             timeUnit: options.timeUnit,
             currency: readConfig().defaultCurrency,
-            actor: actor(),
+            actor: cliActor(),
           }),
         (server) =>
           callServer<ScoringRunResult>(server, '/v1/scoring/runs', {
@@ -172,7 +159,7 @@ export function registerScoringCommands(program: Command, actor: () => string): 
     .requiredOption('--keep-days <days>', 'keep every snapshot of the last <days> days', parseDays)
     .action(async (options: { keepDays: number }) => {
       const result = await withDatabaseOrServer(
-        (db) => pruneScoreSnapshots(db, { keepDays: options.keepDays, actor: actor() }),
+        (db) => pruneScoreSnapshots(db, { keepDays: options.keepDays, actor: cliActor() }),
         (server) =>
           callServer<PruneSnapshotsResult>(server, '/v1/scoring/prune', {
             method: 'POST',
@@ -212,7 +199,7 @@ export function registerScoringCommands(program: Command, actor: () => string): 
         },
       ) => {
         const { text, rows } = await readCsvFile(file);
-        const summary = await withDatabaseOrServer<ChurnTrainSummary>(
+        const summary = await withDatabaseOrServer<ChurnTrainResponse>(
           async (db) => {
             const result = await trainAndStoreChurnModel(db, rows, {
               idColumn: options.id,
@@ -220,16 +207,9 @@ export function registerScoringCommands(program: Command, actor: () => string): 
               columnTypes: options.type,
               ignoreColumns: options.ignore,
               includeProtected: options.includeProtected,
-              actor: actor(),
+              actor: cliActor(),
             });
-            return {
-              version: result.version,
-              trainedRows: result.model.trainedRows,
-              churnedRows: result.model.churnedRows,
-              columns: result.model.columns.map((column) => column.name),
-              excludedColumns: result.excludedColumns,
-              crossValidation: result.model.crossValidation,
-            };
+            return churnTrainResponse(result);
           },
           (server) => {
             const query = new URLSearchParams({ id: options.id, label: options.label });

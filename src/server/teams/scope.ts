@@ -1,7 +1,7 @@
 import type { Principal } from '../tokens/store.ts';
 import type { Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
-import { shellWord, teamNames } from './teams.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { shellWord, teamNames } from './store.ts';
 
 /**
  * Who sees what. Admins see every team. A supervisor sees the team of the agents row that
@@ -22,7 +22,7 @@ export async function scopeOf(db: Queryable, principal: Principal): Promise<Supe
     return { role: 'admin', agentName: principal.agentName, teamIds: null };
   }
   if (principal.role !== 'supervisor') {
-    throw new HttpProblem(403, 'Forbidden', 'The supervisor workspace needs a supervisor token.');
+    throw new ForbiddenError('Forbidden', 'The supervisor workspace needs a supervisor token.');
   }
   const { rows } = await db.query<{ team_id: string }>(
     `SELECT team_id::text FROM agents WHERE name = $1 AND team_id IS NOT NULL
@@ -39,8 +39,7 @@ export async function scopeOf(db: Queryable, principal: Principal): Promise<Supe
       : 'put an agent in a team first (npx loopdesk token create --role csr --name <agent> ' +
         `--team <team>), then: npx loopdesk token create --role supervisor --name ${name} ` +
         '--team <team>';
-    throw new HttpProblem(
-      403,
+    throw new ForbiddenError(
       'No team',
       `The supervisor "${principal.agentName}" is mapped to no team, so there is nothing to ` +
         `show. An administrator fixes it with: ${fix}.`,
@@ -67,9 +66,9 @@ export async function teamsFor(
     teamName,
   ]);
   const team = rows[0];
-  if (!team) throw new HttpProblem(404, 'Unknown team', `No team is named "${teamName}".`);
+  if (!team) throw new NotFoundError('Unknown team', `No team is named "${teamName}".`);
   if (scope.teamIds !== null && !scope.teamIds.includes(team.id)) {
-    throw new HttpProblem(403, 'Forbidden', `The team "${teamName}" is not one of yours.`);
+    throw new ForbiddenError('Forbidden', `The team "${teamName}" is not one of yours.`);
   }
   return [team.id];
 }

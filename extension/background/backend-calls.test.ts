@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchInsights, postOutcome } from './backend-client.ts';
+import { fetchInsights, postOutcome } from './backend-calls.ts';
 import type { OutboxEntry } from './outbox.ts';
 
 const access = { baseUrl: 'http://127.0.0.1:4000', token: 'tok-123456' };

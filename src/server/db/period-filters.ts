@@ -1,8 +1,9 @@
 import type { KpiGrouping } from '../../contract/supervisor.ts';
-import { Params, weekOf, type Period } from '../supervisor/sql.ts';
+import { Params, weekOf } from './sql-params.ts';
+import { type Period } from './periods.ts';
 
 /** What every KPI query is narrowed by. */
-export interface KpiFilter {
+export interface PeriodFilter {
   period: Period;
   /** Team ids (text); null: every team. */
   teamIds: string[] | null;
@@ -37,7 +38,7 @@ export function groupExpression(groupBy: KpiGrouping | undefined, columns: Colum
 /** Team and segment conditions, each starting with AND (empty when not filtered). */
 export function scopeConditions(
   params: Params,
-  filter: KpiFilter,
+  filter: PeriodFilter,
   columns: Pick<Columns, 'teamId' | 'segment'>,
 ): string {
   let sql = '';
@@ -52,7 +53,7 @@ export function scopeConditions(
  * the contact's own customer_segment (kept by trigger from customer_segments: migration 050),
  * so grouping by it stays on the contacts_started_kpi range.
  */
-export function contactsInPeriod(params: Params, filter: KpiFilter) {
+export function contactsInPeriod(params: Params, filter: PeriodFilter) {
   const columns: Columns = {
     agentName: 'a.name',
     teamName: 't.name',
@@ -71,7 +72,7 @@ export function contactsInPeriod(params: Params, filter: KpiFilter) {
  * (decision_suggestions, offer_status) in the period, with agent (a) and team (t). The segment
  * is the row's customer_segment (kept by trigger from customer_segments: migration 050).
  */
-export function decisionsInPeriod(params: Params, filter: KpiFilter, alias: string) {
+export function decisionsInPeriod(params: Params, filter: PeriodFilter, alias: string) {
   const columns: Columns = {
     agentName: `${alias}.agent`,
     teamName: 't.name',

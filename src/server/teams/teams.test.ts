@@ -5,7 +5,7 @@ import { createToken, listTokens } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { appWithTokens, importText } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
-import { shellWord } from './teams.ts';
+import { shellWord } from './store.ts';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

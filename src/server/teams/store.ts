@@ -1,10 +1,19 @@
 import { audit } from '../audit/store.ts';
-import type { Queryable } from '../db/db.ts';
-import { HttpProblem } from '../http/problem.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 
 /** Every team's name, sorted: what an administrator may choose from. */
 export async function teamNames(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>('SELECT name FROM teams ORDER BY name');
+  return rows.map((row) => row.name);
+}
+
+/** The names of these teams (null: every team), sorted. */
+export async function teamNamesOf(db: Queryable, teamIds: string[] | null): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT name FROM teams WHERE $1::bigint[] IS NULL OR id = ANY($1::bigint[]) ORDER BY name`,
+    [teamIds],
+  );
   return rows.map((row) => row.name);
 }
 
@@ -30,8 +39,7 @@ export async function setSupervisorTeams(
   const missing = teams.filter((name) => !rows.some((r) => r.name === name));
   if (missing.length > 0) {
     const known = await teamNames(tx);
-    throw new HttpProblem(
-      404,
+    throw new NotFoundError(
       'Unknown team',
       `No team is named ${missing.map((m) => `"${m}"`).join(', ')}. ` +
         (known.length
@@ -54,6 +62,14 @@ export async function setSupervisorTeams(
   return rows.map((r) => r.name).sort();
 }
 
+/** setSupervisorTeams in a transaction of its own. */
+export function replaceSupervisorTeams(
+  db: Db,
+  input: { supervisor: string; teams: string[]; actor: string },
+): Promise<string[]> {
+  return db.transaction((tx) => setSupervisorTeams(tx, input));
+}
+
 /**
  * Puts an agent in a team (an agent is in one team; this moves them), creating the team when
  * it is new: an administrator naming a team for an agent is how a team comes to exist outside
@@ -64,7 +80,7 @@ export async function setAgentTeam(
   input: { agent: string; team: string; actor: string },
 ): Promise<{ team: string; teamCreated: boolean }> {
   const team = input.team.trim();
-  if (!team) throw new HttpProblem(400, 'Bad Request', 'A team needs a name.');
+  if (!team) throw new InvalidInputError('Bad Request', 'A team needs a name.');
   const created = await tx.query<{ id: string }>(
     'INSERT INTO teams (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id::text',
     [team],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configStorageKey, readConfig } from './config.ts';
+import { readConfig } from './settings.ts';
+import { configStorageKey } from './storage-keys.ts';
 
 const storageWith = (value: unknown) => ({
   get: async () => ({ [configStorageKey]: value }),

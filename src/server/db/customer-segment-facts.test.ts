@@ -4,15 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiName } from '../../contract/supervisor.ts';
-import type { Db } from '../db/db.ts';
-import { migrate } from '../db/migrate.ts';
+import type { Db } from './db.ts';
+import { migrate } from './migrate.ts';
 import { searchNotes } from '../supervisor/notes.ts';
 import { drillDecisions } from '../supervisor/drill.ts';
-import { parsePeriod } from '../supervisor/sql.ts';
+import { parsePeriod } from './periods.ts';
 import { testDatabases } from '../testing/databases.ts';
-import { decisionUuid, fixturePeriod, seedKpiFixture } from './fixture.ts';
-import type { KpiFilter } from './filters.ts';
-import { computeKpiRows } from './report.ts';
+import { decisionUuid, fixturePeriod, seedKpiFixture } from '../testing/kpi-fixture.ts';
+import type { PeriodFilter } from './period-filters.ts';
+import { computeKpiRows } from '../kpis/report.ts';
 
 /*
  * Contacts, shown suggestions and offer status carry their customer's current segment
@@ -24,7 +24,7 @@ import { computeKpiRows } from './report.ts';
  */
 const customer = (param: string) => `(SELECT id FROM customers WHERE customer_id = ${param})`;
 
-async function bySegment(db: Db, kpi: KpiName, extra: Partial<KpiFilter> = {}) {
+async function bySegment(db: Db, kpi: KpiName, extra: Partial<PeriodFilter> = {}) {
   const rows = await computeKpiRows(db, {
     period: parsePeriod(fixturePeriod),
     teamIds: null,
@@ -241,7 +241,7 @@ describe.each(testDatabases())('customer segment copies kept in step on $name', 
 
 /** Databases holding data stored before migration 050: migrated up to 040 only. */
 function databasesBefore050() {
-  const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../db/migrations');
+  const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
   const before050 = [
     '001_core.sql',
     '010_nba_catalogue.sql',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/db.ts';
-import { parsePeriod } from '../supervisor/sql.ts';
+import type { Db } from './db.ts';
+import { parsePeriod } from './periods.ts';
 import { reviewTreatments } from '../supervisor/treatment-review.ts';
 import { testDatabases } from '../testing/databases.ts';
-import { decisionUuid, fixturePeriod, seedKpiFixture } from './fixture.ts';
-import type { KpiFilter } from './filters.ts';
-import { computeKpiRows } from './report.ts';
+import { decisionUuid, fixturePeriod, seedKpiFixture } from '../testing/kpi-fixture.ts';
+import type { PeriodFilter } from './period-filters.ts';
+import { computeKpiRows } from '../kpis/report.ts';
 
 /*
  * The KPIs read tables that triggers keep in step (migration 040): offer status per decision and
@@ -15,7 +15,7 @@ import { computeKpiRows } from './report.ts';
  */
 describe.each(testDatabases())('KPI facts kept in step on $name', (target) => {
   let db: Db;
-  const filter = (extra: Partial<KpiFilter> = {}): KpiFilter => ({
+  const filter = (extra: Partial<PeriodFilter> = {}): PeriodFilter => ({
     period: parsePeriod(fixturePeriod),
     teamIds: null,
     ...extra,
