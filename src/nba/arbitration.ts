@@ -14,7 +14,7 @@ import { reasonLine } from './reason.ts';
 import { betaSamplerFor, type Rng } from './rng.ts';
 import type { CompiledRuleSet } from './rule-set.ts';
 
-export interface ArbitrationPolicy {
+interface ArbitrationPolicy {
   /** Share of decisions held out as the control group, 0..1. */
   controlShare: number;
   /** How many actions the panel shows, 1..3. */
@@ -25,14 +25,14 @@ export interface ArbitrationPolicy {
   maxOffersPer30Days: number | null;
 }
 
-export const defaultArbitrationPolicy: ArbitrationPolicy = {
+const defaultArbitrationPolicy: ArbitrationPolicy = {
   controlShare: 0.05,
   maxActions: 3,
   explore: true,
   maxOffersPer30Days: null,
 };
 
-export type NoActionCode =
+type NoActionCode =
   | 'control_group'
   | 'nothing_eligible'
   | 'all_in_cooldown'
@@ -61,7 +61,7 @@ export interface ArbitrationCandidate {
   reason: string | null;
 }
 
-export interface ExcludedTreatment {
+interface ExcludedTreatment {
   treatmentId: string;
   code: ExclusionCode | 'zero_priority';
   detail: string;

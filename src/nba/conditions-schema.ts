@@ -36,25 +36,25 @@ const count = z.int('must be a whole number').min(0, 'must be 0 or more');
 const csat = z.number().min(1, 'CSAT is 1..5').max(5, 'CSAT is 1..5');
 const reasonList = z.array(z.string().trim().min(1).max(80)).min(1, 'list at least one reason');
 
-export const segmentConditionSchema = z.strictObject({
+const segmentConditionSchema = z.strictObject({
   field: z.literal('segment'),
   in: z.array(z.enum(segmentNames)).min(1, 'list at least one segment'),
   label,
 });
 
-export const valueTierConditionSchema = z.strictObject({
+const valueTierConditionSchema = z.strictObject({
   field: z.literal('valueTier'),
   in: z.array(z.enum(valueTiers)).min(1, 'list at least one value tier'),
   label,
 });
 
-export const churnBandConditionSchema = z.strictObject({
+const churnBandConditionSchema = z.strictObject({
   field: z.literal('churnBand'),
   in: z.array(z.enum(churnBands)).min(1, 'list at least one churn band'),
   label,
 });
 
-export const churnProbabilityConditionSchema = z
+const churnProbabilityConditionSchema = z
   .strictObject({
     field: z.literal('churnProbability'),
     min: probability.optional(),
@@ -63,7 +63,7 @@ export const churnProbabilityConditionSchema = z
   })
   .superRefine(checkRange);
 
-export const pAliveConditionSchema = z
+const pAliveConditionSchema = z
   .strictObject({
     field: z.literal('pAlive'),
     min: probability.optional(),
@@ -72,7 +72,7 @@ export const pAliveConditionSchema = z
   })
   .superRefine(checkRange);
 
-export const clvConditionSchema = z
+const clvConditionSchema = z
   .strictObject({
     field: z.literal('clv'),
     min: z.number().optional(),
@@ -81,7 +81,7 @@ export const clvConditionSchema = z
   })
   .superRefine(checkRange);
 
-export const tenureDaysConditionSchema = z
+const tenureDaysConditionSchema = z
   .strictObject({
     field: z.literal('tenureDays'),
     min: nonNegative.optional(),
@@ -91,7 +91,7 @@ export const tenureDaysConditionSchema = z
   .superRefine(checkRange);
 
 /** Contacts in the last `withinDays` (optionally only these reasons), counted against a range. */
-export const recentContactsConditionSchema = z
+const recentContactsConditionSchema = z
   .strictObject({
     field: z.literal('recentContacts'),
     withinDays: days,
@@ -121,7 +121,7 @@ export const recentContactsConditionSchema = z
   });
 
 /** CSAT of surveyed contacts in the window: their average or their lowest score, in a range. */
-export const recentCsatConditionSchema = z
+const recentCsatConditionSchema = z
   .strictObject({
     field: z.literal('recentCsat'),
     withinDays: days,
@@ -136,7 +136,7 @@ const attributeName = z.string().trim().min(1, 'name the attribute').max(80);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** A customer attribute: exactly one of `equals`, `in`, `notIn`, or a numeric `min`/`max`. */
-export const attributeConditionSchema = z
+const attributeConditionSchema = z
   .strictObject({
     field: z.literal('attribute'),
     name: attributeName,
@@ -179,4 +179,3 @@ export const conditionSchema = z.discriminatedUnion('field', [
   attributeConditionSchema,
 ]);
 export type Condition = z.infer<typeof conditionSchema>;
-export type ConditionField = Condition['field'];

@@ -9,7 +9,7 @@ import type { EligibilityRule, RoutingConfig, RuleSet, Treatment } from './schem
  * codes (complaint, billing, technical, outage, cancellation; sales for inbound sales calls).
  */
 
-export const demoTreatments: Treatment[] = [
+const demoTreatments: Treatment[] = [
   {
     id: 'retention-loyalty-discount',
     kind: 'retention',
@@ -156,7 +156,7 @@ const noRecentComplaint: Condition = {
   maxCount: 0,
 };
 
-export const demoRules: EligibilityRule[] = [
+const demoRules: EligibilityRule[] = [
   {
     id: 'gap-complaint-high-value-at-risk',
     treatmentId: 'service-recovery-credit',

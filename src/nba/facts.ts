@@ -1,38 +1,41 @@
-import { z } from 'zod';
-import { churnBands, segmentNames, valueTiers } from '../contract/insights.ts';
+import type { churnBands, segmentNames, valueTiers } from '../contract/insights.ts';
 
-export const factContactSchema = z.object({
+type SegmentName = (typeof segmentNames)[number];
+type ValueTier = (typeof valueTiers)[number];
+type ChurnBand = (typeof churnBands)[number];
+
+interface FactContact {
   /** Free-text reason code as the helpdesk records it; matched case-insensitively. */
-  reason: z.string().nullable(),
+  reason: string | null;
   /** ISO 8601. */
-  at: z.string(),
-  csat: z.number().min(1).max(5).nullable(),
-});
+  at: string;
+  /** 1 to 5. */
+  csat: number | null;
+}
 
-export const treatmentHistorySchema = z.object({
+export interface TreatmentHistory {
   /** ISO 8601 of the last time this treatment was offered to the customer. */
-  lastOfferedAt: z.string().nullable(),
-  offersLast30Days: z.int().min(0),
-});
+  lastOfferedAt: string | null;
+  offersLast30Days: number;
+}
 
 /** Everything rules may condition on, assembled by the server from scores, contacts and decisions. */
-export const customerFactsSchema = z.object({
-  customerId: z.string(),
-  segment: z.enum(segmentNames).nullable(),
-  valueTier: z.enum(valueTiers).nullable(),
-  clv: z.number().nullable(),
-  churnProbability: z.number().min(0).max(1).nullable(),
-  churnBand: z.enum(churnBands).nullable(),
-  tenureDays: z.number().min(0).nullable(),
-  pAlive: z.number().min(0).max(1).nullable(),
-  recentContacts: z.array(factContactSchema),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+export interface CustomerFacts {
+  customerId: string;
+  segment: SegmentName | null;
+  valueTier: ValueTier | null;
+  clv: number | null;
+  /** 0 to 1. */
+  churnProbability: number | null;
+  churnBand: ChurnBand | null;
+  tenureDays: number | null;
+  /** 0 to 1. */
+  pAlive: number | null;
+  recentContacts: FactContact[];
+  attributes: Record<string, string | number | boolean | null>;
   /** Keyed by treatment id; a missing entry means never offered. */
-  treatmentHistory: z.record(z.string(), treatmentHistorySchema),
-});
-export type CustomerFacts = z.infer<typeof customerFactsSchema>;
-export type FactContact = z.infer<typeof factContactSchema>;
-export type TreatmentHistory = z.infer<typeof treatmentHistorySchema>;
+  treatmentHistory: Record<string, TreatmentHistory>;
+}
 export type AttributeValue = CustomerFacts['attributes'][string];
 
 export const DAY_MS = 86_400_000;

@@ -2,10 +2,10 @@ import type { ConditionResult } from './evaluate-conditions.ts';
 import type { BetaPosterior } from './propensity.ts';
 
 /** Outcomes needed before the reason quotes the observed rate rather than the blended estimate. */
-export const EVIDENCE_QUOTE_MIN_OUTCOMES = 20;
+const EVIDENCE_QUOTE_MIN_OUTCOMES = 20;
 const MAX_PHRASES = 4;
 
-export function propensityEvidence(treatmentName: string, posterior: BetaPosterior): string {
+function propensityEvidence(treatmentName: string, posterior: BetaPosterior): string {
   const outcomes = posterior.accepted + posterior.declined;
   if (outcomes >= EVIDENCE_QUOTE_MIN_OUTCOMES) {
     const rate = Math.round((posterior.accepted / outcomes) * 100);

@@ -5,7 +5,7 @@ import type { CustomerFacts } from './facts.ts';
 import type { RoutingConfig } from './schemas.ts';
 import { routingConfigVersion } from './version.ts';
 
-export type RoutingHint = z.infer<typeof routingHintSchema>;
+type RoutingHint = z.infer<typeof routingHintSchema>;
 
 export interface RoutingDecision {
   /** Drops straight into the insights payload and `GET /v1/routing`. */

@@ -3,11 +3,11 @@ import { routingHintSchema, treatmentKinds } from '../contract/insights.ts';
 import { conditionSchema } from './conditions-schema.ts';
 
 /** Ids are slugs so they read well in logs, URLs and decision rows. */
-export const idSchema = z
+const idSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'use 1-100 lowercase letters, digits, ".", "_" or "-"');
 
-export const treatmentPriorSchema = z.strictObject({
+const treatmentPriorSchema = z.strictObject({
   /** Starting acceptance rate the admin expects, strictly between 0 and 1. */
   propensity: z
     .number()
@@ -55,7 +55,7 @@ export const eligibilityRuleSchema = z.strictObject({
 });
 export type EligibilityRule = z.infer<typeof eligibilityRuleSchema>;
 
-export const routingRuleSchema = z.strictObject({
+const routingRuleSchema = z.strictObject({
   id: idSchema,
   name: z.string().trim().min(1, 'name the rule').max(120),
   active: z.boolean(),
@@ -65,7 +65,6 @@ export const routingRuleSchema = z.strictObject({
     .max(30),
   hint: routingHintSchema.strict(),
 });
-export type RoutingRule = z.infer<typeof routingRuleSchema>;
 
 /** Ordered: the first active rule that matches wins; otherwise `fallback`. */
 export const routingConfigSchema = z.strictObject({
@@ -74,8 +73,7 @@ export const routingConfigSchema = z.strictObject({
 });
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 
-export const ruleSetSchema = z.strictObject({
-  treatments: z.array(treatmentSchema).max(1000),
-  rules: z.array(eligibilityRuleSchema).max(10_000),
-});
-export type RuleSet = z.infer<typeof ruleSetSchema>;
+export interface RuleSet {
+  treatments: Treatment[];
+  rules: EligibilityRule[];
+}

@@ -2,11 +2,9 @@ import type { z } from 'zod';
 import {
   eligibilityRuleSchema,
   routingConfigSchema,
-  routingRuleSchema,
   treatmentSchema,
   type EligibilityRule,
   type RoutingConfig,
-  type RoutingRule,
   type RuleSet,
   type Treatment,
 } from './schemas.ts';
@@ -117,10 +115,6 @@ export function validateTreatment(input: unknown): ValidationResult<Treatment> {
 
 export function validateEligibilityRule(input: unknown): ValidationResult<EligibilityRule> {
   return validateWith('rule', eligibilityRuleSchema, input);
-}
-
-export function validateRoutingRule(input: unknown): ValidationResult<RoutingRule> {
-  return validateWith('routing rule', routingRuleSchema, input);
 }
 
 function duplicateIdIssues(

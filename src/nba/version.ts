@@ -17,7 +17,7 @@ const FNV_PRIME = 0x100000001b3n;
 const MASK_64 = 0xffffffffffffffffn;
 
 /** 64-bit FNV-1a over UTF-16 code units: not cryptographic, only a stable content fingerprint. */
-export function fnv1a64(text: string): string {
+function fnv1a64(text: string): string {
   let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     hash ^= BigInt(text.charCodeAt(i));

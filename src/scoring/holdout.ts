@@ -36,9 +36,9 @@ export interface HoldoutHistory extends RepeatPurchaseHistory {
 }
 
 /** Bins 0..6 and "7+" of calibration frequency, the walkthrough's censor at 7. */
-export const HOLDOUT_TOP_BIN = 7;
+const HOLDOUT_TOP_BIN = 7;
 
-export interface HoldoutBin {
+interface HoldoutBin {
   /** "0" ... "6", "7+". */
   bin: string;
   customers: number;
@@ -99,7 +99,7 @@ export function holdoutTable(
   };
 }
 
-export type HoldoutModelResult =
+type HoldoutModelResult =
   | {
       kind: PurchaseModelKind;
       name: string;
@@ -276,7 +276,7 @@ export function holdoutShortfall(histories: readonly HoldoutHistory[]): string |
 }
 
 /** The model used when the history is too short to choose by holdout. */
-export const DEFAULT_PURCHASE_MODEL: PurchaseModelKind = 'mbgnbd';
+const DEFAULT_PURCHASE_MODEL: PurchaseModelKind = 'mbgnbd';
 /** Then, if its fit fails, the next of these that fits. */
 const fallbackOrder: readonly PurchaseModelKind[] = ['mbgnbd', 'pareto-nbd', 'bgnbd'];
 

@@ -98,7 +98,3 @@ export function purchaseModelParams(purchase: PurchaseModel): Record<string, num
     ? { r: model.r, alpha: model.alpha, s: purchase.model.s, beta: purchase.model.beta }
     : { r: model.r, alpha: model.alpha, a: purchase.model.a, b: purchase.model.b };
 }
-
-export function isPurchaseModelKind(value: string): value is PurchaseModelKind {
-  return (purchaseModelKinds as readonly string[]).includes(value);
-}

@@ -13,7 +13,7 @@ export function logAddExp(x: number, y: number): number {
   return max + Math.log1p(Math.exp(Math.min(x, y) - max));
 }
 
-export function checkHistory(history: RepeatPurchaseHistory, index: number): void {
+function checkHistory(history: RepeatPurchaseHistory, index: number): void {
   const { frequency, recency, T } = history;
   if (!Number.isInteger(frequency) || frequency < 0) {
     throw new Error(`customer ${index}: frequency must be a whole number >= 0, got ${frequency}`);

@@ -39,7 +39,7 @@ export interface AppOptions {
   logLevel?: string;
 }
 
-export const apiVersion = '0.1.0';
+const apiVersion = '0.1.0';
 
 /** Builds the whole API without listening, so tests drive it with `app.inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

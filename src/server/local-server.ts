@@ -13,7 +13,7 @@ export interface LocalServerInfo {
   cliToken: string;
 }
 
-export const localServerFile = (config: Pick<ServerConfig, 'dataDir'>) =>
+const localServerFile = (config: Pick<ServerConfig, 'dataDir'>) =>
   path.join(config.dataDir, 'server.json');
 
 function isAlive(pid: number): boolean {

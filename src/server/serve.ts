@@ -7,7 +7,7 @@ import { openDb } from './db/open.ts';
 import { seedDemo, type DemoSeedResult } from './demo/seed.ts';
 import { removeLocalServer, runningLocalServer, writeLocalServer } from './local-server.ts';
 
-export const cliAgentName = 'loopdesk-cli';
+const cliAgentName = 'loopdesk-cli';
 
 export interface ServeOptions {
   config: ServerConfig;

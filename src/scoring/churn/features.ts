@@ -6,9 +6,9 @@ export type ChurnRow = Readonly<Record<string, CellValue>>;
 
 const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'null', 'nan', 'none', '?']);
 /** Stands for a missing categorical value, which is a category of its own. */
-export const MISSING_LEVEL = '(missing)';
+const MISSING_LEVEL = '(missing)';
 /** Collects levels seen fewer than `minLevelCount` times, so rare values cannot overfit. */
-export const OTHER_LEVEL = '(other)';
+const OTHER_LEVEL = '(other)';
 
 /** The cell as trimmed text, or null when missing. */
 export function cellText(value: CellValue): string | null {
@@ -25,7 +25,7 @@ export function cellNumber(value: CellValue): number | null {
   return Number.isFinite(number) ? number : Number.NaN;
 }
 
-export interface NumericColumn {
+interface NumericColumn {
   name: string;
   kind: 'numeric';
   mean: number;
@@ -181,8 +181,4 @@ export function encodeRow(
       for (const candidate of encoding.levels) out[k++] = candidate === level ? 1 : 0;
     }
   }
-}
-
-export function featureCount(encodings: readonly ColumnEncoding[]): number {
-  return describeFeatures(encodings).length;
 }

@@ -54,7 +54,7 @@ export function purchaseHistoryFeatures(
 const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
 
 /** A stretch of days in words: "5 days", "a week", "34 weeks", "2 years". */
-export function spanWords(days: number): string {
+function spanWords(days: number): string {
   if (days < 7) return plural(days, 'day');
   if (days < 14) return 'a week';
   if (days < 2 * 365) return `${Math.floor(days / 7)} weeks`;

@@ -25,7 +25,7 @@ import { parseLabel } from './labels.ts';
 import { fitLogistic, linearPredictor } from './logistic.ts';
 
 /** What k-fold cross-validation measured, stored with the model and answered on training. */
-export type CrossValidationReport = z.infer<typeof crossValidationSchema>;
+type CrossValidationReport = z.infer<typeof crossValidationSchema>;
 
 /** A trained churn model: plain JSON (JSON.stringify it to store, parseChurnModel to load). */
 export interface ChurnModel {

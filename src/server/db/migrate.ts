@@ -8,13 +8,13 @@ const migrationFile = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 /** Any constant: replicas starting together take turns on this advisory lock. */
 const migrationLockKey = 7_354_001;
 
-export interface Migration {
+interface Migration {
   version: number;
   name: string;
   sql: string;
 }
 
-export async function loadMigrations(dir = migrationsDir): Promise<Migration[]> {
+async function loadMigrations(dir = migrationsDir): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const file of files) {

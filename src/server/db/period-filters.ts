@@ -20,7 +20,7 @@ interface Columns {
   time: string;
 }
 
-export function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): string {
+function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): string {
   switch (groupBy) {
     case 'agent':
       return columns.agentName;
@@ -36,7 +36,7 @@ export function groupExpression(groupBy: KpiGrouping | undefined, columns: Colum
 }
 
 /** Team and segment conditions, each starting with AND (empty when not filtered). */
-export function scopeConditions(
+function scopeConditions(
   params: Params,
   filter: PeriodFilter,
   columns: Pick<Columns, 'teamId' | 'segment'>,

@@ -11,9 +11,9 @@ import type { Draw } from './prng.ts';
 
 export const dayMs = 86_400_000;
 
-export type Contract = 'Month-to-month' | 'One year' | 'Two year';
-export type InternetService = 'Fiber optic' | 'DSL' | 'No';
-export type PaymentMethod =
+type Contract = 'Month-to-month' | 'One year' | 'Two year';
+type InternetService = 'Fiber optic' | 'DSL' | 'No';
+type PaymentMethod =
   'Electronic check' | 'Mailed check' | 'Bank transfer (automatic)' | 'Credit card (automatic)';
 type YesNo = 'Yes' | 'No';
 
@@ -98,7 +98,7 @@ export function monthlyCharge(s: Subscription): number {
  * The chance of cancelling in a month: month-to-month contracts, fibre without security or
  * support, paying by electronic check and the first half year all raise it, as in the Telco data.
  */
-export function monthlyCancelHazard(s: Subscription, tenureMonths: number): number {
+function monthlyCancelHazard(s: Subscription, tenureMonths: number): number {
   let hazard = { 'Month-to-month': 0.045, 'One year': 0.008, 'Two year': 0.003 }[s.Contract];
   if (s.InternetService === 'Fiber optic') hazard *= 1.6;
   if (s.InternetService === 'No') hazard *= 0.5;

@@ -11,7 +11,7 @@ import { trainAndStoreChurnModel } from '../scoring/churn.ts';
 import { churnAttributes } from './business.ts';
 
 /** The demo calls a customer churned after half a year without a purchase. */
-export const demoChurnHorizonDays = 182;
+const demoChurnHorizonDays = 182;
 
 /**
  * Trains and stores the demo's churn model from its own history: customers as they stood half a

@@ -9,13 +9,13 @@ import {
 } from './crm-store.ts';
 
 /** Escapes text for HTML bodies and attribute values: every shown value comes from data. */
-export function escapeHtml(value: unknown): string {
+function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** Ticket numbers past the customers: a shared-phone caller (ambiguous) and a stranger (unknown). */
-export const ambiguousTicket = 1000;
-export const unknownTicket = 1001;
+const ambiguousTicket = 1000;
+const unknownTicket = 1001;
 const customerTickets = 999;
 
 function page(reply: FastifyReply, title: string, main: string, status = 200) {
@@ -83,7 +83,7 @@ window.addEventListener('popstate', () => swapTo(location.pathname + location.se
 `;
 
 /** Declared by every page: without one the browser asks for /favicon.ico and logs its 404. */
-export const faviconSvg =
+const faviconSvg =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">' +
   '<rect width="16" height="16" rx="3" fill="#243b6b"/>' +
   '<path d="M5 3v10h6" stroke="#fff" stroke-width="2" fill="none"/></svg>';

@@ -178,7 +178,7 @@ const reasons = [
   ['sales', 12],
 ] as const;
 type Reason = (typeof reasons)[number][0] | 'cancellation';
-export const teams = {
+const teams = {
   Support: ['Grace Hopper', 'Linus Torvalds', 'Ada Byron'],
   Retention: ['Katherine Johnson', 'Alan Kay'],
   Sales: ['Margaret Hamilton', 'Dennis Ritchie', 'Barbara Liskov'],
@@ -215,7 +215,7 @@ export function demoCustomerId(index: number): string {
 }
 
 /** The monthly bills and one-off purchases of a customer in [from, to). */
-export function customerTransactions(
+function customerTransactions(
   customer: DemoCustomer,
   from: number,
   to: number,

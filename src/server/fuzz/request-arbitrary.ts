@@ -17,14 +17,14 @@ import {
   type JsonSchema,
 } from './schema-arbitrary.ts';
 
-export interface OpenApiParameter {
+interface OpenApiParameter {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;
   schema?: JsonSchema;
 }
 
-export interface OpenApiOperation {
+interface OpenApiOperation {
   parameters?: OpenApiParameter[];
   requestBody?: { required?: boolean; content: Record<string, { schema?: JsonSchema }> };
 }

@@ -29,7 +29,7 @@ export interface JsonSchema {
   default?: unknown;
 }
 
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'array' | 'object';
 
 export interface GenerationOptions {
   /**
@@ -152,7 +152,7 @@ const edgeDateTimes = [
 const edgeDates = ['0000-01-01', '0000-02-29', '0001-01-01', '1970-01-01', '9999-12-31'];
 
 /** Near misses of a date or timestamp; each breaks the declared pattern. */
-export const badDateTexts: readonly string[] = [
+const badDateTexts: readonly string[] = [
   '2024-02-30',
   '2023-02-29T00:00:00Z',
   '2024-13-01',
@@ -229,7 +229,7 @@ function stringFits(schema: JsonSchema): (value: string) => boolean {
     (pattern === null || pattern.test(value));
 }
 
-export function typesOf(schema: JsonSchema): JsonType[] {
+function typesOf(schema: JsonSchema): JsonType[] {
   if (schema.const !== undefined) return [jsonTypeOf(schema.const)];
   if (schema.enum) return [...new Set(schema.enum.map(jsonTypeOf))];
   const branches = schema.anyOf ?? schema.oneOf;
@@ -794,7 +794,7 @@ export function percentEncode(text: string): string {
 }
 
 /** The text with each lone surrogate replaced by U+FFFD, as a well-behaved client encodes it. */
-export function wellFormed(text: string): string {
+function wellFormed(text: string): string {
   return text.replace(
     /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
     '\ufffd',

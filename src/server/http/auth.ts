@@ -22,7 +22,7 @@ declare module 'fastify' {
 }
 
 /** Routes registered by plugins we do not configure (Swagger UI) are public by path. */
-export const publicPathPrefixes = ['/docs'];
+const publicPathPrefixes = ['/docs'];
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;

@@ -22,7 +22,7 @@ function domainStatus(error: DomainError): number {
 }
 
 /** A store's refusal as problem+json: its title and detail, and what names the cause. */
-export function domainProblem(error: DomainError): Problem {
+function domainProblem(error: DomainError): Problem {
   const extra: Partial<Pick<Problem, 'errors' | 'errorCount' | 'candidates'>> = {};
   if (error instanceof RejectedInputError && error.problems) {
     extra.errors = error.problems.errors;

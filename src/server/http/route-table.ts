@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteRole } from './auth.ts';
 
-export interface RouteEntry {
+interface RouteEntry {
   method: string;
   url: string;
   role: RouteRole | undefined;

@@ -338,7 +338,7 @@ export function rowSchemas(settings: RowSettings) {
   return { customers, identities, transactions, contacts };
 }
 
-export type RowSchemas = ReturnType<typeof rowSchemas>;
+type RowSchemas = ReturnType<typeof rowSchemas>;
 export type CustomerRow = z.output<RowSchemas['customers']>;
 export type IdentityRow = z.output<RowSchemas['identities']>;
 export type ContactRow = z.output<RowSchemas['contacts']>;

@@ -31,7 +31,7 @@ import {
   type WriteCounts,
 } from './writers.ts';
 
-export const maxReportedErrors = 100;
+const maxReportedErrors = 100;
 
 export interface FileProblem {
   line: number;
@@ -59,7 +59,7 @@ export class ImportRejectedError extends RejectedInputError {
   }
 }
 
-export interface ImportProgress {
+interface ImportProgress {
   rowsRead: number;
   rowsWritten: number;
 }

@@ -26,9 +26,9 @@ export class SourceError extends Error {
 }
 
 /** A CSV cell or an NDJSON string value; larger ones are refused while the file is read. */
-export const maxCellBytes = 64 * 1024;
+const maxCellBytes = 64 * 1024;
 /** A CSV record or an NDJSON line, so a runaway cell is stopped before it fills memory. */
-export const maxRowBytes = 1024 * 1024;
+const maxRowBytes = 1024 * 1024;
 // A string of this many UTF-16 units or fewer cannot exceed maxCellBytes in UTF-8.
 const maxCellUnitsUnchecked = Math.floor(maxCellBytes / 3);
 
@@ -38,7 +38,7 @@ const rowTooLarge = 'the row is larger than 1 MiB (a cell may hold at most 64 Ki
 const isTooLarge = (text: string) =>
   text.length > maxCellUnitsUnchecked && Buffer.byteLength(text) > maxCellBytes;
 
-export interface ColumnRules {
+interface ColumnRules {
   required: string[];
   /** When given, any other column is refused; when absent, extra columns are allowed. */
   allowed?: string[];

@@ -61,7 +61,7 @@ type ContactJson = {
   agent: string | null;
 };
 
-export const recentContactLimit = 5;
+const recentContactLimit = 5;
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 const dayMs = 86_400_000;

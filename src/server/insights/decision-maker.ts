@@ -2,7 +2,7 @@ import type { Insights, NextBestAction } from '../../contract/index.ts';
 import type { Queryable } from '../db/db.ts';
 import type { CustomerProfile } from './customer-profile.ts';
 
-export interface DecisionRequest {
+interface DecisionRequest {
   profile: CustomerProfile;
   agent: string;
   /** Ticket or case id the CSR is working on. */

@@ -28,7 +28,7 @@ async function shares(db: Queryable, sql: string, params: Params): Promise<Share
   return rows.map((r) => ({ group: r.grp, numerator: r.num, denominator: r.den }));
 }
 
-export const csat: ShareQuery = (db, filter) => {
+const csat: ShareQuery = (db, filter) => {
   const p = new Params();
   const c = contactsInPeriod(p, filter);
   return shares(
@@ -40,7 +40,7 @@ export const csat: ShareQuery = (db, filter) => {
   );
 };
 
-export const firstContactResolution: ShareQuery = (db, filter) => {
+const firstContactResolution: ShareQuery = (db, filter) => {
   const p = new Params();
   const c = contactsInPeriod(p, filter);
   return shares(
@@ -54,7 +54,7 @@ export const firstContactResolution: ShareQuery = (db, filter) => {
   );
 };
 
-export const repeatContactRate: ShareQuery = (db, filter) => {
+const repeatContactRate: ShareQuery = (db, filter) => {
   const p = new Params();
   const c = contactsInPeriod(p, filter);
   return shares(
@@ -69,7 +69,7 @@ export const repeatContactRate: ShareQuery = (db, filter) => {
 
 const serviceContact = `(c.reason IS NULL OR c.reason NOT ILIKE '%sale%')`;
 
-export const serviceToSales: ShareQuery = async (db, filter) => {
+const serviceToSales: ShareQuery = async (db, filter) => {
   const p = new Params();
   const c = contactsInPeriod(p, filter);
   const from = p.add(filter.period.from);
@@ -96,7 +96,7 @@ export const serviceToSales: ShareQuery = async (db, filter) => {
   return shares(db, sql, p);
 };
 
-export const offerRate: ShareQuery = (db, filter) => {
+const offerRate: ShareQuery = (db, filter) => {
   const p = new Params();
   // Shown suggestions (denominator) and the offered ones among them (numerator, from
   // offer_status.shown) counted apart and summed per group: two range scans, no join.
@@ -115,7 +115,7 @@ export const offerRate: ShareQuery = (db, filter) => {
   return shares(db, sql, p);
 };
 
-export const crossUpSellRatio: ShareQuery = (db, filter) => {
+const crossUpSellRatio: ShareQuery = (db, filter) => {
   const p = new Params();
   const d = decisionsInPeriod(p, filter, 'f');
   return shares(
@@ -136,7 +136,7 @@ export const crossUpSellRatio: ShareQuery = (db, filter) => {
  */
 export const defectionSaveDays = 60;
 
-export const defectionSaves: ShareQuery = (db, filter) => {
+const defectionSaves: ShareQuery = (db, filter) => {
   const p = new Params();
   const window = `interval '${defectionSaveDays} days'`;
   const d = decisionsInPeriod(p, filter, 'f');

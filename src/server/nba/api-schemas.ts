@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eligibilityRuleSchema, routingConfigSchema, treatmentSchema } from '../../nba/index.ts';
 
-export const storedMetaShape = {
+const storedMetaShape = {
   version: z.int(),
   updatedAt: z.string(),
   updatedBy: z.string(),

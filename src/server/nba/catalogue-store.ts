@@ -18,8 +18,8 @@ export interface StoredMeta {
   updatedAt: string;
   updatedBy: string;
 }
-export type StoredTreatment = Treatment & StoredMeta;
-export type StoredRule = EligibilityRule & StoredMeta;
+type StoredTreatment = Treatment & StoredMeta;
+type StoredRule = EligibilityRule & StoredMeta;
 
 export interface StoredCatalogue {
   revision: string;

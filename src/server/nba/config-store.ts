@@ -10,7 +10,7 @@ import type { StoredMeta } from './catalogue-store.ts';
 import { invalidCatalogue } from './problems.ts';
 
 /** Until an admin saves routing rules, everyone routes to the general queue and says why. */
-export const unconfiguredRouting: RoutingConfig = {
+const unconfiguredRouting: RoutingConfig = {
   rules: [],
   fallback: {
     priority: 'normal',

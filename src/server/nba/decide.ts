@@ -30,7 +30,7 @@ export interface NbaDecisionMakerOptions {
 }
 
 /** A suggestion as stored on the decision row: the arbitration inputs, and whether it was shown. */
-export type StoredSuggestion = ArbitrationCandidate & { shown: boolean };
+type StoredSuggestion = ArbitrationCandidate & { shown: boolean };
 
 export interface EngineResult {
   inputs: DecisionInputs;
@@ -126,7 +126,7 @@ function modelVersionsOf(
   return versions;
 }
 
-export function planFrom(
+function planFrom(
   profile: CustomerProfile,
   facts: CustomerFacts,
   decision: NbaDecision | null,

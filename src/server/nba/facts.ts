@@ -9,7 +9,7 @@ import type { Queryable } from '../db/db.ts';
 import type { CustomerProfile } from '../insights/customer-profile.ts';
 
 /** Contacts the rules may look at (newest first); enough for any repeat-caller or CSAT window. */
-export const factContactLimit = 200;
+const factContactLimit = 200;
 
 /** What one decision reads besides the profile, fetched in one statement. */
 export interface DecisionInputs {

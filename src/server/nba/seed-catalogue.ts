@@ -8,7 +8,7 @@ import type { Db } from '../db/db.ts';
 import { changeCatalogue } from './catalogue-store.ts';
 import { saveRouting } from './config-store.ts';
 
-export const catalogueSeedActor = 'loopdesk-demo';
+const catalogueSeedActor = 'loopdesk-demo';
 
 /**
  * Seeds the demo treatments, eligibility rules and routing rules when none are stored yet, so a

@@ -33,7 +33,7 @@ async function countForLearning(
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** JSON with object keys sorted at every level: the order a client wrote them in is irrelevant. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)
@@ -46,7 +46,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** SHA-256 (hex) of the canonical request body: what a replay under the same key must match. */
-export function requestFingerprint(body: unknown): string {
+function requestFingerprint(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
@@ -54,7 +54,7 @@ export function requestFingerprint(body: unknown): string {
  * 409: another request with this caller's key is still inside its transaction. Its outcome
  * is neither stored nor refused yet, so the answer is "ask again shortly", never a guess.
  */
-export class OutcomeInFlight extends ConflictError {
+class OutcomeInFlight extends ConflictError {
   constructor(idempotencyKey: string) {
     super(
       'Outcome in flight',
@@ -179,7 +179,7 @@ export interface RetractedOutcome {
 }
 
 /** 404: nothing this caller recorded goes by this key (another agent's keys are not theirs). */
-export class UnknownOutcomeKey extends NotFoundError {
+class UnknownOutcomeKey extends NotFoundError {
   constructor(idempotencyKey: string) {
     super(
       'Unknown outcome',

@@ -11,7 +11,7 @@ import type { NbaEngine } from '../nba/decide.ts';
 import { decisionInputLookupColumnsSql } from '../nba/facts.ts';
 import { lookupCustomerProfile } from '../insights/customer-lookup.ts';
 
-export const routingAnswerSchema = routingHintSchema.extend({
+const routingAnswerSchema = routingHintSchema.extend({
   customerId: z.string(),
   /** The routing rule that matched; null when the fallback applied. */
   ruleId: z.string().nullable(),

@@ -20,7 +20,7 @@ import {
  * neither drive a customer's treatment nor show up as a "why" to a CSR. Compared without case
  * and punctuation, so "Gender", "senior_citizen" and "SeniorCitizen" all match.
  */
-export const protectedAttributes = [
+const protectedAttributes = [
   'gender',
   'sex',
   'race',
@@ -40,7 +40,7 @@ export const protectedAttributes = [
 
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-export function isProtectedAttribute(column: string): boolean {
+function isProtectedAttribute(column: string): boolean {
   return protectedAttributes.includes(squash(column));
 }
 

@@ -18,7 +18,7 @@ import { checkAsOf, runScoring, type ScoringRunResult } from './run.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
-export function printScoringRun(
+function printScoringRun(
   result: ScoringRunResult,
   write = (text: string) => process.stdout.write(text),
 ) {

@@ -18,7 +18,7 @@ export const modelKinds = {
   churn: 'churn',
 } as const;
 
-export interface StoredModel<T> {
+interface StoredModel<T> {
   kind: string;
   version: string;
   params: T;
@@ -32,9 +32,9 @@ type FitRecord = {
   population: number;
   sampled: boolean;
 };
-export type BgNbdParamsStored = BgNbdModel & FitRecord;
-export type MbgNbdParamsStored = MbgNbdModel & FitRecord;
-export type ParetoNbdParamsStored = ParetoNbdModel & FitRecord;
+type BgNbdParamsStored = BgNbdModel & FitRecord;
+type MbgNbdParamsStored = MbgNbdModel & FitRecord;
+type ParetoNbdParamsStored = ParetoNbdModel & FitRecord;
 export type PurchaseModelStored = BgNbdParamsStored | MbgNbdParamsStored | ParetoNbdParamsStored;
 export type GammaGammaParamsStored = GammaGammaModel & { asOf: string; fittedAt: string };
 export type ChurnParamsStored = ChurnModel & {
@@ -55,7 +55,7 @@ export async function storeModel(db: Queryable, kind: string, params: unknown): 
   return rows[0]!.version;
 }
 
-export async function currentModel<T>(db: Queryable, kind: string): Promise<StoredModel<T> | null> {
+async function currentModel<T>(db: Queryable, kind: string): Promise<StoredModel<T> | null> {
   const { rows } = await db.query<{ version: string; params: T; created_at: string | Date }>(
     `SELECT version, params, created_at FROM models WHERE kind = $1 ORDER BY id DESC LIMIT 1`,
     [kind],

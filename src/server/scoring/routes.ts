@@ -67,7 +67,7 @@ const timingsSchema = z.object({
   sqlShare: z.number(),
 });
 
-export const scoringRunSchema = z.object({
+const scoringRunSchema = z.object({
   runId: z.string(),
   asOf: z.string(),
   timeUnit: z.enum(['weeks', 'days']),

@@ -77,7 +77,7 @@ export interface ScoringRunResult {
   };
 }
 
-export { defaultFitSampleSize, sampleIndices };
+export { sampleIndices };
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function checkAsOf(asOf: string): string {

@@ -18,7 +18,7 @@ export interface SnapshotRow {
   modelVersion: string;
 }
 
-export const snapshotBatchSize = 20_000;
+const snapshotBatchSize = 20_000;
 
 const insertSql = `INSERT INTO score_snapshots (customer_id, segment, recency_score, frequency_score,
     monetary_score, clv, currency, value_tier, p_alive, expected_purchases, horizon_months,
