@@ -228,21 +228,7 @@ export const supervisorScopeSchema = z.object({
 });
 export type SupervisorScope = z.infer<typeof supervisorScopeSchema>;
 
-/**
- * What the workspace reads of GET /v1/treatments and PATCH /v1/treatments/:id (the
- * next-best-action catalogue, owned by src/server/nba/treatment-routes.ts); other fields pass.
- */
-export const catalogueTreatmentSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  kind: z.string(),
-  active: z.boolean(),
-  prior: z.object({ propensity: z.number(), evidenceWeight: z.number() }),
-  cooldownDays: z.number().nullable().optional(),
-  maxContactsPer30Days: z.number().nullable().optional(),
-  version: z.number().optional(),
-});
-export type CatalogueTreatment = z.infer<typeof catalogueTreatmentSchema>;
+export { catalogueTreatmentSchema, type CatalogueTreatment } from './treatment.ts';
 
 export const catalogueRuleSchema = z.looseObject({
   id: z.string(),

@@ -1,47 +1,9 @@
 import { z } from 'zod';
-import { routingHintSchema, treatmentKinds } from '../contract/insights.ts';
+import { routingHintSchema } from '../contract/insights.ts';
+import { idSchema, type Treatment } from '../contract/treatment.ts';
 import { conditionSchema } from './conditions-schema.ts';
 
-/** Ids are slugs so they read well in logs, URLs and decision rows. */
-const idSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, 'use 1-100 lowercase letters, digits, ".", "_" or "-"');
-
-const treatmentPriorSchema = z.strictObject({
-  /** Starting acceptance rate the admin expects, strictly between 0 and 1. */
-  propensity: z
-    .number()
-    .gt(0, 'a prior propensity must be above 0')
-    .lt(1, 'a prior propensity must be below 1'),
-  /** How many outcomes the prior is worth (alpha0 + beta0). */
-  evidenceWeight: z.number().gt(0, 'evidence weight must be above 0').max(100_000),
-});
-
-export const treatmentSchema = z.strictObject({
-  id: idSchema,
-  kind: z.enum(treatmentKinds),
-  name: z.string().trim().min(1, 'name the treatment').max(120),
-  /** What the CSR reads aloud; plain text. */
-  script: z.string().trim().min(1, 'write a script the CSR can read').max(2000),
-  /** Value to the business of an accepted offer, in the reporting currency. */
-  businessValue: z.number().min(0, 'business value must be 0 or more'),
-  /** Business weighting the admin turns up or down (Pega's lever); 1 is neutral. */
-  lever: z.number().min(0, 'lever must be 0 or more').max(100),
-  active: z.boolean(),
-  /** Days after an offer before the same customer may be offered this treatment again. */
-  cooldownDays: z
-    .int('must be a whole number of days')
-    .min(0, 'must be 0 or more days')
-    .max(3650, 'must be at most 3650 days'),
-  /** Offers of this treatment to one customer in any 30 days; null means no limit. */
-  maxContactsPer30Days: z
-    .int('must be a whole number')
-    .min(1, 'must be at least 1 (null means no limit)')
-    .max(1000, 'must be at most 1000')
-    .nullable(),
-  prior: treatmentPriorSchema,
-});
-export type Treatment = z.infer<typeof treatmentSchema>;
+export { treatmentSchema, type Treatment } from '../contract/treatment.ts';
 
 export const eligibilityRuleSchema = z.strictObject({
   id: idSchema,

@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { eligibilityRuleSchema, routingConfigSchema, treatmentSchema } from '../../nba/index.ts';
+import { storedMetaShape } from '../../contract/treatment.ts';
+import { eligibilityRuleSchema, routingConfigSchema } from '../../nba/index.ts';
 
-const storedMetaShape = {
-  version: z.int(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
-};
+export { storedTreatmentSchema } from '../../contract/treatment.ts';
 
-/** A treatment in src/nba's format plus who changed it last and its version. */
-export const storedTreatmentSchema = treatmentSchema.extend(storedMetaShape);
 export const storedRuleSchema = eligibilityRuleSchema.extend(storedMetaShape);
 export const storedRoutingSchema = routingConfigSchema.extend({
   ...storedMetaShape,

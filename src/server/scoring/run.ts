@@ -6,6 +6,7 @@ import {
   type TimeUnit,
   dayNumber,
 } from '../../scoring/index.ts';
+import { calendarDateSchema } from '../../contract/timestamps.ts';
 import { audit } from '../audit/store.ts';
 import type { Db } from '../db/db.ts';
 import { readPurchaseColumns, type PurchaseColumns } from './read-summaries.ts';
@@ -78,10 +79,9 @@ export interface ScoringRunResult {
 }
 
 export { sampleIndices };
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 export function checkAsOf(asOf: string): string {
-  if (!isoDate.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+  if (!calendarDateSchema.safeParse(asOf).success) {
     throw new Error(`as-of must be a date YYYY-MM-DD, got "${asOf}"`);
   }
   dayNumber(asOf);
