@@ -15,6 +15,7 @@ import {
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
 import { importText, testConfig } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
+import { statementRecorder } from '../testing/statement-recorder.ts';
 import { lookupCustomerProfile } from './customer-lookup.ts';
 
 const discount = 'retention-loyalty-discount';
@@ -23,22 +24,15 @@ describe.each(testDatabases())('insights statements on $name', (target) => {
   let db: Db;
   let app: FastifyInstance;
   let headers: Record<string, string>;
-  /** Statements sent through the app's database while `recording` is on. */
-  const sent: string[] = [];
-  let recording = false;
+  let during: ReturnType<typeof statementRecorder>['during'];
 
   beforeAll(async () => {
     db = await target.open();
     await seedCatalogue(db);
-    const counting: Db = {
-      ...db,
-      query: (sql, params) => {
-        if (recording) sent.push(sql);
-        return db.query(sql, params);
-      },
-    };
+    const recorder = statementRecorder(db);
+    during = recorder.during;
     app = await buildApp({
-      db: counting,
+      db: recorder.db,
       config: testConfig(),
       decide: createNbaDecisionMaker({ rng: seededRng(7) }),
     });
@@ -93,10 +87,7 @@ describe.each(testDatabases())('insights statements on $name', (target) => {
   it('reads everything in one statement and writes the decision in one more', async () => {
     // The first request loads and compiles the catalogue and routing rules (cached after).
     await insights('r2@example.com');
-    sent.length = 0;
-    recording = true;
-    const body = await insights('r1@example.com');
-    recording = false;
+    const { result: body, sent } = await during(() => insights('r1@example.com'));
     expect(body.customer.id).toBe('R1');
     expect(body.nextBestActions.length).toBeGreaterThan(0);
     expect(sent).toHaveLength(2);

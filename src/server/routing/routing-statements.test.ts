@@ -5,27 +5,21 @@ import type { Db } from '../db/db.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
 import { importText, testConfig } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
+import { statementRecorder } from '../testing/statement-recorder.ts';
 import { createToken } from '../tokens/store.ts';
 
 describe.each(testDatabases())('routing statements on $name', (target) => {
   let db: Db;
   let app: FastifyInstance;
   let headers: Record<string, string>;
-  /** Statements sent through the app's database while `recording` is on. */
-  const sent: string[] = [];
-  let recording = false;
+  let during: ReturnType<typeof statementRecorder>['during'];
 
   beforeAll(async () => {
     db = await target.open();
     await seedCatalogue(db);
-    const counting: Db = {
-      ...db,
-      query: (sql, params) => {
-        if (recording) sent.push(sql);
-        return db.query(sql, params);
-      },
-    };
-    app = await buildApp({ db: counting, config: testConfig() });
+    const recorder = statementRecorder(db);
+    during = recorder.during;
+    app = await buildApp({ db: recorder.db, config: testConfig() });
     const { token } = await createToken(db, { role: 'csr', agentName: 'csr-1', actor: 'test' });
     headers = { authorization: `Bearer ${token}` };
     await importText(
@@ -48,10 +42,7 @@ describe.each(testDatabases())('routing statements on $name', (target) => {
       app.inject({ method: 'GET', url: `/v1/routing?email=${email}`, headers });
     // The first request loads the routing rules (cached after).
     expect((await routing('r2@example.com')).statusCode).toBe(200);
-    sent.length = 0;
-    recording = true;
-    const answer = await routing('r1@example.com');
-    recording = false;
+    const { result: answer, sent } = await during(() => routing('r1@example.com'));
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({ customerId: 'R1' });
     expect(sent).toHaveLength(1);
