@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { registerMigrateCommand } from './db/cli.ts';
+import { registerMigrateCommand } from './migrate-cli.ts';
 import { registerImportCommand, reportImportRejection } from './imports/cli.ts';
 import { registerScoringCommands } from './scoring/cli.ts';
 import { registerServeCommand } from './serve-cli.ts';

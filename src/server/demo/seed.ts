@@ -27,7 +27,7 @@ import { seededRng } from '../../nba/index.ts';
 import { Draw } from './prng.ts';
 import { seedTeamWork, teamWorkWeeks } from './team-work.ts';
 import { seedCatalogue } from '../nba/seed-catalogue.ts';
-import { seedDemoDetectionCounts } from '../detection-health/demo-counts.ts';
+import { seedDemoDetectionCounts } from './detection-counts.ts';
 
 export interface DemoSeedOptions {
   customers?: number;

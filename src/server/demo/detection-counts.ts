@@ -1,8 +1,8 @@
 import type { DetectionReportRow, DetectionResult } from '../../contract/detection-health.ts';
 import type { Queryable } from '../db/db.ts';
 import { seededRng } from '../../nba/index.ts';
-import { Draw } from '../demo/prng.ts';
-import { addDetectionCounts } from './store.ts';
+import { Draw } from './prng.ts';
+import { addDetectionCounts } from '../detection-health/store.ts';
 
 const dayMs = 86_400_000;
 

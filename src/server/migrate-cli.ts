@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { CliError } from '../cli-server.ts';
-import { readConfig } from '../config.ts';
-import { runningLocalServer } from '../local-server.ts';
-import { migrate } from './migrate.ts';
-import { openDb } from './open.ts';
+import { CliError } from './cli-server.ts';
+import { readConfig } from './config.ts';
+import { runningLocalServer } from './local-server.ts';
+import { migrate } from './db/migrate.ts';
+import { openDb } from './db/open.ts';
 
 /** `loopdesk migrate`. */
 export function registerMigrateCommand(program: Command): void {
