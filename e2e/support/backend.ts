@@ -51,7 +51,8 @@ export class Backend {
   }
 
   private env() {
-    return { ...process.env, LOOPDESK_DATA_DIR: this.dbDir };
+    // Decisions repeat run to run, so whether a look lands in the control group is no chance.
+    return { ...process.env, LOOPDESK_DATA_DIR: this.dbDir, LOOPDESK_DECISION_SEED: '1' };
   }
 
   async start(options: { seedDemo?: boolean } = {}): Promise<void> {

@@ -37,7 +37,14 @@ export class NpmStartBackend {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'server', 'start.ts')], {
       cwd: repoRoot,
-      env: { ...process.env, LOOPDESK_DATA_DIR: this.dataDir, PORT: String(port) },
+      env: {
+        ...process.env,
+        LOOPDESK_DATA_DIR: this.dataDir,
+        PORT: String(port),
+        // Decisions repeat run to run: the newcomer's first look must not land in the 5%
+        // control group by chance (the panel in that case is tested in Panel.test.tsx).
+        LOOPDESK_DECISION_SEED: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

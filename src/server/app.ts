@@ -20,6 +20,7 @@ import { importRoutes } from './imports/routes.ts';
 import type { DecisionMaker } from './insights/decision-maker.ts';
 import { insightsRoutes } from './insights/routes.ts';
 import { kpiRoutes } from './kpis/routes.ts';
+import { seededRng } from '../nba/index.ts';
 import { createNbaDecisionMaker, NbaEngine } from './nba/decide.ts';
 import { nbaRoutes } from './nba/routes.ts';
 import { outcomeRoutes } from './outcomes/routes.ts';
@@ -71,7 +72,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerApiDocs(app, apiVersion);
 
   healthRoutes(app, db);
-  const nbaEngine = new NbaEngine();
+  const nbaEngine = new NbaEngine(
+    config.decisionSeed === null ? {} : { rng: seededRng(config.decisionSeed) },
+  );
   const decide = options.decide ?? createNbaDecisionMaker(nbaEngine);
   insightsRoutes(app, { db, decide, phoneRegion: config.phoneRegion });
   outcomeRoutes(app, db);

@@ -26,6 +26,12 @@ export interface ServerConfig {
   demoCrm: boolean;
   /** Connections in the PostgreSQL pool (LOOPDESK_PG_POOL_SIZE, default 10). */
   pgPoolSize: number;
+  /**
+   * Seed of the next-best-action engine's draws (control-group split, Thompson sampling):
+   * LOOPDESK_DECISION_SEED makes a run's decisions repeatable, for tests and for replaying an
+   * incident; absent, each start draws a fresh seed.
+   */
+  decisionSeed: number | null;
 }
 
 export const defaultPgPoolSize = 10;
@@ -51,6 +57,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       `LOOPDESK_PG_POOL_SIZE must be a whole number of connections, at least 1, got "${env.LOOPDESK_PG_POOL_SIZE}"`,
     );
   }
+  const decisionSeed = env.LOOPDESK_DECISION_SEED ? Number(env.LOOPDESK_DECISION_SEED) : null;
+  if (
+    decisionSeed !== null &&
+    !(Number.isInteger(decisionSeed) && decisionSeed >= 1 && decisionSeed < 2 ** 32)
+  ) {
+    throw new Error(
+      `LOOPDESK_DECISION_SEED must be a whole number from 1 to 4294967295, got "${env.LOOPDESK_DECISION_SEED}"`,
+    );
+  }
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.LOOPDESK_DATA_DIR || './.loopdesk'),
@@ -70,5 +85,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ? ['1', 'true', 'yes', 'on'].includes(env.LOOPDESK_DEMO_CRM.toLowerCase())
       : !env.DATABASE_URL,
     pgPoolSize: poolSize,
+    decisionSeed,
   };
 }
