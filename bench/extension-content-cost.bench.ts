@@ -43,6 +43,8 @@ function measureSize(): void {
       [
         path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'),
         'build',
+        '--mode',
+        'store',
         '--logLevel',
         'error',
       ],

@@ -9,7 +9,8 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
 
 /**
- * The e2e build: the store build plus LOOPDESK_E2E_GRANT_HOSTS=1, which grants the built-in
+ * The e2e build: `vite build` (the store package adds only `--mode store`, which drops the
+ * benchmark marks) plus LOOPDESK_E2E_GRANT_HOSTS=1, which grants the built-in
  * CRM origins at install (see vite.config.ts) because a headless test cannot click Chrome's
  * permission prompt. The options page still requests them at click time; the request simply
  * resolves true at once. Built once per test worker into a temporary folder.
