@@ -110,39 +110,48 @@ export async function checkBackend(
   return fetchWhoami(state.access, fetchImpl);
 }
 
-/** A refused backend is a wait, not a failure: the outcome is kept until the backend is valid. */
-export async function deliverOutcome(
+/**
+ * A refused backend is a wait, not a failure: what the outbox holds (an outcome, its Undo,
+ * detection counts) is kept until the backend is valid; `waits` says so in the error.
+ */
+async function deliverWhenAllowed(
+  deps: BackendDeps,
+  waits: string | null,
+  post: (access: BackendAccess | null) => Promise<DeliveryResult>,
+): Promise<DeliveryResult> {
+  const state = await readBackendState(deps);
+  if (state.refusal) {
+    return { kind: 'transient', error: waits ? `${state.refusal} ${waits}` : state.refusal };
+  }
+  return post(state.access);
+}
+
+export function deliverOutcome(
   entry: OutboxEntry,
   deps: BackendDeps = chromeBackendDeps,
   fetchImpl: typeof fetch = fetch,
 ): Promise<DeliveryResult> {
-  const state = await readBackendState(deps);
-  if (state.refusal) {
-    return { kind: 'transient', error: `${state.refusal} The outcome waits until then.` };
-  }
-  return postOutcome(state.access, entry, fetchImpl);
+  return deliverWhenAllowed(deps, 'The outcome waits until then.', (access) =>
+    postOutcome(access, entry, fetchImpl),
+  );
 }
 
 /** An Undo waits for a valid backend as the outcome it takes back does. */
-export async function deliverRetraction(
+export function deliverRetraction(
   entry: OutboxEntry,
   deps: BackendDeps = chromeBackendDeps,
   fetchImpl: typeof fetch = fetch,
 ): Promise<DeliveryResult> {
-  const state = await readBackendState(deps);
-  if (state.refusal) {
-    return { kind: 'transient', error: `${state.refusal} The Undo waits until then.` };
-  }
-  return postRetraction(state.access, entry, fetchImpl);
+  return deliverWhenAllowed(deps, 'The Undo waits until then.', (access) =>
+    postRetraction(access, entry, fetchImpl),
+  );
 }
 
 /** Detection counts go only where outcomes may: a refused backend keeps them waiting. */
-export async function deliverDetectionReport(
+export function deliverDetectionReport(
   report: DetectionReport,
   deps: BackendDeps = chromeBackendDeps,
   fetchImpl: typeof fetch = fetch,
 ): Promise<DeliveryResult> {
-  const state = await readBackendState(deps);
-  if (state.refusal) return { kind: 'transient', error: state.refusal };
-  return postDetectionReport(state.access, report, fetchImpl);
+  return deliverWhenAllowed(deps, null, (access) => postDetectionReport(access, report, fetchImpl));
 }
