@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from './audit/routes.ts';
+import { AgentEventHub } from './calls/agent-event-hub.ts';
+import { callRoutes } from './calls/routes.ts';
 import type { ServerConfig } from './config.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import type { Db } from './db/db.ts';
@@ -38,6 +40,10 @@ export interface AppOptions {
   /** The next-best-action step; defaults to the src/nba engine over the stored catalogue. */
   decide?: DecisionMaker;
   logLevel?: string;
+  /** Agents' event streams on this server; given by a bench that counts them. */
+  agentEvents?: AgentEventHub;
+  /** How often an idle event stream sends a keep-alive comment (default 15 s). */
+  eventHeartbeatMs?: number;
 }
 
 const apiVersion = '0.1.0';
@@ -90,6 +96,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   nbaRoutes(app, db);
   routingRoutes(app, { db, engine: nbaEngine, phoneRegion: config.phoneRegion });
   detectionHealthRoutes(app, db);
+  const hub = options.agentEvents ?? new AgentEventHub();
+  // Open streams never end by themselves; closing the server ends them (clients reconnect).
+  app.addHook('preClose', async () => hub.closeAll());
+  callRoutes(app, {
+    db,
+    phoneRegion: config.phoneRegion,
+    hub,
+    heartbeatMs: options.eventHeartbeatMs ?? 15_000,
+  });
   if (config.demoCrm) demoRoutes(app, db);
 
   await app.ready();

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { segmentNames } from '../../contract/insights.ts';
 import { buildApp } from '../app.ts';
 import { extensionOrigin } from '../config.ts';
-import { createToken, hashToken, type Role } from '../tokens/store.ts';
+import { createToken, hashToken, roleAllows, type Role } from '../tokens/store.ts';
 import type { Db } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
 import { openPglite } from '../db/pglite.ts';
@@ -42,12 +42,10 @@ const scale = Number(process.env.LOOPDESK_FUZZ_SCALE ?? 1);
 const survey = process.env.LOOPDESK_FUZZ_SURVEY === '1';
 const asOf = new Date('2025-06-01T00:00:00Z');
 
-const roleRank: Record<RouteRole, number> = { public: -1, csr: 0, supervisor: 1, admin: 2 };
-
 interface Caller {
   name: string;
-  /** -1 for callers without a valid token. */
-  rank: number;
+  /** null for callers without a valid token. */
+  role: Role | null;
   authorization: (request: FuzzRequest) => string | undefined;
 }
 
@@ -121,7 +119,7 @@ const undocumented: Undocumented[] = [
 interface Fixture {
   db: Db;
   app: FastifyInstance;
-  tokens: Record<'csr' | 'supervisor' | 'supervisorNoTeam' | 'admin', FixtureToken>;
+  tokens: Record<'csr' | 'supervisor' | 'supervisorNoTeam' | 'admin' | 'integration', FixtureToken>;
   examples: Map<string, string[]>;
   routes: Route[];
   restored: number;
@@ -152,6 +150,7 @@ async function createFixture(): Promise<Fixture> {
     supervisor: await issue('supervisor', 'fuzz-supervisor'),
     supervisorNoTeam: await issue('supervisor', 'fuzz-supervisor-no-team'),
     admin: await issue('admin', 'fuzz-admin'),
+    integration: await issue('integration', 'fuzz-pbx'),
   };
   const fixture: Fixture = { db, app, tokens, examples: new Map(), routes: [], restored: 0 };
   await giveTeam(fixture);
@@ -524,16 +523,25 @@ function count(route: Route, caller: string, status: number): void {
 function callersOf(fixture: Fixture): Caller[] {
   const bearer = (token: () => FixtureToken) => () => `Bearer ${token().token}`;
   return [
-    { name: 'anonymous', rank: -1, authorization: () => undefined },
-    { name: 'unknown token', rank: -1, authorization: (r) => r.strangeAuthorization },
-    { name: 'csr', rank: 0, authorization: bearer(() => fixture.tokens.csr) },
+    { name: 'anonymous', role: null, authorization: () => undefined },
+    { name: 'unknown token', role: null, authorization: (r) => r.strangeAuthorization },
+    { name: 'csr', role: 'csr', authorization: bearer(() => fixture.tokens.csr) },
     {
       name: 'supervisor without team',
-      rank: 1,
+      role: 'supervisor',
       authorization: bearer(() => fixture.tokens.supervisorNoTeam),
     },
-    { name: 'supervisor', rank: 1, authorization: bearer(() => fixture.tokens.supervisor) },
-    { name: 'admin', rank: 2, authorization: bearer(() => fixture.tokens.admin) },
+    {
+      name: 'supervisor',
+      role: 'supervisor',
+      authorization: bearer(() => fixture.tokens.supervisor),
+    },
+    { name: 'admin', role: 'admin', authorization: bearer(() => fixture.tokens.admin) },
+    {
+      name: 'integration',
+      role: 'integration',
+      authorization: bearer(() => fixture.tokens.integration),
+    },
   ];
 }
 
@@ -546,7 +554,9 @@ function violation(
   body: string,
 ): string | null {
   if (status >= 500) return `answered ${status}`;
-  if (status >= 200 && status < 300 && caller.rank < roleRank[route.role]) {
+  const allowed =
+    route.role === 'public' || (caller.role !== null && roleAllows(caller.role, route.role));
+  if (status >= 200 && status < 300 && !allowed) {
     return `answered ${status} to a caller below the route's role (${route.role})`;
   }
   if (status >= 400 && status < 500) {
@@ -573,10 +583,39 @@ function violation(
   return null;
 }
 
+/**
+ * One request and its whole answer. An event stream never ends by itself: its first frame is
+ * read and the connection dropped, as a client going away would.
+ */
+async function injectOnce(
+  app: FastifyInstance,
+  options: InjectOptions,
+): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
+  const controller = new AbortController();
+  const response = await app.inject({
+    ...options,
+    payloadAsStream: true,
+    signal: controller.signal,
+  });
+  const stream = response.stream();
+  const chunks: Buffer[] = [];
+  const streaming = String(response.headers['content-type'] ?? '').startsWith('text/event-stream');
+  for await (const chunk of stream) {
+    chunks.push(Buffer.from(chunk as Uint8Array));
+    if (streaming) break;
+  }
+  controller.abort();
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
+}
+
 async function exercise(fixture: Fixture, route: Route, request: FuzzRequest): Promise<void> {
   for (const caller of callersOf(fixture)) {
     const authorization = caller.authorization(request);
-    const response = await fixture.app.inject({
+    const response = await injectOnce(fixture.app, {
       method: request.method as 'GET',
       url: request.url,
       headers: { ...request.headers, ...(authorization ? { authorization } : {}) },

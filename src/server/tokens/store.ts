@@ -5,11 +5,19 @@ import type { Db, Queryable } from '../db/db.ts';
 import { InvalidInputError } from '../errors.ts';
 import { setAgentTeam, setSupervisorTeams } from '../teams/store.ts';
 
-export const roles = ['csr', 'supervisor', 'admin'] as const;
+export const roles = ['csr', 'supervisor', 'admin', 'integration'] as const;
 export type Role = (typeof roles)[number];
-const roleRank: Record<Role, number> = { csr: 0, supervisor: 1, admin: 2 };
+type PersonRole = Exclude<Role, 'integration'>;
+const roleRank: Record<PersonRole, number> = { csr: 0, supervisor: 1, admin: 2 };
 
+/**
+ * People's roles nest (an admin may do what a supervisor may, a supervisor what a CSR may). An
+ * integration (a telephony system posting calls) is apart: it may post calls and nothing else,
+ * and only it and an admin may post them.
+ */
 export function roleAllows(held: Role, required: Role): boolean {
+  if (required === 'integration') return held === 'integration' || held === 'admin';
+  if (held === 'integration') return false;
   return roleRank[held] >= roleRank[required];
 }
 
