@@ -10,6 +10,16 @@ export const insightsQueryShape = {
   phone: customerLookupFields.phone.optional(),
   /** Ticket or case id, recorded with the decision as context. */
   context: customerLookupFields.context.optional(),
+  /**
+   * The call this lookup is for (`<platform>:<call id>`, contract/calls.ts `callKey`): the first
+   * decision for a customer within a call is kept and given again, so one call is one decision.
+   */
+  call: z
+    .string()
+    .min(3)
+    .max(250)
+    .regex(/^[a-z0-9][a-z0-9-]*:\S+$/, 'a call key: <platform>:<call id>')
+    .optional(),
 };
 
 /** Enough to resolve one customer: a CRM record, an email or a phone. */

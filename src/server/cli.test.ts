@@ -162,6 +162,39 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
     expect(listed.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('issues an integration token and maps telephony ids onto an agent', async () => {
+    const token = await loopdesk(dataDir, [
+      'token',
+      'create',
+      '--role',
+      'integration',
+      '--name',
+      'twilio',
+    ]);
+    expect(token.code).toBe(0);
+    expect(lastLine(token.stdout)).toMatch(/^ld_integration_/);
+    const mapped = await loopdesk(dataDir, [
+      'agents',
+      'map',
+      'harper',
+      'Harper@Example.com',
+      '--platform',
+      'aircall',
+    ]);
+    expect(mapped.code).toBe(0);
+    expect(mapped.stdout.trim()).toBe('harper@example.com now names harper on aircall.');
+    const bad = await loopdesk(dataDir, [
+      'agents',
+      'map',
+      'harper',
+      'U1',
+      '--platform',
+      'Air Call',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"Air Call" is not a platform name');
+  });
+
   it('explains unknown roles and missing files', async () => {
     const role = await loopdesk(dataDir, ['token', 'create', '--role', 'boss', '--name', 'x']);
     expect(role.code).not.toBe(0);

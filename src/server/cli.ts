@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { registerAgentCommands } from './calls/cli.ts';
 import { registerMigrateCommand } from './migrate-cli.ts';
 import { registerImportCommand, reportImportRejection } from './imports/cli.ts';
 import { registerScoringCommands } from './scoring/cli.ts';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerTokenCommands(program);
   registerMigrateCommand(program);
   registerScoringCommands(program);
+  registerAgentCommands(program);
 
   return program;
 }

@@ -293,6 +293,33 @@ describe.each(testDatabases())('live calls on $name', (target) => {
     expect(problemSchema.parse(other.json()).title).toBe('Not your call');
   });
 
+  it('ties one decision to a call, whichever way the customer is looked up within it', async () => {
+    const insights = async (query: string) => {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/v1/insights?${query}`,
+        headers: bearer(harper),
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json<{ decision: { id: string }; customer: { id: string } }>();
+    };
+    const atRing = await insights('phone=%2B14155550101&call=twilio:CA1');
+    expect(atRing.customer.id).toBe('C1');
+    // The CRM record opened later in the same call: the same customer, the same decision.
+    const recordOpened = await insights('email=ada%40example.com&call=twilio:CA1');
+    expect(recordOpened.decision.id).toBe(atRing.decision.id);
+    const nextCall = await insights('phone=%2B14155550101&call=twilio:CA9');
+    expect(nextCall.decision.id).not.toBe(atRing.decision.id);
+    const noCall = await insights('phone=%2B14155550101');
+    expect(noCall.decision.id).not.toBe(atRing.decision.id);
+    const badKey = await app.inject({
+      method: 'GET',
+      url: '/v1/insights?phone=%2B14155550101&call=no-key',
+      headers: bearer(harper),
+    });
+    expect(badKey.statusCode).toBe(400);
+  });
+
   it('names a bad Last-Event-ID', async () => {
     const response = await app.inject({
       method: 'GET',

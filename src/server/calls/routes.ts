@@ -1,13 +1,25 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { callAcceptedSchema, callEventSchema } from '../../contract/calls.ts';
+import { z } from 'zod';
+import { callAcceptedSchema, callEventSchema, platformSchema } from '../../contract/calls.ts';
 import { problemSchema } from '../../contract/index.ts';
 import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { AgentStreamEvent } from './agent-event-hub.ts';
 import { takeCallEvent, type CallDeps } from './call-intake.ts';
-import { activeCallEvents, agentEventsAfter, agentIdOf } from './store.ts';
+import { activeCallEvents, agentEventsAfter, agentIdOf, mapTelephonyId } from './store.ts';
+
+const telephonyIdSchema = z.strictObject({
+  agent: z.string().trim().min(1).max(200),
+  value: z.string().trim().min(1).max(320),
+  platform: platformSchema.optional(),
+});
+const telephonyIdMappedSchema = z.object({
+  agent: z.string(),
+  value: z.string(),
+  platform: z.string().nullable(),
+});
 
 function sseFrame(event: AgentStreamEvent): string {
   return `id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event.payload)}\n\n`;
@@ -62,6 +74,24 @@ export function callRoutes(app: FastifyInstance, deps: CallDeps): void {
       });
       return reply.code(202).send(recorded.accepted);
     },
+  );
+
+  typed.post(
+    '/v1/agents/telephony-ids',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['admin'],
+        summary: 'Say which agent a telephony user id or email names (`loopdesk agents map`)',
+        description:
+          'Without `platform` the value names the agent on every platform; a platform-specific ' +
+          'mapping wins over it. Mapping a value again moves it to the new agent.',
+        body: telephonyIdSchema,
+        response: { 200: telephonyIdMappedSchema },
+      },
+    },
+    async (request) =>
+      mapTelephonyId(deps.db, { ...request.body, actor: principalOf(request).agentName }),
   );
 
   // Not typed by the zod provider: the answer is a stream, which no response schema describes.

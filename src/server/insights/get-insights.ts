@@ -2,6 +2,7 @@ import type { Insights, InsightsQuery } from '../../contract/index.ts';
 import type { Db } from '../db/db.ts';
 import { ambiguousCustomerError, NotFoundError } from '../errors.ts';
 import { lookupCustomerProfile } from './customer-lookup.ts';
+import type { CustomerProfile } from './customer-profile.ts';
 import type { DecisionMaker } from './decision-maker.ts';
 import { DecisionWriter } from './decision-writer.ts';
 
@@ -50,6 +51,10 @@ export async function getInsights(
   if (resolution.status === 'ambiguous') throw ambiguousCustomerError(resolution.candidates);
   const { profile } = resolution;
   const context = query.context ?? null;
+  const callDecision = query.call
+    ? await decisionOfCall(deps.db, query.call, profile.customerKey, agent)
+    : null;
+  if (callDecision) return insightsOf(profile, callDecision.plan, callDecision.decisionId);
   const plan = await deps.decide(deps.db, { profile, agent, context, lookupRow: resolution.row });
   const decisionId = await decisionWriterOf(deps).write({
     customerKey: profile.customerKey,
@@ -66,6 +71,30 @@ export async function getInsights(
     auditDetails: JSON.stringify({ customerId: profile.customer.id, context }),
     createdAt: at?.toISOString(),
   });
+  const answered: CallPlan = {
+    nextBestActions: plan.nextBestActions,
+    controlGroup: plan.controlGroup,
+    noActionReason: plan.noActionReason,
+    routing: plan.routing,
+  };
+  if (query.call) {
+    // Two lookups of one call racing: the first stored decision is the call's.
+    const kept = await keepDecisionOfCall(deps.db, query.call, profile.customerKey, agent, {
+      decisionId,
+      plan: answered,
+    });
+    return insightsOf(profile, kept.plan, kept.decisionId);
+  }
+  return insightsOf(profile, answered, decisionId);
+}
+
+/** The decision's part of an insights answer, as a call keeps it. */
+type CallPlan = Pick<Insights, 'nextBestActions' | 'routing'> & {
+  controlGroup: boolean;
+  noActionReason: string | null;
+};
+
+function insightsOf(profile: CustomerProfile, plan: CallPlan, decisionId: string): Insights {
   return {
     customer: profile.customer,
     segment: profile.segment,
@@ -81,4 +110,35 @@ export async function getInsights(
     recentContacts: profile.recentContacts,
     scoredAt: profile.scoredAt,
   };
+}
+
+async function decisionOfCall(
+  db: Db,
+  call: string,
+  customerKey: string,
+  agent: string,
+): Promise<{ decisionId: string; plan: CallPlan } | null> {
+  const { rows } = await db.query<{ decision_id: string; plan: CallPlan }>(
+    `SELECT decision_id::text, plan FROM call_decisions
+     WHERE call_key = $1 AND customer_id = $2::bigint AND agent = $3`,
+    [call, customerKey, agent],
+  );
+  const row = rows[0];
+  return row ? { decisionId: row.decision_id, plan: row.plan } : null;
+}
+
+async function keepDecisionOfCall(
+  db: Db,
+  call: string,
+  customerKey: string,
+  agent: string,
+  made: { decisionId: string; plan: CallPlan },
+): Promise<{ decisionId: string; plan: CallPlan }> {
+  const { rows } = await db.query(
+    `INSERT INTO call_decisions (call_key, customer_id, agent, decision_id, plan)
+     VALUES ($1, $2::bigint, $3, $4::uuid, $5::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,
+    [call, customerKey, agent, made.decisionId, JSON.stringify(made.plan)],
+  );
+  if (rows.length) return made;
+  return (await decisionOfCall(db, call, customerKey, agent)) ?? made;
 }

@@ -48,7 +48,9 @@ export function registerTokenCommands(program: Command): void {
     .command('create')
     .description('Issue a bearer token (printed once, on the last line; stored only as a hash)')
     .addOption(
-      new Option('--role <role>', 'csr, supervisor or admin').choices(roles).makeOptionMandatory(),
+      new Option('--role <role>', 'csr, supervisor, admin, or integration (a telephony system)')
+        .choices(roles)
+        .makeOptionMandatory(),
     )
     .requiredOption('--name <agent>', 'the agent (or system) the token belongs to')
     .option(

@@ -61,6 +61,12 @@ export async function createToken(
       'An admin sees every team; give teams only to a csr or a supervisor.',
     );
   }
+  if (teams.length && input.role === 'integration') {
+    throw new InvalidInputError(
+      'Bad Request',
+      'An integration posts calls for agents of every team; give teams only to a csr or a supervisor.',
+    );
+  }
   if (teams.length > 1 && input.role === 'csr') {
     throw new InvalidInputError(
       'Bad Request',
