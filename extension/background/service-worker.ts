@@ -6,6 +6,15 @@ import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { servePort } from '../messaging/port.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
 import { checkBackend, insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
+import { openPanelFromNotification } from './call-alerts.ts';
+import {
+  ensureEventStream,
+  eventStreamAlarm,
+  forgetSoftphoneTab,
+  sendWaitingCallReports,
+  takeSoftphoneCall,
+  workerCalls,
+} from './call-runtime.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { runInPage } from './crm-api-request.ts';
 import { workerDetectionReporter } from './detection-health-runtime.ts';
@@ -60,6 +69,11 @@ const workerListener = createWorkerListener(
         change.stored,
       ]);
     },
+    'call-detected': async ({ call }, sender) => {
+      const tabId = sender.tab?.id;
+      if (tabId !== undefined) await takeSoftphoneCall(tabId, call);
+    },
+    'get-current-call': () => workerCalls.current(),
     // Counted in IndexedDB; with no outcome delivery for an hour (a CRM where detection fails
     // records no outcomes), the visit itself asks for one so the counts still go.
     'detection-observed': async (observation) => {
@@ -87,17 +101,20 @@ const workerListener = createWorkerListener(
     // scripts cannot write (token-store.ts).
     'set-backend-url': async ({ backendUrl }) => {
       await saveBackendUrl(backendUrl);
+      ensureEventStream(true);
       // Outcomes that waited for a valid backend go now; the answer need not wait for them.
       void workerOutbox().flush({ force: true });
       return status();
     },
     'set-token': async ({ token }) => {
       await writeToken(token);
+      ensureEventStream(true);
       await workerOutbox().flush({ force: true });
       return status();
     },
     'clear-token': async () => {
       await clearToken();
+      ensureEventStream(true);
       return status();
     },
     'check-backend': () => checkBackend(),
@@ -122,8 +139,21 @@ chrome.runtime.onStartup.addListener(() => {
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === outboxAlarm) void workerOutbox().flush();
+  if (alarm.name === outboxAlarm) {
+    void workerOutbox().flush();
+    void sendWaitingCallReports();
+  }
+  // Wakes a worker Chrome stopped, so the agent's event stream is open again within a minute.
+  if (alarm.name === eventStreamAlarm) {
+    ensureEventStream();
+    void sendWaitingCallReports();
+  }
 });
+
+// The agent's live events (a call ringing on the telephony platform): open from every start.
+ensureEventStream();
+void chrome.alarms.create(eventStreamAlarm, { periodInMinutes: 1 }).catch(() => {});
+chrome.notifications.onClicked.addListener(openPanelFromNotification);
 
 chrome.permissions.onAdded.addListener(() => {
   void resyncContentScripts();
@@ -139,6 +169,8 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   void tabCustomers.forget(tabId);
+  // A softphone tab closed mid-call: its call is over as far as this browser can tell.
+  void forgetSoftphoneTab(tabId);
 });
 
 // A page load or an SPA navigation (Chrome reports both as 'loading'): a page on another origin

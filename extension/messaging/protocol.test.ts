@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it, expect } from 'vitest';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
+import type { SoftphoneCall } from '../../src/contract/softphone-call.ts';
 import type {
   DetectionObservation,
   DetectionSignals,
@@ -21,9 +22,11 @@ describe('protocol map', () => {
   it('pins the message types', () => {
     expectTypeOf<MessageType>().toEqualTypeOf<
       | 'customer-detected'
+      | 'call-detected'
       | 'detection-observed'
       | 'crm-api-request'
       | 'get-tab-customer'
+      | 'get-current-call'
       | 'get-insights'
       | 'record-outcome'
       | 'retract-outcome'
@@ -35,6 +38,7 @@ describe('protocol map', () => {
       | 'clear-token'
       | 'check-backend'
       | 'tab-customer-changed'
+      | 'call-changed'
       | 'outbox-changed'
     >();
   });
@@ -52,6 +56,10 @@ describe('protocol map', () => {
       }
     >();
     expectTypeOf<RequestOf<'detection-observed'>>().toEqualTypeOf<DetectionObservation>();
+    expectTypeOf<RequestOf<'call-detected'>>().toEqualTypeOf<{
+      call: SoftphoneCall | null;
+      url: string;
+    }>();
     expectTypeOf<ResponseOf<'crm-api-request'>>().toEqualTypeOf<{
       status: number;
       body: unknown;
@@ -83,6 +91,9 @@ describe('protocol map', () => {
   it('has a runtime schema for every message type and no other', () => {
     const expected: Record<MessageType, true> = {
       'customer-detected': true,
+      'call-detected': true,
+      'get-current-call': true,
+      'call-changed': true,
       'detection-observed': true,
       'crm-api-request': true,
       'get-tab-customer': true,

@@ -3,6 +3,8 @@ import type { Candidate, Insights, InsightsQuery } from '../../src/contract/insi
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import type { Problem } from '../../src/contract/problem.ts';
 import type { DetectionResult } from '../../src/contract/detection-health.ts';
+import type { Call } from '../../src/contract/calls.ts';
+import type { SoftphoneCall } from '../../src/contract/softphone-call.ts';
 
 /** What the worker knows about one tab's customer (kept in storage.session). */
 export interface TabCustomer {
@@ -52,6 +54,27 @@ export type InsightsResult =
   | { kind: 'backend-refused'; reason: string }
   | { kind: 'unreachable'; message: string }
   | { kind: 'error'; status: number; problem: Problem | null };
+
+/**
+ * The call the panel follows: from a softphone tab or a page embedding a softphone, or from the
+ * backend's event stream (a telephony platform's webhook). While one is going on it outranks the
+ * tab's customer.
+ */
+export interface CurrentCall {
+  /** The call's key: `<platform>:<call id>`; also the key its decision is tied to. */
+  key: string;
+  source: 'softphone' | 'server';
+  /** The softphone adapter's id, or the platform the backend named. */
+  platform: string;
+  phase: SoftphoneCall['phase'];
+  /** E.164 when it parses, else the number as shown; null when withheld. */
+  remote: string | null;
+  withheld: boolean;
+  /** Who the backend resolved the caller to (server calls only; softphone calls are looked up). */
+  customer?: Call['customer'];
+  startedAt: string;
+  updatedAt: string;
+}
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -113,6 +136,11 @@ export interface ProtocolMap {
     request: { ref: CustomerRef | null; url: string; signals?: DetectionSignals };
     response: void;
   };
+  /**
+   * content script → worker: the call a softphone page (or an embedded softphone's messages)
+   * shows now; null when none.
+   */
+  'call-detected': { request: { call: SoftphoneCall | null; url: string }; response: void };
   /** content script → worker: a claimed page's visit, counted and sent with the next outcomes. */
   'detection-observed': { request: DetectionObservation; response: void };
   /**
@@ -125,6 +153,8 @@ export interface ProtocolMap {
   };
   /** panel → worker: the customer last detected on this tab (null: none). */
   'get-tab-customer': { request: { tabId: number }; response: TabCustomer | null };
+  /** panel → worker: the call the panel follows now (null: none going on). */
+  'get-current-call': { request: Record<string, never>; response: CurrentCall | null };
   /** panel → worker: resolve what a page showed to insights, with the stored token. */
   'get-insights': { request: { query: InsightsQuery }; response: InsightsResult };
   /** panel → worker: put an outcome in the durable outbox and try to send it. */
@@ -153,6 +183,8 @@ export interface ProtocolMap {
     request: { tabId: number; customer: TabCustomer | null };
     response: void;
   };
+  /** worker → pages: the call the panel follows changed (rang, connected, ended). */
+  'call-changed': { request: { call: CurrentCall | null }; response: void };
   /** worker → pages: the outbox changed (something queued, sent or failed). */
   'outbox-changed': { request: Record<string, never>; response: void };
 }
@@ -165,6 +197,7 @@ export type ResponseOf<T extends MessageType> = ProtocolMap[T]['response'];
 /** Messages that only the content script sends. */
 export const contentMessageTypes = [
   'customer-detected',
+  'call-detected',
   'detection-observed',
   'crm-api-request',
 ] as const satisfies readonly MessageType[];
@@ -172,6 +205,7 @@ export type ContentMessageType = (typeof contentMessageTypes)[number];
 /** Messages that only the worker sends to extension pages. */
 export const broadcastMessageTypes = [
   'tab-customer-changed',
+  'call-changed',
   'outbox-changed',
 ] as const satisfies readonly MessageType[];
 export type BroadcastType = (typeof broadcastMessageTypes)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callCustomerSchema } from '../../src/contract/calls.ts';
 import { customerRefSchema } from '../../src/contract/customer-ref.ts';
 import {
   detectionCrmSchema,
@@ -44,6 +45,36 @@ const detectionSignalsSchema = z.strictObject({
   chosen: detectionSignal.nullable(),
 });
 
+// What a content script may say of a call: a phase, a number (as shown: digits and the usual
+// punctuation only), a softphone's own call id; nothing else reaches the worker.
+const softphoneCallSchema = z.strictObject({
+  softphone: crmId,
+  phase: z.enum(['ringing', 'connected', 'held', 'ended']),
+  remote: z
+    .string()
+    .max(40)
+    .regex(/^\+?[0-9 ().-]{3,40}$/, 'a phone number')
+    .nullable(),
+  withheld: z.boolean(),
+  callId: z
+    .string()
+    .max(120)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : -')
+    .optional(),
+});
+
+const currentCallSchema = z.strictObject({
+  key: z.string().max(200),
+  source: z.enum(['softphone', 'server']),
+  platform: z.string().max(60),
+  phase: z.enum(['ringing', 'connected', 'held', 'ended']),
+  remote: z.string().max(64).nullable(),
+  withheld: z.boolean(),
+  customer: callCustomerSchema.optional(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+});
+
 const empty = z.strictObject({});
 const tabId = z.number().int().nonnegative();
 
@@ -53,6 +84,11 @@ export const messageSchemas = {
     url: z.url().max(4096),
     signals: detectionSignalsSchema.optional(),
   }),
+  'call-detected': z.strictObject({
+    call: softphoneCallSchema.nullable(),
+    url: z.url().max(4096),
+  }),
+  'get-current-call': empty,
   'detection-observed': z.strictObject({
     crm: crmId,
     pageKind,
@@ -84,6 +120,7 @@ export const messageSchemas = {
   'clear-token': empty,
   'check-backend': empty,
   'tab-customer-changed': z.strictObject({ tabId, customer: tabCustomerSchema.nullable() }),
+  'call-changed': z.strictObject({ call: currentCallSchema.nullable() }),
   'outbox-changed': empty,
 } satisfies Record<MessageType, z.ZodType>;
 

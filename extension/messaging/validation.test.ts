@@ -116,6 +116,39 @@ describe('sender checks', () => {
     expect(mayWorkerAccept('retract-outcome', panelSender, extensionId)).toBe(true);
   });
 
+  it('takes a call only from a content script, and a call that says no more than a call', () => {
+    expect(mayWorkerAccept('call-detected', contentSender, extensionId)).toBe(true);
+    expect(mayWorkerAccept('call-detected', { ...contentSender, frameId: 2 }, extensionId)).toBe(
+      false,
+    );
+    expect(mayWorkerAccept('call-detected', panelSender, extensionId)).toBe(false);
+    expect(mayWorkerAccept('call-changed', contentSender, extensionId)).toBe(false);
+    const call = {
+      softphone: 'aircall-everywhere',
+      phase: 'ringing',
+      remote: '+1 (415) 555-0101',
+      withheld: false,
+      callId: 'call_123',
+    };
+    const url = 'https://crm.example.com/';
+    expect(parseMessage({ type: 'call-detected', call, url }).ok).toBe(true);
+    expect(parseMessage({ type: 'call-detected', call: null, url }).ok).toBe(true);
+    const scripted = parseMessage({
+      type: 'call-detected',
+      call: { ...call, remote: '<img src=x onerror=alert(1)>' },
+      url,
+    });
+    expect(scripted).toMatchObject({ ok: false, error: expect.stringMatching(/call\.remote/) });
+    const extra = parseMessage({ type: 'call-detected', call: { ...call, name: 'Ada' }, url });
+    expect(extra.ok).toBe(false);
+    const badPhase = parseMessage({
+      type: 'call-detected',
+      call: { ...call, phase: 'dialing' },
+      url,
+    });
+    expect(badPhase.ok).toBe(false);
+  });
+
   it('lets extension pages call the worker but never forge broadcasts to it', () => {
     expect(mayWorkerAccept('get-insights', panelSender, extensionId)).toBe(true);
     expect(mayWorkerAccept('tab-customer-changed', panelSender, extensionId)).toBe(false);
@@ -130,6 +163,8 @@ function handlers(overrides: Partial<WorkerHandlers>): WorkerHandlers {
   };
   return {
     'customer-detected': fail,
+    'call-detected': fail,
+    'get-current-call': fail,
     'detection-observed': fail,
     'crm-api-request': fail,
     'get-tab-customer': fail,

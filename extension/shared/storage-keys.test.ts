@@ -10,6 +10,9 @@ describe('storage keys', () => {
     expect(keys.tokenSessionKey).toBe('loopdesk.token');
     expect(keys.backendUrlSessionKey).toBe('loopdesk.backendUrl');
     expect(keys.tabCustomerSessionKey(7)).toBe('loopdesk.tab.7');
+    expect(keys.callsSessionKey).toBe('loopdesk.calls');
+    expect(keys.eventStreamSessionKey).toBe('loopdesk.eventStream');
+    expect(keys.callReportsSessionKey).toBe('loopdesk.callReports');
     expect(keys.databaseName).toBe('loopdesk');
     expect(keys.idbStores).toEqual({
       secrets: 'secrets',

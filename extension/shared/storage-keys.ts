@@ -26,6 +26,13 @@ export function tabCustomerSessionKey(tabId: number): string {
   return `loopdesk.tab.${tabId}`;
 }
 
+/** The calls going on, by source (a softphone's tab, or the backend's call key). */
+export const callsSessionKey = 'loopdesk.calls';
+/** The backend event stream's Last-Event-ID, so a restarted worker resumes where it left. */
+export const eventStreamSessionKey = 'loopdesk.eventStream';
+/** Softphone call states waiting to be reported to the backend (they become contacts). */
+export const callReportsSessionKey = 'loopdesk.callReports';
+
 // The worker's IndexedDB (the extension origin's: pages and content scripts cannot open it).
 
 export const databaseName = 'loopdesk';
