@@ -4,6 +4,7 @@ import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { sendMessage } from '../messaging/client.ts';
 import type {
   BackendCheck,
+  CurrentCall,
   ExtensionStatus,
   InsightsResult,
   OutboxEntryView,
@@ -18,6 +19,9 @@ export interface PanelApi {
   getTabCustomer(tabId: number): Promise<TabCustomer | null>;
   onTabCustomerChanged(listener: (tabId: number, customer: TabCustomer | null) => void): () => void;
   getStatus(): Promise<ExtensionStatus>;
+  /** The call going on (softphone or telephony platform), and a way to follow it. */
+  getCurrentCall(): Promise<CurrentCall | null>;
+  onCallChanged(listener: (call: CurrentCall | null) => void): () => void;
   getInsights(query: InsightsQuery): Promise<InsightsResult>;
   recordOutcome(outcome: OutcomeRequest): Promise<OutboxEntryView>;
   /** Undo: the worker queues a retraction of this outcome (never a delete) and answers the entry. */
@@ -93,6 +97,9 @@ export function chromePanelApi(location: Location = window.location): PanelApi {
         'tab-customer-changed': ({ tabId, customer }) => listener(tabId, customer),
       }),
     getStatus: () => sendMessage('get-status', {}),
+    getCurrentCall: () => sendMessage('get-current-call', {}),
+    onCallChanged: (listener) =>
+      listenToBroadcasts({ 'call-changed': ({ call }) => listener(call) }),
     checkBackend: () => sendMessage('check-backend', {}),
     getInsights: (query) => sendMessage('get-insights', { query }),
     recordOutcome: (outcome) => sendMessage('record-outcome', { outcome }),

@@ -2,7 +2,12 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import type { Insights } from '../../src/contract/insights.ts';
-import type { InsightsResult, OutboxEntryView, TabCustomer } from '../messaging/protocol.ts';
+import type {
+  CurrentCall,
+  InsightsResult,
+  OutboxEntryView,
+  TabCustomer,
+} from '../messaging/protocol.ts';
 import type { PanelApi } from './api.ts';
 import { Panel } from './Panel.tsx';
 import { createPanelQueryClient } from './query-client.ts';
@@ -94,7 +99,9 @@ export function fakeApi() {
     flushes: 0,
     optionsOpened: 0,
     supervisorOpened: 0,
+    call: null as CurrentCall | null,
   };
+  let callChanged: (call: CurrentCall | null) => void = () => {};
   let followTab: (tabId: number | null) => void = () => {};
   let tabChanged: (tabId: number, customer: TabCustomer | null) => void = () => {};
   let outboxChanged: () => void = () => {};
@@ -107,6 +114,11 @@ export function fakeApi() {
     getTabCustomer: async (tabId) => state.customers.get(tabId) ?? null,
     onTabCustomerChanged(listener) {
       tabChanged = listener;
+      return () => {};
+    },
+    getCurrentCall: async () => state.call,
+    onCallChanged(listener) {
+      callChanged = listener;
       return () => {};
     },
     getStatus: async () => ({
@@ -176,6 +188,11 @@ export function fakeApi() {
     changeCustomer: (tabId: number, customer: TabCustomer | null) =>
       act(() => tabChanged(tabId, customer)),
     outboxChanged: () => act(() => outboxChanged()),
+    changeCall: (call: CurrentCall | null) =>
+      act(() => {
+        state.call = call;
+        callChanged(call);
+      }),
   };
 }
 

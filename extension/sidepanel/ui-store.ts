@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { InsightsQuery, NextBestAction } from '../../src/contract/insights.ts';
+import type { CurrentCall } from '../messaging/protocol.ts';
 
 /**
  * An action the CSR recorded an outcome for, from this panel. Only where to look: what was
@@ -20,6 +21,9 @@ interface PanelUiState {
   recordedActions: Record<string, RecordedAction[]>;
   /** Outbox events (`<key>:sent`, `<key>:undone`) that already refreshed the insights once. */
   refreshedFor: Record<string, true>;
+  /** The call that just ended, still shown (with its outcome form) until the CSR moves on. */
+  endedCall: CurrentCall | null;
+  setEndedCall(call: CurrentCall | null): void;
   setFollowedTab(tabId: number | null): void;
   pickCandidate(recordKey: string, query: InsightsQuery): void;
   clearPick(recordKey: string): void;
@@ -33,6 +37,8 @@ export const usePanelUi = create<PanelUiState>((set, get) => ({
   pickedCandidate: {},
   recordedActions: {},
   refreshedFor: {},
+  endedCall: null,
+  setEndedCall: (endedCall) => set({ endedCall }),
   setFollowedTab: (followedTabId) => set({ followedTabId }),
   pickCandidate: (recordKey, query) =>
     set((state) => ({ pickedCandidate: { ...state.pickedCandidate, [recordKey]: query } })),
@@ -63,4 +69,5 @@ export const initialPanelUi = {
   pickedCandidate: {},
   recordedActions: {},
   refreshedFor: {},
+  endedCall: null,
 } satisfies Partial<PanelUiState>;
