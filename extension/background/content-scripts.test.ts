@@ -70,4 +70,28 @@ describe('content script registration', () => {
       { id: 'loopdesk-crm-rules', file: 'files/rules.js', patterns: ['https://crm.acme.test/*'] },
     ]);
   });
+
+  it('registers an enabled page softphone for its hosts, and embedded ones on the CRM pages', () => {
+    const scripts = wantedScripts(
+      {
+        ...defaultConfig,
+        enabledCrms: ['zendesk'],
+        enabledSoftphones: ['twilio-flex', 'dialpad-cti'],
+      },
+      [],
+    );
+    expect(scripts.map((s) => s.id)).toEqual([
+      'loopdesk-crm-zendesk',
+      'loopdesk-crm-softphone-messages',
+      'loopdesk-crm-softphone-twilio-flex',
+    ]);
+    expect(scripts[1]).toMatchObject({
+      file: 'files/softphone-messages.js',
+      patterns: ['https://*.zendesk.com/*'],
+    });
+    expect(scripts[2]?.patterns).toEqual(['https://flex.twilio.com/*']);
+    // Nothing to listen on without a CRM page, and nothing at all when none is enabled.
+    expect(wantedScripts({ ...defaultConfig, enabledSoftphones: ['dialpad-cti'] }, [])).toEqual([]);
+    expect(wantedScripts({ ...defaultConfig, enabledCrms: ['zendesk'] }, []).length).toBe(1);
+  });
 });

@@ -1,6 +1,7 @@
 import { crmCatalogue, originPattern } from '../shared/crm-catalogue.ts';
 import type { ExtensionConfig } from '../shared/settings.ts';
 import { ruleMatchPattern, validateRule } from '../shared/rules.ts';
+import { messageSoftphones, pageSoftphones } from '../shared/softphone-catalogue.ts';
 import { contentScriptFiles } from './content-script-files.ts';
 
 const registrationPrefix = 'loopdesk-crm-';
@@ -44,6 +45,25 @@ export function wantedScripts(config: ExtensionConfig, rules: unknown[]): Wanted
       id: `${registrationPrefix}rules`,
       file: contentScriptFiles.rules,
       patterns: [...rulePatterns].sort(),
+    });
+  }
+  const softphones = config.enabledSoftphones ?? [];
+  // Embedded softphones post to the page around them: the CRM pages (and rule origins) where
+  // LoopDesk already runs. Their file listens only when one is enabled.
+  const embeddingPatterns = new Set(wanted.flatMap((script) => script.patterns));
+  if (messageSoftphones.some((phone) => softphones.includes(phone.id)) && embeddingPatterns.size) {
+    wanted.push({
+      id: `${registrationPrefix}softphone-messages`,
+      file: contentScriptFiles['softphone-messages'],
+      patterns: [...embeddingPatterns].sort(),
+    });
+  }
+  for (const phone of pageSoftphones) {
+    if (!softphones.includes(phone.id)) continue;
+    wanted.push({
+      id: `${registrationPrefix}softphone-${phone.id}`,
+      file: contentScriptFiles[`softphone-${phone.id}`],
+      patterns: [...phone.matchPatterns].sort(),
     });
   }
   return wanted;

@@ -71,7 +71,11 @@ const workerListener = createWorkerListener(
     },
     'call-detected': async ({ call }, sender) => {
       const tabId = sender.tab?.id;
-      if (tabId !== undefined) await takeSoftphoneCall(tabId, call);
+      if (tabId === undefined) return;
+      // Only softphones the admin enabled; a page cannot make up a call from another one.
+      const enabled = (await readConfig()).enabledSoftphones ?? [];
+      if (call && !enabled.includes(call.softphone)) return;
+      await takeSoftphoneCall(tabId, call);
     },
     'get-current-call': () => workerCalls.current(),
     // Counted in IndexedDB; with no outcome delivery for an hour (a CRM where detection fails

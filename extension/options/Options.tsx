@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BackendSettings } from './BackendSettings.tsx';
 import { CrmSettings } from './CrmSettings.tsx';
 import { RuleSettings } from './RuleSettings.tsx';
+import { SoftphoneSettings } from './SoftphoneSettings.tsx';
 
 export function Options() {
   const [backendUrl, setBackendUrl] = useState<string | null>(null);
@@ -10,6 +11,7 @@ export function Options() {
       <h1>LoopDesk settings</h1>
       <BackendSettings onBackendUrl={setBackendUrl} />
       <CrmSettings backendUrl={backendUrl} />
+      <SoftphoneSettings />
       <RuleSettings />
     </main>
   );

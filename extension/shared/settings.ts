@@ -23,6 +23,8 @@ const configSchema = z.object({
   enabledCrms: z.array(z.string().max(40)).max(50),
   /** Origins of self-hosted built-in CRMs, by CRM id (e.g. rt → https://rt.example.org). */
   selfHostedOrigins: z.record(z.string(), z.url({ protocol: /^https?$/ })),
+  /** Softphones enabled (shared/softphone-catalogue.ts ids); absent in configs before calls. */
+  enabledSoftphones: z.array(z.string().max(40)).max(30).optional(),
 });
 export type ExtensionConfig = z.infer<typeof configSchema>;
 

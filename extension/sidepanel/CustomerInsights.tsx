@@ -1,14 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { Candidate, InsightsQuery } from '../../src/contract/insights.ts';
 import type { InsightsResult } from '../messaging/protocol.ts';
-import { queryForRef, type PanelApi } from './api.ts';
+import type { PanelApi } from './api.ts';
 import { when } from './format.ts';
 import { InsightsView } from './InsightsView.tsx';
 import { BackendRefusedError, BackendUnreachableError } from './query-client.ts';
 import { usePanelUi } from './ui-store.ts';
-import { markCustomerPath } from '../shared/timing-marks.ts';
 
 function candidateQuery(candidate: Candidate): InsightsQuery | null {
   if (candidate.email) return { email: candidate.email };
