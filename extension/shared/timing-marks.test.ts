@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  callShownMark,
   contentWorkMeasure,
   customerPathMarks,
   insightsShownMark,
+  markCallShown,
   markCustomerPath,
   markInsightsShown,
   timed,
@@ -49,6 +51,17 @@ describe('benchmark marks in a normal build', () => {
     ]);
   });
 
+  it('marks a shown call with its key, phase and caller', () => {
+    markCallShown('twilio:CA1', 'ringing', 'c-1');
+    expect(entries()).toEqual([
+      {
+        name: callShownMark,
+        type: 'mark',
+        detail: { key: 'twilio:CA1', phase: 'ringing', customerId: 'c-1' },
+      },
+    ]);
+  });
+
   it('leaves detector callbacks unwrapped unless content timing is switched on', () => {
     const callback = vi.fn();
     expect(timed('check', callback)).toBe(callback);
@@ -80,6 +93,7 @@ describe('the store build (mode "store")', () => {
     const callback = vi.fn();
     markCustomerPath('workerPushed', 'https://crm.example.com/case/1');
     markInsightsShown('c-1', 'd-1');
+    markCallShown('twilio:CA1', 'ringing', 'c-1');
     const wrapped = timed('check', callback);
     wrapped();
     expect(wrapped).toBe(callback);

@@ -16,6 +16,12 @@ export const contentWorkMeasure = 'loopdesk:content-work';
 export const insightsShownMark = 'loopdesk:insights-shown';
 
 /**
+ * Side panel: a mark when a call's banner shows its caller's insights, at every phase it
+ * reaches (detail: the call key, the phase, the customer id).
+ */
+export const callShownMark = 'loopdesk:call-shown';
+
+/**
  * Stages of the path from a detected customer to the panel (detail: the page URL), marked in the
  * worker and the panel so bench/extension-time-to-insight.bench.ts can say where time goes.
  */
@@ -47,6 +53,12 @@ export function markCustomerPath(stage: keyof typeof customerPathMarks, url: str
 export function markInsightsShown(customerId: string, decisionId: string): void {
   if (import.meta.env.MODE === 'store') return;
   mark(insightsShownMark, { customerId, decisionId });
+}
+
+/** Marks the moment a call's banner and its caller's insights are in the DOM. */
+export function markCallShown(key: string, phase: string, customerId: string): void {
+  if (import.meta.env.MODE === 'store') return;
+  mark(callShownMark, { key, phase, customerId });
 }
 
 /**

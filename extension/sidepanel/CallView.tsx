@@ -1,8 +1,10 @@
 import { skipToken, useQuery } from '@tanstack/react-query';
+import { useLayoutEffect } from 'react';
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { CurrentCall, InsightsResult, TabCustomer } from '../messaging/protocol.ts';
 import type { PanelApi } from './api.ts';
 import { CustomerInsights } from './CustomerInsights.tsx';
+import { markCallShown } from '../shared/timing-marks.ts';
 
 const phaseWords: Record<CurrentCall['phase'], string> = {
   ringing: 'Ringing',
@@ -51,6 +53,10 @@ export function CallView({
   const query = callQuery(call);
   // Reads what CustomerInsights below loads (same key), so the heading names the caller.
   const loaded = useQuery<InsightsResult>({ queryKey: ['insights', query], queryFn: skipToken });
+  const shownCustomer = loaded.data?.kind === 'insights' ? loaded.data.insights.customer.id : null;
+  useLayoutEffect(() => {
+    if (shownCustomer) markCallShown(call.key, call.phase, shownCustomer);
+  }, [call.key, call.phase, shownCustomer]);
   const tabRef = tabCustomer?.ref ?? null;
   const tabName = tabRef ? (tabRef.displayName ?? tabRef.email ?? tabRef.phone ?? tabRef.id) : null;
   return (
