@@ -152,6 +152,8 @@ export async function configureThroughOptions(
     token: string;
     crms: string[];
     selfHosted?: Record<string, string>;
+    /** Softphones to enable, by their label on the options page. */
+    softphones?: string[];
   },
 ): Promise<void> {
   const page = await ext.context.newPage();
@@ -167,6 +169,10 @@ export async function configureThroughOptions(
   for (const crm of settings.crms) {
     await page.getByRole('button', { name: `Enable ${crm}`, exact: true }).click();
     await page.getByRole('button', { name: `Disable ${crm}`, exact: true }).waitFor();
+  }
+  for (const phone of settings.softphones ?? []) {
+    await page.getByRole('button', { name: `Enable ${phone}`, exact: true }).click();
+    await page.getByRole('button', { name: `Disable ${phone}`, exact: true }).waitFor();
   }
   await page.close();
 }
