@@ -11,11 +11,25 @@ import zohoDesk from '../content/entries/zoho-desk.entry.ts?script&iife';
 import requestTracker from '../content/entries/request-tracker.entry.ts?script&iife';
 import loopdeskDemo from '../content/entries/loopdesk-demo.entry.ts?script&iife';
 import rules from '../content/entries/rules.entry.ts?script&iife';
+import softphoneAmazonConnect from '../content/entries/softphone-amazon-connect.entry.ts?script&iife';
+import softphoneAircall from '../content/entries/softphone-aircall.entry.ts?script&iife';
+import softphoneDialpad from '../content/entries/softphone-dialpad.entry.ts?script&iife';
+import softphoneTwilioFlex from '../content/entries/softphone-twilio-flex.entry.ts?script&iife';
+import softphoneGenesysCloud from '../content/entries/softphone-genesys-cloud.entry.ts?script&iife';
+import softphoneRingcentral from '../content/entries/softphone-ringcentral.entry.ts?script&iife';
+import softphoneTalkdesk from '../content/entries/softphone-talkdesk.entry.ts?script&iife';
+import softphoneMessages from '../content/entries/softphone-messages.entry.ts?script&iife';
 /* eslint-enable no-restricted-imports */
 import type { BuiltInCrmId } from '../shared/crm-catalogue.ts';
+import type { SoftphoneScriptName } from '../shared/softphone-catalogue.ts';
 
-/** One content script file per built-in CRM (a page loads only its own CRM's), and the rules'. */
-export const contentScriptFiles: { readonly [Id in BuiltInCrmId | 'rules']: string } = {
+/**
+ * One content script file per built-in CRM (a page loads only its own CRM's), the rules', one
+ * per page softphone and one for the embedded softphones' messages.
+ */
+export const contentScriptFiles: {
+  readonly [Id in BuiltInCrmId | 'rules' | SoftphoneScriptName]: string;
+} = {
   salesforce,
   zendesk,
   hubspot,
@@ -26,4 +40,12 @@ export const contentScriptFiles: { readonly [Id in BuiltInCrmId | 'rules']: stri
   rt: requestTracker,
   demo: loopdeskDemo,
   rules,
+  'softphone-amazon-connect': softphoneAmazonConnect,
+  'softphone-aircall': softphoneAircall,
+  'softphone-dialpad': softphoneDialpad,
+  'softphone-twilio-flex': softphoneTwilioFlex,
+  'softphone-genesys-cloud': softphoneGenesysCloud,
+  'softphone-ringcentral': softphoneRingcentral,
+  'softphone-talkdesk': softphoneTalkdesk,
+  'softphone-messages': softphoneMessages,
 };
