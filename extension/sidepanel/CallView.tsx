@@ -94,8 +94,10 @@ export function CallView({
           callKey={call.key}
         />
       ) : (
-        <p className="calm" data-testid="withheld">
-          The caller’s number is withheld: ask who is calling, then open their record.
+        <p className="calm" data-testid="no-number">
+          {call.withheld
+            ? 'The caller’s number is withheld: ask who is calling, then open their record.'
+            : 'The softphone shows no number for this call: open the caller’s record to see them.'}
         </p>
       )}
     </>

@@ -286,6 +286,12 @@ export function startSoftphoneScript(bundle: SoftphoneBundle): void {
     for (const adapter of joining.pageAdapters ?? []) {
       if (!known(adapter.id, pageAdapters)) pageAdapters.push(adapter);
     }
+    // A softphone's own tab says what it shows from the start, no call included: reloaded with
+    // no call on screen, it ends the call it showed before (a CRM page hosting an embedded
+    // softphone stays silent until a call shows).
+    const url = pageUrl();
+    const ownTab = (joining.pageAdapters ?? []).some((a) => a.readsPage && matches(a, url));
+    if (ownTab && sources.size === 0 && lastKey === 'null') lastKey = undefined;
     for (const adapter of joining.messageAdapters ?? []) {
       if (!known(adapter.id, messageAdapters)) messageAdapters.push(adapter);
     }
