@@ -40,16 +40,24 @@ async function announce(change: CallChange): Promise<void> {
   ]);
 }
 
+/** The backend hears of a softphone's calls (they become contacts), a replaced one as ended. */
+function reportChange(change: CallChange): void {
+  void (async () => {
+    if (change.replaced) await reportCall(reportDeps, change.replaced);
+    if (change.sourceCall) await reportCall(reportDeps, change.sourceCall);
+  })().catch(() => {});
+}
+
 export async function takeSoftphoneCall(tabId: number, call: SoftphoneCall | null): Promise<void> {
   const change = await workerCalls.fromSoftphone(tabId, call);
   await announce(change);
-  if (change.sourceCall) void reportCall(reportDeps, change.sourceCall).catch(() => {});
+  reportChange(change);
 }
 
 export async function forgetSoftphoneTab(tabId: number): Promise<void> {
   const change = await workerCalls.forgetTab(tabId);
   await announce(change);
-  if (change.sourceCall) void reportCall(reportDeps, change.sourceCall).catch(() => {});
+  reportChange(change);
 }
 
 async function takeServerCall(call: Call): Promise<void> {

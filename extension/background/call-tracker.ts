@@ -16,6 +16,8 @@ import type { SessionArea } from './tab-customers.ts';
 export interface CallChange {
   /** The reporting source's call after the report (ended included); null when it has none. */
   sourceCall: CurrentCall | null;
+  /** The source's previous call, ended because another took its place (a softphone moved on). */
+  replaced: CurrentCall | null;
   /** The call the panel follows now, and the one it followed before. */
   current: CurrentCall | null;
   previous: CurrentCall | null;
@@ -51,14 +53,25 @@ export class CallTracker {
     return this.#exclusive(async (): Promise<CallChange> => {
       const calls = await this.#read();
       const before = currentCallOf(Object.values(calls));
-      const sourceCall = next(calls[source]);
+      const previousCall = calls[source];
+      const sourceCall = next(previousCall);
+      const replaced =
+        previousCall && previousCall.phase !== 'ended' && sourceCall?.key !== previousCall.key
+          ? { ...previousCall, phase: 'ended' as const, updatedAt: new Date().toISOString() }
+          : null;
       const after: Calls = { ...calls };
       // An ended call is reported once and then forgotten: the panel follows the tab again.
       if (sourceCall && sourceCall.phase !== 'ended') after[source] = sourceCall;
       else delete after[source];
       await this.#area.set({ [callsSessionKey]: after });
       const current = currentCallOf(Object.values(after));
-      return { sourceCall, current, previous: before, currentChanged: !sameView(before, current) };
+      return {
+        sourceCall,
+        replaced,
+        current,
+        previous: before,
+        currentChanged: !sameView(before, current),
+      };
     });
   }
 

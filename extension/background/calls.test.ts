@@ -108,6 +108,24 @@ describe('the call the panel follows', () => {
     expect(closed.current).toBeNull();
   });
 
+  it('ends the call a softphone showed when it shows another', async () => {
+    const tracker = new CallTracker(memoryArea(), serial);
+    await tracker.fromSoftphone(4, ring, t0);
+    const next = await tracker.fromSoftphone(
+      4,
+      { ...ring, callId: '900', remote: null, withheld: true },
+      t1,
+    );
+    expect(next.replaced).toMatchObject({ key: 'aircall-everywhere:812', phase: 'ended' });
+    expect(next.sourceCall?.key).toBe('aircall-everywhere:900');
+    const same = await tracker.fromSoftphone(
+      4,
+      { ...ring, callId: '900', remote: null, withheld: true, phase: 'connected' },
+      t2,
+    );
+    expect(same.replaced).toBeNull();
+  });
+
   it('picks the latest of two calls going on', () => {
     const a = softphoneUpdate(undefined, ring, 1, t0)!;
     const b = softphoneUpdate(

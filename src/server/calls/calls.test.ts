@@ -291,6 +291,9 @@ describe.each(testDatabases())('live calls on $name', (target) => {
     );
     expect(other.statusCode).toBe(403);
     expect(problemSchema.parse(other.json()).title).toBe('Not your call');
+    // Already on the agent's screen: not echoed back on their event stream.
+    const echoed = await db.query("SELECT 1 FROM agent_events WHERE payload->>'callId' = 'SP1'");
+    expect(echoed.rows).toHaveLength(0);
   });
 
   it('ties one decision to a call, whichever way the customer is looked up within it', async () => {

@@ -280,7 +280,9 @@ export async function recordCall(
     }
     const call = callOf(row, platform, event.callId, phoneRegion);
     let appended: RecordedCall['event'] = null;
-    if (advances && row.agent_id) {
+    // A call the agent's own extension reported is on their screen already: only calls the
+    // telephony platform reports go to the agent's stream.
+    if (advances && row.agent_id && reporter.kind === 'integration') {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO agent_events (agent_id, kind, payload) VALUES ($1::bigint, 'call', $2::jsonb)
          RETURNING id::text`,
