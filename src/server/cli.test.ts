@@ -114,6 +114,7 @@ describe('loopdesk CLI on the embedded database', { timeout: 180_000 }, () => {
       expect(lines[at + 1]).toBe(`optional: ${importColumns[kind].optional.join(', ')}`);
     }
     expect(help.stdout).toContain('any other column is kept as an attribute');
+    expect(help.stdout).toMatch(/so calls it posts for this user\s+reach the agent's panel/);
   });
 
   it('puts a CSR in a team and gives a supervisor the teams they see', async () => {

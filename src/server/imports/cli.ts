@@ -33,6 +33,7 @@ const singular: Record<ImportKind, string> = {
   identities: 'identity',
   transactions: 'transaction',
   contacts: 'contact',
+  agents: 'agent',
 };
 
 /** `1 customer`, `3 identities`. */
@@ -51,6 +52,22 @@ function printImportResult(file: string, result: ImportResult) {
   );
 }
 
+/** Words in lines of at most `width` characters. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** The columns of each kind, for `loopdesk import --help`, from what the importer checks. */
 function importColumnsHelp(): string {
   const width = Math.max(...importKinds.map((kind) => kind.length)) + 2;
@@ -59,7 +76,9 @@ function importColumnsHelp(): string {
     const { required, optional, note } = importColumns[kind];
     lines.push(`  ${kind.padEnd(width)}required: ${required.join(', ')}`);
     lines.push(`  ${''.padEnd(width)}optional: ${optional.join(', ')}`);
-    if (note) lines.push(`  ${''.padEnd(width)}${note}`);
+    for (const noteLine of note ? wrapWords(note, 92 - width) : []) {
+      lines.push(`  ${''.padEnd(width)}${noteLine}`);
+    }
   }
   lines.push(
     '',

@@ -25,6 +25,9 @@ const sample: Record<string, string> = {
   reason: 'billing',
   resolved_first_contact: 'yes',
   csat: '5',
+  telephony_user_id: 'U-1',
+  telephony_email: 'Grace@Example.com',
+  platform: 'aircall',
 };
 
 const schemas = rowSchemas({ phoneRegion: 'US', defaultCurrency: 'USD' });

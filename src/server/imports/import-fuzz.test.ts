@@ -21,11 +21,14 @@ const tables = [
   'transactions',
   'contacts',
   'outcome_results',
+  'agents',
+  'teams',
+  'agent_telephony_ids',
   'audit_log',
 ];
 
 type Kind = ImportKind | 'results';
-const kinds: Kind[] = ['customers', 'identities', 'transactions', 'contacts', 'results'];
+const kinds: Kind[] = ['customers', 'identities', 'transactions', 'contacts', 'agents', 'results'];
 type Row = Record<string, string>;
 
 /** Stands for the spot a corruption goes to; generated text never contains it. */
@@ -37,6 +40,7 @@ const columns: Record<Kind, string[]> = {
   identities: ['customer_id', 'kind', 'value', 'crm', 'object_type'],
   transactions: ['customer_id', 'occurred_at', 'amount', 'order_id', 'currency'],
   contacts: ['contact_id', 'customer_id', 'started_at', 'channel', 'agent', 'csat'],
+  agents: ['agent', 'team', 'telephony_user_id', 'telephony_email', 'platform'],
   results: ['decision_id', 'kind', 'amount'],
 };
 
@@ -108,6 +112,20 @@ function rowArbitrary(kind: Kind, index: number, decisions: string[]): fc.Arbitr
           channel,
           agent,
           csat,
+        }));
+    case 'agents':
+      return fc
+        .record({
+          team: awkwardText,
+          email: fc.boolean(),
+          platform: fc.constantFrom('', 'aircall', 'amazon-connect'),
+        })
+        .map(({ team, email, platform }) => ({
+          agent: `G${index}`,
+          team: team.trim() ? `T${team}` : '',
+          telephony_user_id: `U-${index}`,
+          telephony_email: email ? `G${index}@Example.com` : '',
+          platform,
         }));
     case 'results':
       return fc.record({ amount: fc.constantFrom('', '12.50', '-3', '0') }).map(({ amount }) => ({

@@ -122,6 +122,27 @@ describe.each(testDatabases())('imports through a listening server on $name', (t
     expect(await customers()).toBe(0);
   });
 
+  it('imports agents, and answers a bad platform with a 422 naming line and column', async () => {
+    const csv = 'agent,team,telephony_user_id,platform\nharper,Support,U-1,aircall\n';
+    const imported = await post('agents', csv, 'text/csv');
+    expect(imported.status).toBe(200);
+    expect(await imported.response.json()).toMatchObject({ kind: 'agents', rows: 1, inserted: 1 });
+    const refused = await post(
+      'agents',
+      '{"agent":"grace","telephony_user_id":"U-1","platform":"Air Call"}\n',
+      'application/x-ndjson',
+    );
+    expect(refused.status).toBe(422);
+    expect((await problemOf(refused.response)).errors).toEqual([
+      expect.objectContaining({ line: 1, column: 'platform' }),
+    ]);
+    const { rows } = await db.query<{ agent: string }>(
+      `SELECT a.name AS agent FROM agent_telephony_ids m JOIN agents a ON a.id = m.agent_id
+       WHERE m.platform = 'aircall' AND m.value = 'U-1'`,
+    );
+    expect(rows).toEqual([{ agent: 'harper' }]);
+  });
+
   it('names the request body when it is not valid gzip, and refuses an empty body', async () => {
     const gz = gzipSync('customer_id\nG1\nG2\n');
     const truncated = await post('customers', gz.subarray(0, gz.length - 6), 'application/gzip');

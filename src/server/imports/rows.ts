@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { platformSchema } from '../../contract/calls.ts';
 import { parseTimestamp } from '../../scoring/index.ts';
 import {
   isEmail,
@@ -9,7 +10,13 @@ import {
   normaliseRecordId,
 } from '../identity/normalise.ts';
 
-export const importKinds = ['customers', 'identities', 'transactions', 'contacts'] as const;
+export const importKinds = [
+  'customers',
+  'identities',
+  'transactions',
+  'contacts',
+  'agents',
+] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 export interface ImportColumnSpec {
@@ -58,6 +65,15 @@ export const importColumns: Record<ImportKind, ImportColumnSpec> = {
     ['ended_at', 'agent', 'team', 'reason', 'resolved_first_contact', 'csat'],
     'refused',
     "an agent's first row puts them in its team",
+  ),
+  agents: spec(
+    ['agent'],
+    ['team', 'telephony_user_id', 'telephony_email', 'platform'],
+    'refused',
+    'agent: the name on their token; team moves the agent into it (made when new); ' +
+      "telephony_user_id, telephony_email: the agent's user id and email on a telephony " +
+      "platform, so calls it posts for this user reach the agent's panel; platform: where " +
+      'they apply (twilio, aircall, ...; empty: every platform); one row per agent and platform',
   ),
 };
 
@@ -171,6 +187,24 @@ const phoneField = (region: string) =>
   });
 
 const customerId = text(200);
+
+/** A telephony user id as `agents map` stores it: an email-shaped id is lower-cased. */
+const telephonyUserId = text(320).transform((value) =>
+  isEmail(value) ? normaliseEmail(value) : value,
+);
+
+const platformName = z.preprocess(asText, z.string().trim()).transform((value, ctx) => {
+  if (!platformSchema.safeParse(value).success) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        `"${value}" is not a platform name: lower-case letters, digits and dashes ` +
+        '(twilio, aircall, dialpad, amazon-connect), or empty for every platform',
+    });
+    return z.NEVER;
+  }
+  return value;
+});
 
 export function rowSchemas(settings: RowSettings) {
   const customerColumns = [
@@ -335,13 +369,40 @@ export function rowSchemas(settings: RowSettings) {
       csat: row.csat ?? null,
     }));
 
-  return { customers, identities, transactions, contacts };
+  const agents = z
+    .strictObject({
+      agent: text(200),
+      team: optionalText(200),
+      telephony_user_id: telephonyUserId.optional(),
+      telephony_email: emailField.optional(),
+      platform: platformName.optional(),
+    })
+    .superRefine((row, ctx) => {
+      if (row.platform && !row.telephony_user_id && !row.telephony_email) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['platform'],
+          message: 'applies to telephony_user_id and telephony_email, and the row has neither',
+        });
+      }
+    })
+    .transform((row) => ({
+      agent: row.agent,
+      team: row.team ?? null,
+      // '' maps the values on every platform, as agent_telephony_ids stores it.
+      platform: row.platform ?? '',
+      telephonyUserId: row.telephony_user_id ?? null,
+      telephonyEmail: row.telephony_email ?? null,
+    }));
+
+  return { customers, identities, transactions, contacts, agents };
 }
 
 type RowSchemas = ReturnType<typeof rowSchemas>;
 export type CustomerRow = z.output<RowSchemas['customers']>;
 export type IdentityRow = z.output<RowSchemas['identities']>;
 export type ContactRow = z.output<RowSchemas['contacts']>;
+export type AgentRow = z.output<RowSchemas['agents']>;
 
 /** Zod issues in words for a person fixing a file. */
 export function describeIssues(error: z.ZodError): CellProblem[] {

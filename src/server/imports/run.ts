@@ -6,6 +6,7 @@ import {
   describeIssues,
   importColumns,
   rowSchemas,
+  type AgentRow,
   type ContactRow,
   type CustomerRow,
   type IdentityRow,
@@ -24,6 +25,7 @@ import {
 import { DirectTransactionWriter } from './direct-transactions.ts';
 import { TransactionStage, type StageOptions } from './staged-transactions.ts';
 import {
+  writeAgents,
   writeContacts,
   writeCustomers,
   writeIdentities,
@@ -123,34 +125,89 @@ interface RowKey<Row> {
   describe(row: Row): string;
 }
 
-// Keys are joined with NUL, which no imported value can contain.
-const rowKeys: { [K in ImportKind]: RowKey<never> } = {
-  customers: {
-    column: 'customer_id',
-    of: (row: CustomerRow) => row.customerId,
-    describe: (row: CustomerRow) => `customer_id "${row.customerId}"`,
-  } satisfies RowKey<CustomerRow>,
-  identities: {
-    column: 'value',
-    of: (row: IdentityRow) =>
-      `${row.customerId}\0${row.kind}\0${row.crm}\0${row.objectType}\0${row.value}`,
-    describe: (row: IdentityRow) =>
-      `the ${row.kind === 'record' ? `${row.crm} ${row.objectType} record` : row.kind} ` +
-      `"${row.value}" of customer_id "${row.customerId}"`,
-  } satisfies RowKey<IdentityRow>,
-  transactions: {
-    column: 'order_id',
-    // Without an order id a row is identified by its content: two such rows are two purchases.
-    of: (row: TransactionRow, record) =>
-      record.order_id === undefined ? null : `${row.customerId}\0${row.orderId}`,
-    describe: (row: TransactionRow) =>
-      `order_id "${row.orderId}" of customer_id "${row.customerId}"`,
-  } satisfies RowKey<TransactionRow>,
-  contacts: {
-    column: 'contact_id',
-    of: (row: ContactRow) => row.contactId,
-    describe: (row: ContactRow) => `contact_id "${row.contactId}"`,
-  } satisfies RowKey<ContactRow>,
+/**
+ * A value all rows of one group must agree on (an agent's team, when several rows name the
+ * agent), and how to name a row that disagrees with the first.
+ */
+interface RowAgreement<Row> {
+  column: string;
+  /** The row's group and value, or null when the row says nothing about it. */
+  of(row: Row): { group: string; value: string } | null;
+  describe(row: Row, earlier: { value: string; line: number }): string;
+}
+
+const platformWords = (platform: string) => (platform ? `on ${platform}` : 'on every platform');
+
+/** The (platform, value) key of a telephony id: an id and an email share one space. */
+const telephonyKey = (column: string, value: (row: AgentRow) => string | null) =>
+  ({
+    column,
+    of: (row: AgentRow) => {
+      const id = value(row);
+      return id === null ? null : `telephony\0${row.platform}\0${id}`;
+    },
+    describe: (row: AgentRow) => `the telephony id "${value(row)}" ${platformWords(row.platform)}`,
+  }) satisfies RowKey<AgentRow>;
+
+// Keys are joined with NUL, which no imported value can contain. The keys of one kind share one
+// space: a kind with several keys starts each with its own word.
+const rowKeys: { [K in ImportKind]: RowKey<never>[] } = {
+  customers: [
+    {
+      column: 'customer_id',
+      of: (row: CustomerRow) => row.customerId,
+      describe: (row: CustomerRow) => `customer_id "${row.customerId}"`,
+    } satisfies RowKey<CustomerRow>,
+  ],
+  identities: [
+    {
+      column: 'value',
+      of: (row: IdentityRow) =>
+        `${row.customerId}\0${row.kind}\0${row.crm}\0${row.objectType}\0${row.value}`,
+      describe: (row: IdentityRow) =>
+        `the ${row.kind === 'record' ? `${row.crm} ${row.objectType} record` : row.kind} ` +
+        `"${row.value}" of customer_id "${row.customerId}"`,
+    } satisfies RowKey<IdentityRow>,
+  ],
+  transactions: [
+    {
+      column: 'order_id',
+      // Without an order id a row is identified by its content: two such rows are two purchases.
+      of: (row: TransactionRow, record) =>
+        record.order_id === undefined ? null : `${row.customerId}\0${row.orderId}`,
+      describe: (row: TransactionRow) =>
+        `order_id "${row.orderId}" of customer_id "${row.customerId}"`,
+    } satisfies RowKey<TransactionRow>,
+  ],
+  contacts: [
+    {
+      column: 'contact_id',
+      of: (row: ContactRow) => row.contactId,
+      describe: (row: ContactRow) => `contact_id "${row.contactId}"`,
+    } satisfies RowKey<ContactRow>,
+  ],
+  agents: [
+    {
+      column: 'agent',
+      of: (row: AgentRow) => `agent\0${row.agent}\0${row.platform}`,
+      describe: (row: AgentRow) => `agent "${row.agent}" ${platformWords(row.platform)}`,
+    } satisfies RowKey<AgentRow>,
+    // One value names one agent: two agents claiming it leave the file ambiguous.
+    telephonyKey('telephony_user_id', (row) => row.telephonyUserId),
+    telephonyKey('telephony_email', (row) => row.telephonyEmail),
+  ],
+};
+
+const rowAgreements: { [K in ImportKind]?: RowAgreement<never>[] } = {
+  agents: [
+    {
+      column: 'team',
+      of: (row: AgentRow) => (row.team === null ? null : { group: row.agent, value: row.team }),
+      describe: (row: AgentRow, earlier) =>
+        `agent "${row.agent}" is put in team "${row.team}" here but in team ` +
+        `"${earlier.value}" on line ${earlier.line}`,
+    } satisfies RowAgreement<AgentRow>,
+  ],
 };
 
 type Writer = (tx: Queryable, batch: never[]) => Promise<WriteCounts>;
@@ -159,6 +216,7 @@ const writers: Record<ImportKind, Writer> = {
   identities: writeIdentities as Writer,
   transactions: writeTransactions as Writer,
   contacts: writeContacts as Writer,
+  agents: writeAgents as Writer,
 };
 
 /**
@@ -177,9 +235,12 @@ export async function runImport(
   const fastRow =
     kind === 'transactions' ? transactionFastPath(options.settings.defaultCurrency) : null;
   const batchSize = options.batchSize ?? 5_000;
-  const rowKey = rowKeys[kind] as RowKey<unknown>;
+  const keys = rowKeys[kind] as RowKey<unknown>[];
+  const agreements = (rowAgreements[kind] ?? []) as RowAgreement<unknown>[];
   // The first line of each key; a Map of strings stays well within memory at a million rows.
   const firstLines = new Map<string, number>();
+  // Per agreement, each group's first value and its line.
+  const agreed = agreements.map(() => new Map<string, { value: string; line: number }>());
   const errors: FileProblem[] = [];
   let errorCount = 0;
   const report = (problem: FileProblem) => {
@@ -264,18 +325,38 @@ export async function runImport(
         return undefined;
       }
       const value: unknown = fast ?? parsed!.data;
-      const key = rowKey.of(value, row.record);
-      if (key === null) return value;
-      const firstLine = firstLines.get(key);
-      if (firstLine === undefined) {
-        firstLines.set(key, row.line);
-        return value;
+      let problems = 0;
+      for (const rowKey of keys) {
+        const key = rowKey.of(value, row.record);
+        if (key === null) continue;
+        const firstLine = firstLines.get(key);
+        if (firstLine === undefined) {
+          firstLines.set(key, row.line);
+        } else if (firstLine !== row.line) {
+          problems += 1;
+          report({
+            line: row.line,
+            column: rowKey.column,
+            message: `${rowKey.describe(value)} appears on lines ${firstLine} and ${row.line}`,
+          });
+        }
       }
-      report({
-        line: row.line,
-        column: rowKey.column,
-        message: `${rowKey.describe(value)} appears on lines ${firstLine} and ${row.line}`,
+      agreements.forEach((agreement, index) => {
+        const said = agreement.of(value);
+        if (said === null) return;
+        const earlier = agreed[index]!.get(said.group);
+        if (earlier === undefined) {
+          agreed[index]!.set(said.group, { value: said.value, line: row.line });
+        } else if (earlier.value !== said.value) {
+          problems += 1;
+          report({
+            line: row.line,
+            column: agreement.column,
+            message: agreement.describe(value, earlier),
+          });
+        }
       });
+      if (!problems) return value;
       batch = [];
       return undefined;
     };

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.ts';
-import type { ContactRow, CustomerRow, IdentityRow, TransactionRow } from './rows.ts';
+import type { AgentRow, ContactRow, CustomerRow, IdentityRow, TransactionRow } from './rows.ts';
 
 /** What one batch changed. Rows identical to what is stored count as neither. */
 export interface WriteCounts {
@@ -221,4 +221,90 @@ export async function writeContacts(tx: Queryable, batch: ContactRow[]): Promise
     ],
   );
   return { inserted: counts[0]?.inserted ?? 0, updated: counts[0]?.updated ?? 0, customersCreated };
+}
+
+/**
+ * The administrator's list of agents: each agent is made when new and moved into the row's team
+ * (made when new; a row without a team leaves the agent's team alone), and each telephony user
+ * id and email names the agent on the row's platform, taken from any agent it named before
+ * (as `loopdesk agents map` does). A row counts as inserted when it made the agent or a mapping,
+ * updated when it only moved the agent to a team or a mapping to this agent.
+ */
+export async function writeAgents(tx: Queryable, batch: AgentRow[]): Promise<WriteCounts> {
+  const teamOf = new Map<string, string | null>();
+  for (const row of batch) {
+    // A file names one team per agent (run.ts checks); a row without one says nothing.
+    if (row.team !== null || !teamOf.has(row.agent)) teamOf.set(row.agent, row.team);
+  }
+  const teams = [...new Set([...teamOf.values()].filter((team) => team !== null))];
+  if (teams.length) {
+    await tx.query(
+      'INSERT INTO teams (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+      [teams],
+    );
+  }
+  const { rows: agentChanges } = await tx.query<{ name: string; inserted: boolean }>(
+    `INSERT INTO agents AS a (name, team_id)
+     SELECT u.agent, t.id FROM unnest($1::text[], $2::text[]) AS u(agent, team)
+     LEFT JOIN teams t ON t.name = u.team
+     ON CONFLICT (name) DO UPDATE SET team_id = EXCLUDED.team_id
+     WHERE EXCLUDED.team_id IS NOT NULL AND a.team_id IS DISTINCT FROM EXCLUDED.team_id
+     RETURNING a.name, (xmax = 0) AS inserted`,
+    [[...teamOf.keys()], [...teamOf.values()]],
+  );
+
+  const mappingKey = (platform: string, value: string) => `${platform}\u0000${value}`;
+  const mappings = lastPerKey(
+    batch.flatMap((row) =>
+      [row.telephonyUserId, row.telephonyEmail]
+        .filter((value) => value !== null)
+        .map((value) => ({ agent: row.agent, platform: row.platform, value })),
+    ),
+    (mapping) => mappingKey(mapping.platform, mapping.value),
+  );
+  const { rows: mappingChanges } = mappings.length
+    ? await tx.query<{ platform: string; value: string; inserted: boolean }>(
+        `INSERT INTO agent_telephony_ids AS m (agent_id, platform, value)
+         SELECT a.id, u.platform, u.value
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(agent, platform, value)
+         JOIN agents a ON a.name = u.agent
+         ON CONFLICT (platform, value) DO UPDATE SET agent_id = EXCLUDED.agent_id
+         WHERE m.agent_id <> EXCLUDED.agent_id
+         RETURNING m.platform, m.value, (xmax = 0) AS inserted`,
+        [
+          mappings.map((m) => m.agent),
+          mappings.map((m) => m.platform),
+          mappings.map((m) => m.value),
+        ],
+      )
+    : { rows: [] };
+
+  // An agent's own change (made, or moved to a team) counts once, on its first row that made it.
+  const agentChange = new Map(
+    agentChanges.map((change) => [change.name, change.inserted ? 'inserted' : 'updated']),
+  );
+  const mappingChange = new Map(
+    mappingChanges.map((change) => [
+      mappingKey(change.platform, change.value),
+      change.inserted ? 'inserted' : 'updated',
+    ]),
+  );
+  let inserted = 0;
+  let updated = 0;
+  for (const row of batch) {
+    const changes: string[] = [];
+    const own = agentChange.get(row.agent);
+    if (own === 'inserted' || (own === 'updated' && row.team !== null)) {
+      changes.push(own);
+      agentChange.delete(row.agent);
+    }
+    for (const value of [row.telephonyUserId, row.telephonyEmail]) {
+      const change =
+        value === null ? undefined : mappingChange.get(mappingKey(row.platform, value));
+      if (change) changes.push(change);
+    }
+    if (changes.includes('inserted')) inserted += 1;
+    else if (changes.length) updated += 1;
+  }
+  return { inserted, updated, customersCreated: 0 };
 }
