@@ -193,6 +193,21 @@ test('a newcomer follows npm start to an outcome, undoes a slip, and the supervi
       .toEqual({ accepted: before.accepted, declined: before.declined + 1 });
   });
 
+  await test.step('the demo phone rings the CSR: the caller shows while it rings', async () => {
+    const phone = crm.getByRole('region', { name: 'Demo phone' });
+    await phone.getByRole('button', { name: 'Ring', exact: true }).click();
+    const banner = panel.getByTestId('call');
+    await expect(banner).toContainText(`Ringing: ${customerName}`);
+    await expect(panel.getByRole('heading', { level: 1 })).toHaveText(customerName);
+    await screenshotBeside(ext!.context, crm, panel, 'live-call.png');
+    await phone.getByRole('button', { name: 'Answer', exact: true }).click();
+    await expect(banner).toContainText(`On call: ${customerName}`);
+    await phone.getByRole('button', { name: 'Hang up', exact: true }).click();
+    await expect(banner).toContainText(`Call ended: ${customerName}`);
+    await panel.getByRole('button', { name: 'Back to this tab’s customer' }).click();
+    await expect(banner).toHaveCount(0);
+  });
+
   const workspace =
     await test.step('the printed supervisor token opens the workspace', async () => {
       await options.bringToFront();

@@ -18,7 +18,11 @@ describe('demo CRM pages', () => {
     db = await openPglite();
     await migrate(db);
     ({ app } = await appWithTokens(db, { demoCrm: true }));
-    await importText(db, 'customers', 'customer_id,name,email\nCUST-0001,Ada,ada@example.com\n');
+    await importText(
+      db,
+      'customers',
+      'customer_id,name,email,phone\nCUST-0001,Ada,ada@example.com,(415) 555-0101\nCUST-0002,Bo,,\n',
+    );
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -49,5 +53,42 @@ describe('demo CRM pages', () => {
     expect(icon.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     const page = await app.inject({ method: 'GET', url: '/demo' });
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it("rings the demo CSR from a customer's page, as a telephony platform would", async () => {
+    const page = await app.inject({ method: 'GET', url: '/demo/customers/CUST-0001' });
+    expect(page.body).toContain('data-demo-call="ringing"');
+    const noPhone = await app.inject({ method: 'GET', url: '/demo/customers/CUST-0002' });
+    expect(noPhone.body).not.toContain('data-demo-call');
+    // `npm start` puts the demo CSR (the printed CSR token's agent) in a team, so they exist.
+    await db.query("INSERT INTO agents (name) VALUES ('Demo CSR')");
+    const ring = await app.inject({
+      method: 'POST',
+      url: '/demo/calls',
+      payload: { callId: 'demo-k1', customerId: 'CUST-0001', state: 'ringing' },
+    });
+    expect(ring.statusCode).toBe(202);
+    expect(ring.json()).toMatchObject({
+      platform: 'demo-phone',
+      agent: 'Demo CSR',
+      customer: { status: 'found', customer: { customerId: 'CUST-0001', name: 'Ada' } },
+    });
+    const events = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM agent_events e JOIN agents a ON a.id = e.agent_id
+       WHERE a.name = 'Demo CSR'`,
+    );
+    expect(events.rows[0]?.n).toBe(1);
+    const stranger = await app.inject({
+      method: 'POST',
+      url: '/demo/calls',
+      payload: { callId: 'demo-k2', customerId: 'CUST-0002', state: 'ringing' },
+    });
+    expect(stranger.statusCode).toBe(404);
+    const anyone = await app.inject({
+      method: 'POST',
+      url: '/demo/calls',
+      payload: { callId: 'x', customerId: 'CUST-0001', state: 'ringing', agent: 'boss' },
+    });
+    expect(anyone.statusCode).toBe(400);
   });
 });

@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { callStates } from '../../contract/calls.ts';
+import { takeCallEvent, type CallDeps } from '../calls/call-intake.ts';
 import type { Db } from '../db/db.ts';
+import { NotFoundError } from '../errors.ts';
 import {
   customerWithNeighbours,
   firstCustomers,
@@ -7,6 +12,7 @@ import {
   ticketRequester,
   type CrmCustomer,
 } from './crm-store.ts';
+import { demoCsrName } from './start-tokens.ts';
 
 /** Escapes text for HTML bodies and attribute values: every shown value comes from data. */
 function escapeHtml(value: unknown): string {
@@ -80,6 +86,29 @@ document.addEventListener('click', (event) => {
   swapTo(link.getAttribute('href'), true);
 });
 window.addEventListener('popstate', () => swapTo(location.pathname + location.search, false));
+// The demo phone: rings the demo CSR with a call from the customer on screen, as a telephony
+// platform would (POST /demo/calls; the backend tells the CSR's panel over its event stream).
+let demoCall = null;
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-demo-call]') : null;
+  if (!button) return;
+  const state = button.getAttribute('data-demo-call');
+  const customerId = button.closest('[data-customer-id]')?.getAttribute('data-customer-id');
+  if (state === 'ringing') demoCall = 'demo-' + Date.now().toString(36);
+  if (!demoCall || !customerId) return;
+  const status = document.querySelector('[data-demo-phone-status]');
+  const response = await fetch('/demo/calls', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callId: demoCall, customerId, state }),
+  });
+  if (status) {
+    status.textContent = response.ok
+      ? { ringing: 'Ringing the demo CSR…', connected: 'On the call.', ended: 'Call ended.' }[state]
+      : 'The demo phone could not place the call (' + response.status + ').';
+  }
+  if (state === 'ended') demoCall = null;
+});
 `;
 
 /** Declared by every page: without one the browser asks for /favicon.ico and logs its 404. */
@@ -88,13 +117,61 @@ const faviconSvg =
   '<rect width="16" height="16" rx="3" fill="#243b6b"/>' +
   '<path d="M5 3v10h6" stroke="#fff" stroke-width="2" fill="none"/></svg>';
 
-export function demoRoutes(app: FastifyInstance, db: Db): void {
+/** The demo phone on a customer's page: a call from them to the demo CSR, step by step. */
+const demoPhone = `<section class="requester" aria-labelledby="demo-phone">
+<h2 id="demo-phone">Demo phone</h2>
+<p>Ring ${escapeHtml(demoCsrName)} with a call from this customer, as your telephony platform
+would: the LoopDesk panel shows the caller while it rings.</p>
+<button type="button" data-demo-call="ringing">Ring</button>
+<button type="button" data-demo-call="connected">Answer</button>
+<button type="button" data-demo-call="ended">Hang up</button>
+<p data-demo-phone-status role="status"></p>
+</section>`;
+
+export const demoCallSchema = z.strictObject({
+  callId: z.string().regex(/^demo-[a-z0-9]{1,20}$/),
+  customerId: z.string().min(1).max(200),
+  state: z.enum(callStates),
+});
+
+export function demoRoutes(app: FastifyInstance, db: Db, calls: CallDeps): void {
   const config = { role: 'public' as const };
   const schema = { hide: true };
 
   app.get('/demo/app.js', { config, schema }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(spaScript),
   );
+
+  // Public like the rest of the demo CRM (served only with the demo data): it can ring the demo
+  // CSR and nobody else, with the number of a customer the demo CRM shows anyway.
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .post(
+      '/demo/calls',
+      { config, schema: { hide: true, body: demoCallSchema } },
+      async (request, reply) => {
+        const customer = await customerWithNeighbours(db, request.body.customerId);
+        if (!customer?.phone) {
+          throw new NotFoundError(
+            'Unknown customer',
+            `The demo CRM has no customer "${request.body.customerId}" with a phone number.`,
+          );
+        }
+        const recorded = await takeCallEvent(
+          calls,
+          request.log,
+          {
+            callId: request.body.callId,
+            agent: demoCsrName,
+            from: customer.phone,
+            state: request.body.state,
+            platform: 'demo-phone',
+          },
+          { kind: 'integration', name: 'demo-phone' },
+        );
+        return reply.code(202).send(recorded.accepted);
+      },
+    );
 
   app.get('/demo/favicon.svg', { config, schema }, async (_request, reply) =>
     reply.type('image/svg+xml').send(faviconSvg),
@@ -150,6 +227,7 @@ ${total ? '' : '<p>No customers yet: start the server with --seed-demo or import
 <p>Customer ${escapeHtml(customer.customer_id)}</p>
 ${fields(customer)}
 <nav>${link(customer.prev, 'Previous customer')} ${link(customer.next, 'Next customer')}</nav>
+${customer.phone ? demoPhone : ''}
 </main>`,
       );
     },
