@@ -2,11 +2,15 @@ import type { Call } from '../../src/contract/calls.ts';
 import type { SoftphoneCall } from '../../src/contract/softphone-call.ts';
 import { broadcast } from '../messaging/router.ts';
 import { eventStreamSessionKey } from '../shared/storage-keys.ts';
-import { readBackendState } from './backend-access.ts';
+import { insightsFor, readBackendState } from './backend-access.ts';
 import { announceCall, clearCallNotifications } from './call-alerts.ts';
 import { reportCall, sendCallReports, type CallReportDeps } from './call-reports.ts';
 import { CallTracker, type CallChange } from './call-tracker.ts';
 import { keepEventStream } from './event-stream.ts';
+import { SharedInsights } from './shared-insights.ts';
+
+// Requests under way only (never answers): a worker that stops loses nothing by forgetting them.
+export const workerInsights = new SharedInsights((query) => insightsFor(query));
 
 export const eventStreamAlarm = 'loopdesk-event-stream';
 
@@ -40,9 +44,19 @@ async function announce(change: CallChange): Promise<void> {
   ]);
 }
 
-/** The backend hears of a softphone's calls (they become contacts), a replaced one as ended. */
+/**
+ * A new ringing caller is looked up at once (the panel's own request joins it); the backend then
+ * hears of the softphone's call (it becomes a contact), a replaced one as ended. The report waits
+ * for the lookup: on the embedded database the two would queue behind each other.
+ */
 function reportChange(change: CallChange): void {
+  const call = change.sourceCall;
+  const lookup =
+    call && call.phase !== 'ended' && call.remote && !call.withheld && change.currentChanged
+      ? workerInsights.get({ phone: call.remote, call: call.key }).catch(() => undefined)
+      : Promise.resolve(undefined);
   void (async () => {
+    await lookup;
     if (change.replaced) await reportCall(reportDeps, change.replaced);
     if (change.sourceCall) await reportCall(reportDeps, change.sourceCall);
   })().catch(() => {});
@@ -61,7 +75,13 @@ export async function forgetSoftphoneTab(tabId: number): Promise<void> {
 }
 
 async function takeServerCall(call: Call): Promise<void> {
-  await announce(await workerCalls.fromServer(call));
+  const change = await workerCalls.fromServer(call);
+  const shown = change.sourceCall;
+  // The panel asks for this caller next; the lookup is under way by then.
+  if (change.currentChanged && shown?.phase === 'ringing' && shown.remote && !shown.withheld) {
+    void workerInsights.get({ phone: shown.remote, call: shown.key }).catch(() => undefined);
+  }
+  await announce(change);
 }
 
 /** Call reports that waited for the backend (sent with the outbox's retries). */

@@ -5,7 +5,7 @@ import { markCustomerPath } from '../shared/timing-marks.ts';
 import { broadcast, createWorkerListener } from '../messaging/router.ts';
 import { servePort } from '../messaging/port.ts';
 import type { ExtensionStatus } from '../messaging/protocol.ts';
-import { checkBackend, insightsFor, readBackendState, saveBackendUrl } from './backend-access.ts';
+import { checkBackend, readBackendState, saveBackendUrl } from './backend-access.ts';
 import { openPanelFromNotification } from './call-alerts.ts';
 import {
   ensureEventStream,
@@ -14,6 +14,7 @@ import {
   sendWaitingCallReports,
   takeSoftphoneCall,
   workerCalls,
+  workerInsights,
 } from './call-runtime.ts';
 import { injectIntoOpenTabs, syncContentScripts } from './content-scripts.ts';
 import { runInPage } from './crm-api-request.ts';
@@ -89,7 +90,7 @@ const workerListener = createWorkerListener(
         ? null
         : runInPage(chrome.scripting, sender.tab.id, sender.frameId ?? 0, path),
     'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
-    'get-insights': ({ query }) => insightsFor(query),
+    'get-insights': ({ query }) => workerInsights.get(query),
     'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),
     'retract-outcome': async ({ idempotencyKey }) =>
       toView(await workerOutbox().retract(idempotencyKey)),
