@@ -1,4 +1,4 @@
-import type { Call } from '../../src/contract/calls.ts';
+import { callKey, type Call } from '../../src/contract/calls.ts';
 import type { SoftphoneCall } from '../../src/contract/softphone-call.ts';
 import type { CurrentCall } from '../messaging/protocol.ts';
 import { callsSessionKey } from '../shared/storage-keys.ts';
@@ -82,7 +82,7 @@ export class CallTracker {
   }
 
   fromServer(call: Call, now = new Date()) {
-    return this.#change(serverSource(`${call.platform}:${call.callId}`), (previous) =>
+    return this.#change(serverSource(callKey(call.platform, call.callId)), (previous) =>
       serverCall(call, previous, now),
     );
   }

@@ -1,4 +1,4 @@
-import type { Call } from '../../src/contract/calls.ts';
+import { callKey, type Call } from '../../src/contract/calls.ts';
 import type { SoftphoneCall } from '../../src/contract/softphone-call.ts';
 import type { CurrentCall } from '../messaging/protocol.ts';
 
@@ -53,7 +53,7 @@ export function softphoneUpdate(
 /** A call from the backend's event stream, as the panel follows it. */
 export function serverCall(call: Call, previous: CurrentCall | undefined, now: Date): CurrentCall {
   return {
-    key: `${call.platform}:${call.callId}`,
+    key: callKey(call.platform, call.callId),
     source: 'server',
     platform: call.platform,
     phase: call.state,

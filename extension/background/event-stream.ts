@@ -20,7 +20,7 @@ export interface EventStreamDeps {
   warn(message: string): void;
 }
 
-export const streamBackoff = { baseMs: 1_000, capMs: 60_000 } as const;
+const streamBackoff = { baseMs: 1_000, capMs: 60_000 } as const;
 
 /** Wait before reconnect `attempt` (1 = after the first failure): exponential, capped, jittered. */
 export function reconnectDelayMs(attempt: number, random: number): number {

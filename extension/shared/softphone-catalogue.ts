@@ -16,7 +16,7 @@
  *   the address and reports nothing; the softphone's calls reach LoopDesk only through the
  *   backend's calls API (`POST /v1/calls`, fed by the platform's webhook).
  */
-export type PageSoftphoneDetection = 'page' | 'page-messages' | 'webhook-only';
+type PageSoftphoneDetection = 'page' | 'page-messages' | 'webhook-only';
 
 interface SoftphoneEntry {
   /** The adapter's id: the `softphone` field of the calls it reports. */

@@ -14,7 +14,7 @@ const phaseWords: Record<CurrentCall['phase'], string> = {
 };
 
 /** The lookup a call's caller gets: by number, tied to the call so it stays one decision. */
-export function callQuery(call: CurrentCall): InsightsQuery | null {
+function callQuery(call: CurrentCall): InsightsQuery | null {
   return call.remote && !call.withheld ? { phone: call.remote, call: call.key } : null;
 }
 

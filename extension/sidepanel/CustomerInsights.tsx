@@ -179,7 +179,7 @@ export function CustomerInsights({
   }
 }
 
-export function TokenRefused({ api, detail }: { api: PanelApi; detail: string | undefined }) {
+function TokenRefused({ api, detail }: { api: PanelApi; detail: string | undefined }) {
   return (
     <Calm title="Your token was refused">
       <p className="problem" role="alert">

@@ -29,7 +29,7 @@ export const callEventSchema = z.strictObject({
 });
 export type CallEvent = z.infer<typeof callEventSchema>;
 
-export const callerSchema = z.object({
+const callerSchema = z.object({
   /** E.164, or null when the number is withheld or does not parse. */
   phone: z.string().nullable(),
   /** The number as the platform sent it. */
@@ -74,9 +74,3 @@ export type CallAccepted = z.infer<typeof callAcceptedSchema>;
 export function callKey(platform: string, callId: string): string {
   return `${platform}:${callId}`;
 }
-
-/** Events on `GET /v1/agents/me/events` (server-sent events; `event:` is the key). */
-export const agentEventSchemas = {
-  call: callSchema,
-} as const;
-export type AgentEventName = keyof typeof agentEventSchemas;

@@ -370,10 +370,19 @@ describe.each(testDatabases())('API on $name', (target) => {
     const publicRoutes = app.routeTable
       .filter((route) => route.role === 'public')
       .map((r) => r.url);
+    // Webhooks carry no bearer token: the platform's signature or shared secret is checked.
     for (const url of publicRoutes) {
-      expect(url === '/healthz' || url === '/openapi.json' || url.startsWith('/demo')).toBe(true);
+      expect(
+        url === '/healthz' ||
+          url === '/openapi.json' ||
+          url.startsWith('/demo') ||
+          url.startsWith('/v1/webhooks/'),
+        url,
+      ).toBe(true);
     }
-    const guarded = app.routeTable.filter((r) => r.role === 'supervisor' || r.role === 'admin');
+    const guarded = app.routeTable.filter(
+      (r) => r.role === 'supervisor' || r.role === 'admin' || r.role === 'integration',
+    );
     expect(guarded.length).toBeGreaterThanOrEqual(3);
     for (const route of guarded) {
       const response = await app.inject({

@@ -18,7 +18,7 @@ export interface PageCase {
 }
 
 /** One message and the call the adapter holds after it. */
-export interface MessageStep {
+interface MessageStep {
   data: unknown;
   expectedCall: SoftphoneCall | null;
 }

@@ -15,7 +15,7 @@ import { isGoingOn } from './read.ts';
 const INSTANCE_FLAG = '__loopdeskSoftphoneScript';
 
 /** An undelivered report is sent again after 0.5 s, then less often, up to every 30 s. */
-export const REPORT_RETRY_FIRST_MS = 500;
+const REPORT_RETRY_FIRST_MS = 500;
 const REPORT_RETRY_MAX_MS = 30_000;
 /** The worker's schema takes page addresses up to this long. */
 const MAX_URL_LENGTH = 4096;

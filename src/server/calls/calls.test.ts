@@ -9,7 +9,7 @@ import type { Db } from '../db/db.ts';
 import { appWithTokens, importText, testConfig } from '../testing/app-harness.ts';
 import { testDatabases } from '../testing/databases.ts';
 import { createToken } from '../tokens/store.ts';
-import { mapTelephonyId } from './store.ts';
+import { mapTelephonyId, pruneAgentEvents } from './store.ts';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -321,6 +321,19 @@ describe.each(testDatabases())('live calls on $name', (target) => {
       headers: bearer(harper),
     });
     expect(badKey.statusCode).toBe(400);
+  });
+
+  it('drops stream events older than a day, and only those', async () => {
+    await db.query("INSERT INTO agents (name) VALUES ('night-shift')");
+    await postCall(pbx, { callId: 'OLD1', agent: 'night-shift', from: '1', state: 'ringing' });
+    const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_events');
+    await db.query(
+      `UPDATE agent_events SET created_at = now() - interval '25 hours'
+       WHERE payload->>'callId' = 'OLD1'`,
+    );
+    expect(await pruneAgentEvents(db)).toBe(1);
+    const after = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM agent_events');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n - 1);
   });
 
   it('names a bad Last-Event-ID', async () => {

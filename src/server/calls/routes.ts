@@ -8,7 +8,13 @@ import { principalOf } from '../http/auth.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { AgentStreamEvent } from './agent-event-hub.ts';
 import { takeCallEvent, type CallDeps } from './call-intake.ts';
-import { activeCallEvents, agentEventsAfter, agentIdOf, mapTelephonyId } from './store.ts';
+import {
+  activeCallEvents,
+  agentEventsAfter,
+  agentIdOf,
+  mapTelephonyId,
+  pruneAgentEvents,
+} from './store.ts';
 
 const telephonyIdSchema = z.strictObject({
   agent: z.string().trim().min(1).max(200),
@@ -25,7 +31,18 @@ function sseFrame(event: AgentStreamEvent): string {
   return `id: ${event.id}\nevent: ${event.kind}\ndata: ${JSON.stringify(event.payload)}\n\n`;
 }
 
+/** Stream events older than this are dropped (a reconnecting stream asks for minutes, not days). */
+const pruneEveryMs = 60 * 60_000;
+
 export function callRoutes(app: FastifyInstance, deps: CallDeps): void {
+  const pruning = setInterval(() => {
+    pruneAgentEvents(deps.db).catch((error: unknown) =>
+      app.log.warn({ error }, 'agent events not pruned'),
+    );
+  }, pruneEveryMs);
+  pruning.unref();
+  app.addHook('onClose', async () => clearInterval(pruning));
+
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post(
     '/v1/calls',

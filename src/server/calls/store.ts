@@ -41,7 +41,7 @@ export interface RecordedCall {
 const withheldWords = new Set(['anonymous', 'restricted', 'private', 'unknown', 'unavailable']);
 
 /** The caller as the panel shows it: E.164 when the number parses, withheld when there is none. */
-export function callerOf(raw: string, phoneRegion: string): Caller {
+function callerOf(raw: string, phoneRegion: string): Caller {
   const trimmed = raw.trim();
   const withheld = trimmed === '' || withheldWords.has(trimmed.toLowerCase());
   return { phone: withheld ? null : normalisePhone(trimmed, phoneRegion), raw: trimmed, withheld };
