@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import type { Backend } from './support/backend.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -18,6 +19,7 @@ import {
 const agent = 'e2e-call-agent';
 const harper = { id: 'E2E-CALL-1', name: 'Harper Johnson', phone: '+16285550142' };
 const fixtures = crmFixtures().filter((f) => f.fixture === 'zendesk.views-list.html');
+const twilioAuthToken = 'e2e-twilio-auth-token-0123456789';
 
 let backend: Backend;
 let ext: LoadedExtension;
@@ -28,6 +30,10 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async ({ backend: shared, extensionDist }) => {
   test.setTimeout(240_000);
   backend = shared;
+  // Twilio's webhook on, as an admin sets it up (LOOPDESK_TWILIO_AUTH_TOKEN).
+  backend.extraEnv = { LOOPDESK_TWILIO_AUTH_TOKEN: twilioAuthToken };
+  await backend.stop();
+  await backend.start();
   await backend.importCsv('customers', 'customer_id,name,phone', [
     [harper.id, harper.name, '(628) 555-0142'],
   ]);
@@ -47,6 +53,7 @@ test.beforeAll(async ({ backend: shared, extensionDist }) => {
 
 test.afterAll(async () => {
   await ext?.close();
+  backend.extraEnv = {};
 });
 
 const postCall = (callId: string, state: 'ringing' | 'connected' | 'ended') =>
@@ -99,4 +106,43 @@ test('the stream resumes after the backend restarts, with the call rung meanwhil
   });
   await postCall('E2E-CA-2', 'ended');
   await expect(panel.getByTestId('call')).toContainText('Call ended');
+});
+
+/**
+ * Twilio's request signature, computed as Twilio documents it (twilio.com/docs/usage/security,
+ * "Validating Signatures from Twilio"): HMAC-SHA1 with the auth token over the full URL followed
+ * by each POST parameter's name and value, sorted by name; base64.
+ */
+function twilioSignature(url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((text, name) => text + name + params[name], url);
+  return createHmac('sha1', twilioAuthToken).update(data).digest('base64');
+}
+
+test('Twilio’s signed status callbacks ring the agent’s panel; a forged one is refused', async () => {
+  const url = `${backend.url}/v1/webhooks/twilio`;
+  const post = (params: Record<string, string>, signature = twilioSignature(url, params)) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+  // The agent's Voice SDK client identity is their LoopDesk name (To: client:<identity>).
+  const ringing = {
+    CallSid: 'CAe2e00000000000000000000000000001',
+    CallStatus: 'ringing',
+    From: harper.phone,
+    To: `client:${agent}`,
+    Direction: 'inbound',
+  };
+  const forged = await post({ ...ringing, CallSid: 'CAforged' }, 'bm90IGEgc2lnbmF0dXJl');
+  expect(forged.status).toBe(401);
+  expect((await post(ringing)).status).toBe(202);
+  await expect(panel.getByTestId('call')).toContainText(`Ringing: ${harper.name}`);
+  expect((await post({ ...ringing, CallStatus: 'completed' })).status).toBe(202);
+  await expect(panel.getByTestId('call')).toContainText(`Call ended: ${harper.name}`);
 });

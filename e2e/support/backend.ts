@@ -39,6 +39,8 @@ export class Backend {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   private process: ChildProcess | null = null;
   private output = '';
+  /** Extra environment for the next start (a spec switching a webhook on, say). */
+  extraEnv: Record<string, string> = {};
 
   constructor(readonly port: number) {}
 
@@ -52,7 +54,12 @@ export class Backend {
 
   private env() {
     // Decisions repeat run to run, so whether a look lands in the control group is no chance.
-    return { ...process.env, LOOPDESK_DATA_DIR: this.dbDir, LOOPDESK_DECISION_SEED: '1' };
+    return {
+      ...process.env,
+      LOOPDESK_DATA_DIR: this.dbDir,
+      LOOPDESK_DECISION_SEED: '1',
+      ...this.extraEnv,
+    };
   }
 
   async start(options: { seedDemo?: boolean } = {}): Promise<void> {
