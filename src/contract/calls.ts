@@ -20,7 +20,10 @@ export const callEventSchema = z.strictObject({
   callId: z.string().trim().min(1).max(200),
   /** A LoopDesk agent name, or a telephony user id or email mapped onto one (`agents map`). */
   agent: z.string().trim().min(1).max(320).optional(),
-  /** The caller's number in any common format; empty or a word ("anonymous") when withheld. */
+  /**
+   * The caller's number in any common format; a word ("anonymous", "restricted") when withheld;
+   * empty when the platform does not give it.
+   */
   from: z.string().trim().max(64),
   to: z.string().trim().max(64).optional(),
   state: z.enum(callStates),

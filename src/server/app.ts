@@ -33,6 +33,7 @@ import { supervisorRoutes } from './supervisor/routes.ts';
 import { teamRoutes } from './teams/routes.ts';
 import { PrincipalCache } from './tokens/store.ts';
 import { tokenRoutes } from './tokens/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -99,13 +100,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const hub = options.agentEvents ?? new AgentEventHub();
   // Open streams never end by themselves; closing the server ends them (clients reconnect).
   app.addHook('preClose', async () => hub.closeAll());
-  callRoutes(app, {
+  const callDeps = {
     db,
     phoneRegion: config.phoneRegion,
     hub,
     heartbeatMs: options.eventHeartbeatMs ?? 15_000,
-  });
-  if (config.demoCrm) demoRoutes(app, db);
+  };
+  callRoutes(app, callDeps);
+  webhookRoutes(app, { calls: callDeps, config });
+  if (config.demoCrm) demoRoutes(app, db, callDeps);
 
   await app.ready();
   return app;

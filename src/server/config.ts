@@ -32,11 +32,57 @@ export interface ServerConfig {
    * incident; absent, each start draws a fresh seed.
    */
   decisionSeed: number | null;
+  /**
+   * The address telephony platforms post webhooks to (LOOPDESK_PUBLIC_URL, http(s), no query):
+   * Twilio signs the full URL it called, which a proxy in front of LoopDesk hides. Null: the
+   * request's own protocol and Host.
+   */
+  publicUrl: string | null;
+  /** Twilio account auth token (LOOPDESK_TWILIO_AUTH_TOKEN): null leaves the Twilio webhook off. */
+  twilioAuthToken: string | null;
+  /** The token Aircall returned for the webhook (LOOPDESK_AIRCALL_WEBHOOK_TOKEN). */
+  aircallWebhookToken: string | null;
+  /** The secret given to Dialpad when creating the webhook (LOOPDESK_DIALPAD_WEBHOOK_SECRET). */
+  dialpadWebhookSecret: string | null;
+  /** The API key of the EventBridge connection to LoopDesk (LOOPDESK_CONNECT_API_KEY). */
+  connectApiKey: string | null;
 }
 
 export const defaultPgPoolSize = 10;
 
 export const extensionOrigin = 'chrome-extension://kcnllmemnaglhjkdheagojnldmcafcmh';
+
+/** Shorter secrets than this can be guessed by someone posting made-up calls. */
+const minWebhookSecretLength = 16;
+
+function secretFrom(env: NodeJS.ProcessEnv, name: string, minLength = 1): string | null {
+  const value = env[name]?.trim();
+  if (!value) return null;
+  if (value.length < minLength) {
+    throw new Error(`${name} must be at least ${minLength} characters, got ${value.length}`);
+  }
+  return value;
+}
+
+function publicUrlFrom(env: NodeJS.ProcessEnv): string | null {
+  const value = env.LOOPDESK_PUBLIC_URL?.trim();
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`LOOPDESK_PUBLIC_URL must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`LOOPDESK_PUBLIC_URL must be an http(s) URL, got "${value}"`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new Error(
+      `LOOPDESK_PUBLIC_URL must be the server's base address without query, fragment or user, got "${value}"`,
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const rateLimit = Number(env.LOOPDESK_RATE_LIMIT ?? 20_000);
@@ -86,5 +132,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       : !env.DATABASE_URL,
     pgPoolSize: poolSize,
     decisionSeed,
+    publicUrl: publicUrlFrom(env),
+    twilioAuthToken: secretFrom(env, 'LOOPDESK_TWILIO_AUTH_TOKEN'),
+    aircallWebhookToken: secretFrom(env, 'LOOPDESK_AIRCALL_WEBHOOK_TOKEN'),
+    dialpadWebhookSecret: secretFrom(
+      env,
+      'LOOPDESK_DIALPAD_WEBHOOK_SECRET',
+      minWebhookSecretLength,
+    ),
+    connectApiKey: secretFrom(env, 'LOOPDESK_CONNECT_API_KEY', minWebhookSecretLength),
   };
 }

@@ -40,10 +40,14 @@ export interface RecordedCall {
 // a fixed pseudo-number: the webhook mappings turn those into "anonymous" before they get here).
 const withheldWords = new Set(['anonymous', 'restricted', 'private', 'unknown', 'unavailable']);
 
-/** The caller as the panel shows it: E.164 when the number parses, withheld when there is none. */
+/**
+ * The caller as the panel shows it: E.164 when the number parses; withheld when the platform
+ * says so; an empty number is one the platform did not give (Amazon Connect's contact events
+ * carry none), not a withheld one.
+ */
 function callerOf(raw: string, phoneRegion: string): Caller {
   const trimmed = raw.trim();
-  const withheld = trimmed === '' || withheldWords.has(trimmed.toLowerCase());
+  const withheld = withheldWords.has(trimmed.toLowerCase());
   return { phone: withheld ? null : normalisePhone(trimmed, phoneRegion), raw: trimmed, withheld };
 }
 

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { callStates } from '../../contract/calls.ts';
 import { takeCallEvent, type CallDeps } from '../calls/call-intake.ts';
 import type { Db } from '../db/db.ts';
 import { NotFoundError } from '../errors.ts';
@@ -12,6 +10,7 @@ import {
   ticketRequester,
   type CrmCustomer,
 } from './crm-store.ts';
+import { demoCallSchema } from './demo-phone.ts';
 import { demoCsrName } from './start-tokens.ts';
 
 /** Escapes text for HTML bodies and attribute values: every shown value comes from data. */
@@ -127,12 +126,6 @@ would: the LoopDesk panel shows the caller while it rings.</p>
 <button type="button" data-demo-call="ended">Hang up</button>
 <p data-demo-phone-status role="status"></p>
 </section>`;
-
-export const demoCallSchema = z.strictObject({
-  callId: z.string().regex(/^demo-[a-z0-9]{1,20}$/),
-  customerId: z.string().min(1).max(200),
-  state: z.enum(callStates),
-});
 
 export function demoRoutes(app: FastifyInstance, db: Db, calls: CallDeps): void {
   const config = { role: 'public' as const };

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { segmentNames } from '../../contract/insights.ts';
@@ -8,6 +9,8 @@ import { createToken, hashToken, roleAllows, type Role } from '../tokens/store.t
 import type { Db } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
 import { openPglite } from '../db/pglite.ts';
+import { demoCallSchema } from '../demo/demo-phone.ts';
+import type { JsonSchema } from './schema-arbitrary.ts';
 import { seedDemo } from '../demo/seed.ts';
 import type { RouteRole } from '../http/auth.ts';
 import { importColumns, importKinds, type ImportKind } from '../imports/rows.ts';
@@ -81,6 +84,17 @@ const undocumented: Undocumented[] = [
   { method: 'GET', path: '/demo', parameters: [], pages: true },
   { method: 'GET', path: '/demo/app.js', parameters: [] },
   { method: 'GET', path: '/demo/favicon.svg', parameters: [] },
+  {
+    method: 'POST',
+    path: '/demo/calls',
+    parameters: [],
+    json: {
+      required: true,
+      contentTypes: ['application/json'],
+      schema: z.toJSONSchema(demoCallSchema) as JsonSchema,
+      examples: [{ callId: 'demo-fuzz1', customerId: 'CUST-0001', state: 'ringing' }],
+    },
+  },
   {
     method: 'GET',
     path: '/demo/customers/{customerId}',

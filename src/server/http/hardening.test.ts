@@ -23,6 +23,8 @@ function concretePath(path: string): string {
   return path.replace(/\{[^}]+\}/g, 'x1');
 }
 
+const webhookSecret = 'hardening-webhook-secret-0123456789';
+
 describe.each(testDatabases())('request text on $name', (target) => {
   let db: Db;
   let app: FastifyInstance;
@@ -31,7 +33,13 @@ describe.each(testDatabases())('request text on $name', (target) => {
 
   beforeAll(async () => {
     db = await target.open();
-    ({ app, auth } = await appWithTokens(db));
+    // Every webhook on, so its JSON body is read (an unconfigured one answers 404 first).
+    ({ app, auth } = await appWithTokens(db, {
+      aircallWebhookToken: webhookSecret,
+      connectApiKey: webhookSecret,
+      dialpadWebhookSecret: webhookSecret,
+      twilioAuthToken: webhookSecret,
+    }));
     await importText(db, 'customers', 'customer_id,name,email\nC1,Ada,ada@example.com\n');
     openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
   });
@@ -80,7 +88,12 @@ describe.each(testDatabases())('request text on $name', (target) => {
         const response = await app.inject({
           method: method.toUpperCase() as 'POST',
           url: concretePath(path),
-          headers: { ...auth('admin'), 'idempotency-key': 'nul-check-0001' },
+          headers: {
+            ...auth('admin'),
+            'idempotency-key': 'nul-check-0001',
+            // Amazon Connect's EventBridge connection sends its API key in this header.
+            'x-loopdesk-key': webhookSecret,
+          },
           payload: { [field]: 'a\u0000b' },
         });
         expect(response.statusCode, `${method} ${path} ${field}`).toBe(400);
