@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callAcceptedSchema, type CallEvent, type CallState } from '../../contract/calls.ts';
-import { problemSchema } from '../../contract/index.ts';
+import type { CallEvent, CallState } from '../../contract/calls.ts';
 import type { CallDeps } from '../calls/call-intake.ts';
 import {
   callerNumber,
@@ -11,6 +10,7 @@ import {
   invalidPart,
   notConfigured,
   unauthorized,
+  webhookResponses,
 } from './shared.ts';
 import { secretsEqual } from './secrets.ts';
 
@@ -83,12 +83,7 @@ export function aircallWebhook(app: FastifyInstance, deps: CallDeps, token: stri
           '`loopdesk agents map`. 401: the body’s `token` is not LOOPDESK_AIRCALL_WEBHOOK_TOKEN; ' +
           '404: that variable is not set.',
         body: aircallEnvelopeSchema,
-        response: {
-          202: callAcceptedSchema,
-          400: problemSchema,
-          401: problemSchema,
-          404: problemSchema,
-        },
+        response: webhookResponses,
       },
       onRequest: async () => {
         if (!token) throw notConfigured('Aircall', 'LOOPDESK_AIRCALL_WEBHOOK_TOKEN');

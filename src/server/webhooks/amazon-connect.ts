@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callAcceptedSchema, type CallEvent, type CallState } from '../../contract/calls.ts';
-import { problemSchema } from '../../contract/index.ts';
+import type { CallEvent, CallState } from '../../contract/calls.ts';
 import type { CallDeps } from '../calls/call-intake.ts';
 import {
   callerNumber,
@@ -11,6 +10,7 @@ import {
   invalidPart,
   notConfigured,
   unauthorized,
+  webhookResponses,
 } from './shared.ts';
 import { secretsEqual } from './secrets.ts';
 
@@ -119,12 +119,7 @@ export function amazonConnectWebhook(app: FastifyInstance, deps: CallDeps, apiKe
           'Contact events carry no caller number, so the caller is unknown. 401: the key is ' +
           'missing or wrong; 404: LOOPDESK_CONNECT_API_KEY is not set.',
         body: connectEnvelopeSchema,
-        response: {
-          202: callAcceptedSchema,
-          400: problemSchema,
-          401: problemSchema,
-          404: problemSchema,
-        },
+        response: webhookResponses,
       },
       // Checked before the body is read: the key is a header.
       onRequest: async (request) => {

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { callAcceptedSchema, type CallEvent, type CallState } from '../../contract/calls.ts';
-import { problemSchema } from '../../contract/index.ts';
+import type { CallEvent, CallState } from '../../contract/calls.ts';
 import type { CallDeps } from '../calls/call-intake.ts';
 import {
   callerNumber,
@@ -12,6 +11,7 @@ import {
   invalidPart,
   notConfigured,
   unauthorized,
+  webhookResponses,
 } from './shared.ts';
 
 /**
@@ -104,12 +104,7 @@ export function dialpadWebhook(app: FastifyInstance, deps: CallDeps, secret: str
             .string()
             .optional()
             .describe('header.payload.signature, base64url; the claims are the call event'),
-          response: {
-            202: callAcceptedSchema,
-            400: problemSchema,
-            401: problemSchema,
-            404: problemSchema,
-          },
+          response: webhookResponses,
         },
         onRequest: async () => {
           if (!key) throw notConfigured('Dialpad', 'LOOPDESK_DIALPAD_WEBHOOK_SECRET');

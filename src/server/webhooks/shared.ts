@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { callEventSchema, type CallEvent } from '../../contract/calls.ts';
+import { callAcceptedSchema, callEventSchema, type CallEvent } from '../../contract/calls.ts';
+import { problemSchema } from '../../contract/index.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { takeCallEvent, type CallDeps } from '../calls/call-intake.ts';
 
@@ -105,3 +106,11 @@ export function ignored(request: FastifyRequest, reply: FastifyReply, reason: st
   request.log.debug({ reason }, 'webhook event ignored');
   return reply.code(204).send();
 }
+
+/** What every webhook route answers: the call taken, or a problem (the route says which). */
+export const webhookResponses = {
+  202: callAcceptedSchema,
+  400: problemSchema,
+  401: problemSchema,
+  404: problemSchema,
+};

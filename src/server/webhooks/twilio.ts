@@ -2,11 +2,17 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callAcceptedSchema, type CallEvent, type CallState } from '../../contract/calls.ts';
-import { problemSchema } from '../../contract/index.ts';
+import type { CallEvent, CallState } from '../../contract/calls.ts';
 import type { CallDeps } from '../calls/call-intake.ts';
 import { validTwilioSignature, type TwilioParams } from './twilio-signature.ts';
-import { callerNumber, deliverCallEvent, ignored, notConfigured, unauthorized } from './shared.ts';
+import {
+  callerNumber,
+  deliverCallEvent,
+  ignored,
+  notConfigured,
+  unauthorized,
+  webhookResponses,
+} from './shared.ts';
 
 export interface TwilioWebhookOptions {
   authToken: string | null;
@@ -125,12 +131,7 @@ export function twilioWebhook(app: FastifyInstance, deps: CallDeps, options: Twi
             '401: missing or wrong signature; 404: LOOPDESK_TWILIO_AUTH_TOKEN is not set.',
           consumes: ['application/x-www-form-urlencoded'],
           body: twilioStatusCallbackSchema,
-          response: {
-            202: callAcceptedSchema,
-            400: problemSchema,
-            401: problemSchema,
-            404: problemSchema,
-          },
+          response: webhookResponses,
         },
         onRequest: async () => {
           if (!options.authToken) throw notConfigured('Twilio', 'LOOPDESK_TWILIO_AUTH_TOKEN');
