@@ -58,7 +58,9 @@ describe('a call in the side panel', () => {
       url: 'https://acme.zendesk.com/agent/users/77',
       detectedAt: '2026-12-03T10:00:30Z',
     });
-    await findText(rendered, 'On this tab: Harper Johnson');
+    // The tab now shows the caller's own record: no second line naming her again.
+    await findText(rendered, /^(?![\s\S]*On this tab)[\s\S]*On call: Harper Johnson/);
+    expect(rendered.container.querySelector('[data-testid="tab-under-call"]')).toBeNull();
     expect(fake.state.insightsCalls.length).toBe(lookups);
     // Ended: still on screen, until the CSR goes back to the tab.
     await fake.changeCall(null);

@@ -58,7 +58,17 @@ export function CallView({
     if (shownCustomer) markCallShown(call.key, call.phase, shownCustomer);
   }, [call.key, call.phase, shownCustomer]);
   const tabRef = tabCustomer?.ref ?? null;
-  const tabName = tabRef ? (tabRef.displayName ?? tabRef.email ?? tabRef.phone ?? tabRef.id) : null;
+  const caller = loaded.data?.kind === 'insights' ? loaded.data.insights.customer : null;
+  // The tab showing the caller's own record says nothing the banner does not.
+  const tabShowsCaller =
+    caller !== null &&
+    tabRef !== null &&
+    ((tabRef.email !== undefined && tabRef.email.toLowerCase() === caller.email?.toLowerCase()) ||
+      (tabRef.displayName !== undefined && tabRef.displayName === caller.name));
+  const tabName =
+    tabRef && !tabShowsCaller
+      ? (tabRef.displayName ?? tabRef.email ?? tabRef.phone ?? tabRef.id)
+      : null;
   return (
     <>
       <section
