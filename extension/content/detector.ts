@@ -1,4 +1,5 @@
 import type { CrmAdapter, CustomerRef } from './crm/types.ts';
+import { isContextInvalidated } from './extension-context.ts';
 import type {
   DetectionObservation,
   DetectionSignal,
@@ -207,10 +208,6 @@ function visitCounter(
       missTimer = undefined;
     },
   };
-}
-
-function isContextInvalidated(error: unknown): boolean {
-  return /context invalidated/i.test(String((error as Error | undefined)?.message ?? error));
 }
 
 /**

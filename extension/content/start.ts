@@ -2,6 +2,7 @@ import { ruleAdaptersStorageKey } from '../shared/storage-keys.ts';
 import { startDetector, type Detector } from './detector.ts';
 import type { ApiLookup, CrmAdapter } from './crm/types.ts';
 import { portSender } from '../messaging/port.ts';
+import { contextAlive } from './extension-context.ts';
 import { createApiLookups, type PageWorldAnswer } from './api-lookups.ts';
 
 // The content script is one small file per CRM (content/entries/), each registered by the
@@ -31,15 +32,6 @@ interface Instance {
 }
 
 type FlaggedWindow = Window & { [INSTANCE_FLAG]?: Instance };
-
-/** Whether this instance's own extension context still exists (`runtime.id` goes when it dies). */
-function contextAlive(runtime: typeof chrome.runtime | undefined): boolean {
-  try {
-    return Boolean(runtime?.id);
-  } catch {
-    return false;
-  }
-}
 
 async function loadRules(fromStored: (stored: unknown) => CrmAdapter[]): Promise<CrmAdapter[]> {
   try {

@@ -1,4 +1,5 @@
 import { portSender } from '../../messaging/port.ts';
+import { contextAlive, isContextInvalidated } from '../extension-context.ts';
 import type {
   CallMessageReader,
   SoftphoneCall,
@@ -43,19 +44,6 @@ interface SourceState {
   call: SoftphoneCall | null;
   /** When it last changed (a counter): the newest call going on is the tab's. */
   changedAt: number;
-}
-
-/** Whether this instance's own extension context still exists (`runtime.id` goes when it dies). */
-function contextAlive(runtime: typeof chrome.runtime | undefined): boolean {
-  try {
-    return Boolean(runtime?.id);
-  } catch {
-    return false;
-  }
-}
-
-function isContextInvalidated(error: unknown): boolean {
-  return /context invalidated/i.test(String((error as Error | undefined)?.message ?? error));
 }
 
 export function startSoftphoneScript(bundle: SoftphoneBundle): void {
