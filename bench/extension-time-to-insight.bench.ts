@@ -25,20 +25,11 @@ import {
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
 import { customerPathMarks, insightsShownMark } from '../extension/shared/timing-marks.ts';
-import { median, note, percentile, printFigure } from './lib/stats.ts';
+import { latencySummary, median, note, printFigure } from './lib/stats.ts';
 
 const NAVIGATIONS = Number(process.env.BENCH_NAVIGATIONS ?? 50);
 const WARMUP = 5;
 const DEMO_CRM_LABEL = 'LoopDesk demo CRM';
-
-function summary(samples: number[]): { p50_ms: number; p95_ms: number; max_ms: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50_ms: median(samples),
-    p95_ms: percentile(sorted, 0.95),
-    max_ms: sorted.at(-1) ?? Number.NaN,
-  };
-}
 
 /** Records, in the CRM page's main world, the epoch time of every URL change it makes. */
 async function hookNavigations(crm: Page): Promise<void> {
@@ -232,7 +223,7 @@ async function main(): Promise<void> {
       if (i >= WARMUP && stages) uncachedStages.push(stages);
       if (i % 20 === 0) note(`  ${i}: ${ms.toFixed(1)} ms`);
     }
-    const uncachedFigures = summary(uncached);
+    const uncachedFigures = latencySummary(uncached);
     printFigure('extension.time_to_insight.uncached', {
       navigations: uncached.length,
       ...uncachedFigures,
@@ -241,7 +232,7 @@ async function main(): Promise<void> {
     printStages('extension.time_to_insight.uncached_stages', uncachedStages);
 
     note('bare HTTP round trips of the same insights requests…');
-    const httpFigures = summary(await timeHttp(backend, token, visited.slice(WARMUP)));
+    const httpFigures = latencySummary(await timeHttp(backend, token, visited.slice(WARMUP)));
     printFigure('extension.time_to_insight.bare_http', {
       requests: visited.length - WARMUP,
       ...httpFigures,
@@ -269,7 +260,7 @@ async function main(): Promise<void> {
     }
     printFigure('extension.time_to_insight.cached', {
       navigations: cached.length,
-      ...summary(cached),
+      ...latencySummary(cached),
       goal_p95_ms: 30,
     });
     printStages('extension.time_to_insight.cached_stages', cachedStages);

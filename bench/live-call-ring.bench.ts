@@ -28,7 +28,7 @@ import {
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
 import { callShownMark } from '../extension/shared/timing-marks.ts';
-import { median, note, percentile, printFigure } from './lib/stats.ts';
+import { latencySummary, note, printFigure } from './lib/stats.ts';
 
 const RINGS = Number(process.env.BENCH_RINGS ?? 40);
 const WARMUP = 3;
@@ -45,15 +45,6 @@ window.__ring = (type, call) => {
   parent.postMessage({ type, call }, '*');
 };
 </script>`;
-
-function summary(samples: number[]): { p50_ms: number; p95_ms: number; max_ms: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50_ms: median(samples),
-    p95_ms: percentile(sorted, 0.95),
-    max_ms: sorted.at(-1) ?? Number.NaN,
-  };
-}
 
 /** Epoch time of the panel's first call-shown mark for this call ringing, after `after`. */
 async function shownAt(panel: Page, key: string, after: number): Promise<number> {
@@ -189,7 +180,7 @@ async function main(): Promise<void> {
     }
     printFigure('live_call.ring_to_panel.softphone_uncached', {
       rings: uncached.length,
-      ...summary(uncached),
+      ...latencySummary(uncached),
       goal_p95_ms: 150,
     });
 
@@ -201,7 +192,7 @@ async function main(): Promise<void> {
     }
     printFigure('live_call.ring_to_panel.softphone_cached', {
       rings: cached.length,
-      ...summary(cached),
+      ...latencySummary(cached),
       goal_p95_ms: 100,
     });
 
@@ -220,7 +211,7 @@ async function main(): Promise<void> {
     }
     printFigure('live_call.ring_to_panel.server', {
       rings: server.length,
-      ...summary(server),
+      ...latencySummary(server),
       goal_p95_ms: 300,
     });
   } finally {

@@ -14,6 +14,20 @@ export function median(values: number[]): number {
   );
 }
 
+/** Milliseconds as a latency figure reports them: median, 95th percentile, worst. */
+export function latencySummary(samples: number[]): {
+  p50_ms: number;
+  p95_ms: number;
+  max_ms: number;
+} {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50_ms: median(samples),
+    p95_ms: percentile(sorted, 0.95),
+    max_ms: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
 /** One-minute load average, printed beside every figure: the machine is shared. */
 function loadAverage(): string {
   return os.loadavg()[0]!.toFixed(2);
