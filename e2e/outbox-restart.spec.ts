@@ -80,21 +80,25 @@ test('an outcome recorded with the backend down survives a browser restart and i
   };
   // Delivered by the worker on browser start-up (runtime.onStartup) or by its retry alarm.
   await expect.poll(outcomesStored, { timeout: 60_000 }).toBe(1);
-  const outbox = (await ext.worker.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('loopdesk');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const entries = await new Promise<unknown[]>((resolve) => {
-      const request = db.transaction('outbox').objectStore('outbox').getAll();
-      request.onsuccess = () => resolve(request.result);
-    });
-    db.close();
-    return entries;
-  })) as { idempotencyKey: string; status: string }[];
-  expect(outbox).toEqual([
-    expect.objectContaining({ idempotencyKey: recorded.value.idempotencyKey, status: 'sent' }),
-  ]);
+  const outboxEntries = async () =>
+    (await ext?.worker.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('loopdesk');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const entries = await new Promise<unknown[]>((resolve) => {
+        const request = db.transaction('outbox').objectStore('outbox').getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      db.close();
+      return entries;
+    })) as { idempotencyKey: string; status: string }[];
+  // The backend stores the outcome before the worker reads its answer and marks the entry sent.
+  await expect
+    .poll(outboxEntries, { timeout: 10_000 })
+    .toEqual([
+      expect.objectContaining({ idempotencyKey: recorded.value.idempotencyKey, status: 'sent' }),
+    ]);
   expect(await outcomesStored()).toBe(1);
 });
