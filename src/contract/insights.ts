@@ -20,6 +20,17 @@ export const insightsQueryShape = {
     .max(250)
     .regex(/^[a-z0-9][a-z0-9-]*:\S+$/, 'a call key: <platform>:<call id>')
     .optional(),
+  /**
+   * The chat conversation this lookup is for (`<console>:<conversation id>`): like a call, the
+   * first decision for a customer within a conversation is kept, so switching between the
+   * conversations of a chat console gives each its own decision again.
+   */
+  conversation: z
+    .string()
+    .min(3)
+    .max(250)
+    .regex(/^[a-z0-9][a-z0-9-]*:\S+$/, 'a conversation key: <console>:<conversation id>')
+    .optional(),
 };
 
 /** Enough to resolve one customer: a CRM record, an email or a phone. */
@@ -32,7 +43,11 @@ export const insightsQueryNamesCustomer = {
 /** `GET /v1/insights` query: whatever the page showed, resolved to one customer. */
 export const insightsQuerySchema = z
   .object(insightsQueryShape)
-  .refine(insightsQueryNamesCustomer.check, { message: insightsQueryNamesCustomer.message });
+  .refine(insightsQueryNamesCustomer.check, { message: insightsQueryNamesCustomer.message })
+  .refine((q) => !(q.call && q.conversation), {
+    message: 'give call or conversation, not both',
+    path: ['conversation'],
+  });
 export type InsightsQuery = z.infer<typeof insightsQuerySchema>;
 
 export const segmentNames = [

@@ -15,7 +15,7 @@ export const kpiNames = [
 ] as const;
 export type KpiName = (typeof kpiNames)[number];
 
-const kpiGroupings = ['agent', 'team', 'segment', 'week'] as const;
+const kpiGroupings = ['agent', 'team', 'segment', 'week', 'channel'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
 const isoDate = timestampOrDateSchema;

@@ -18,6 +18,7 @@ interface Columns {
   /** The customer's current segment (the row's customer_segment, kept by trigger). */
   segment: string;
   time: string;
+  channel: string;
 }
 
 function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): string {
@@ -30,6 +31,8 @@ function groupExpression(groupBy: KpiGrouping | undefined, columns: Columns): st
       return columns.segment;
     case 'week':
       return weekOf(columns.time);
+    case 'channel':
+      return columns.channel;
     default:
       return 'NULL::text';
   }
@@ -60,6 +63,7 @@ export function contactsInPeriod(params: Params, filter: PeriodFilter) {
     teamId: 'COALESCE(c.team_id, a.team_id)',
     segment: 'c.customer_segment',
     time: 'c.started_at',
+    channel: 'c.channel',
   };
   const from = `contacts c LEFT JOIN agents a ON a.id = c.agent_id
     LEFT JOIN teams t ON t.id = COALESCE(c.team_id, a.team_id)`;
@@ -79,8 +83,14 @@ export function decisionsInPeriod(params: Params, filter: PeriodFilter, alias: s
     teamId: 'a.team_id',
     segment: `${alias}.customer_segment`,
     time: `${alias}.created_at`,
+    // A decision's channel is the live interaction it was made in (a call or a chat
+    // conversation: interaction_decisions); one made on a record page alone has none.
+    channel: `CASE split_part(ix.interaction_key, ':', 1) WHEN 'call' THEN 'phone' WHEN 'chat' THEN 'chat' END`,
   };
-  const joins = `LEFT JOIN agents a ON a.name = ${alias}.agent LEFT JOIN teams t ON t.id = a.team_id`;
+  let joins = `LEFT JOIN agents a ON a.name = ${alias}.agent LEFT JOIN teams t ON t.id = a.team_id`;
+  if (filter.groupBy === 'channel') {
+    joins += ` LEFT JOIN interaction_decisions ix ON ix.decision_id = ${alias}.decision_id`;
+  }
   const where = `${alias}.created_at >= ${params.add(filter.period.from)} AND ${alias}.created_at < ${params.add(filter.period.to)}${scopeConditions(params, filter, columns)}`;
   return { joins, where, group: groupExpression(filter.groupBy, columns) };
 }

@@ -51,10 +51,11 @@ export async function getInsights(
   if (resolution.status === 'ambiguous') throw ambiguousCustomerError(resolution.candidates);
   const { profile } = resolution;
   const context = query.context ?? null;
-  const callDecision = query.call
-    ? await decisionOfCall(deps.db, query.call, profile.customerKey, agent)
+  const interaction = interactionKeyOf(query);
+  const kept = interaction
+    ? await decisionOfInteraction(deps.db, interaction, profile.customerKey, agent)
     : null;
-  if (callDecision) return insightsOf(profile, callDecision.plan, callDecision.decisionId);
+  if (kept) return insightsOf(profile, kept.plan, kept.decisionId);
   const plan = await deps.decide(deps.db, { profile, agent, context, lookupRow: resolution.row });
   const decisionId = await decisionWriterOf(deps).write({
     customerKey: profile.customerKey,
@@ -71,30 +72,43 @@ export async function getInsights(
     auditDetails: JSON.stringify({ customerId: profile.customer.id, context }),
     createdAt: at?.toISOString(),
   });
-  const answered: CallPlan = {
+  const answered: InteractionPlan = {
     nextBestActions: plan.nextBestActions,
     controlGroup: plan.controlGroup,
     noActionReason: plan.noActionReason,
     routing: plan.routing,
   };
-  if (query.call) {
-    // Two lookups of one call racing: the first stored decision is the call's.
-    const kept = await keepDecisionOfCall(deps.db, query.call, profile.customerKey, agent, {
-      decisionId,
-      plan: answered,
-    });
-    return insightsOf(profile, kept.plan, kept.decisionId);
+  if (interaction) {
+    // Two lookups of one call or conversation racing: the first stored decision is its one.
+    const first = await keepDecisionOfInteraction(
+      deps.db,
+      interaction,
+      profile.customerKey,
+      agent,
+      { decisionId, plan: answered },
+    );
+    return insightsOf(profile, first.plan, first.decisionId);
   }
   return insightsOf(profile, answered, decisionId);
 }
 
-/** The decision's part of an insights answer, as a call keeps it. */
-type CallPlan = Pick<Insights, 'nextBestActions' | 'routing'> & {
+/**
+ * The call or chat conversation a lookup belongs to, as stored (`call:<platform>:<id>`,
+ * `chat:<console>:<id>`); null for a lookup from a record page alone.
+ */
+function interactionKeyOf(query: InsightsQuery): string | null {
+  if (query.call) return `call:${query.call}`;
+  if (query.conversation) return `chat:${query.conversation}`;
+  return null;
+}
+
+/** The decision's part of an insights answer, as a call or conversation keeps it. */
+type InteractionPlan = Pick<Insights, 'nextBestActions' | 'routing'> & {
   controlGroup: boolean;
   noActionReason: string | null;
 };
 
-function insightsOf(profile: CustomerProfile, plan: CallPlan, decisionId: string): Insights {
+function insightsOf(profile: CustomerProfile, plan: InteractionPlan, decisionId: string): Insights {
   return {
     customer: profile.customer,
     segment: profile.segment,
@@ -112,33 +126,33 @@ function insightsOf(profile: CustomerProfile, plan: CallPlan, decisionId: string
   };
 }
 
-async function decisionOfCall(
+async function decisionOfInteraction(
   db: Db,
-  call: string,
+  interaction: string,
   customerKey: string,
   agent: string,
-): Promise<{ decisionId: string; plan: CallPlan } | null> {
-  const { rows } = await db.query<{ decision_id: string; plan: CallPlan }>(
-    `SELECT decision_id::text, plan FROM call_decisions
-     WHERE call_key = $1 AND customer_id = $2::bigint AND agent = $3`,
-    [call, customerKey, agent],
+): Promise<{ decisionId: string; plan: InteractionPlan } | null> {
+  const { rows } = await db.query<{ decision_id: string; plan: InteractionPlan }>(
+    `SELECT decision_id::text, plan FROM interaction_decisions
+     WHERE interaction_key = $1 AND customer_id = $2::bigint AND agent = $3`,
+    [interaction, customerKey, agent],
   );
   const row = rows[0];
   return row ? { decisionId: row.decision_id, plan: row.plan } : null;
 }
 
-async function keepDecisionOfCall(
+async function keepDecisionOfInteraction(
   db: Db,
-  call: string,
+  interaction: string,
   customerKey: string,
   agent: string,
-  made: { decisionId: string; plan: CallPlan },
-): Promise<{ decisionId: string; plan: CallPlan }> {
+  made: { decisionId: string; plan: InteractionPlan },
+): Promise<{ decisionId: string; plan: InteractionPlan }> {
   const { rows } = await db.query(
-    `INSERT INTO call_decisions (call_key, customer_id, agent, decision_id, plan)
+    `INSERT INTO interaction_decisions (interaction_key, customer_id, agent, decision_id, plan)
      VALUES ($1, $2::bigint, $3, $4::uuid, $5::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,
-    [call, customerKey, agent, made.decisionId, JSON.stringify(made.plan)],
+    [interaction, customerKey, agent, made.decisionId, JSON.stringify(made.plan)],
   );
   if (rows.length) return made;
-  return (await decisionOfCall(db, call, customerKey, agent)) ?? made;
+  return (await decisionOfInteraction(db, interaction, customerKey, agent)) ?? made;
 }

@@ -30,6 +30,36 @@ async function countForLearning(
   );
 }
 
+/**
+ * A chat conversation becomes a contact (channel chat) when its CSR records an outcome of its
+ * decision: it started when the panel first showed it (the conversation's first decision) and
+ * belongs to that CSR. One contact per conversation, however many outcomes follow.
+ */
+async function contactOfConversation(
+  tx: Queryable,
+  decisionId: string,
+  agent: string,
+): Promise<void> {
+  const { rows } = await tx.query<{ interaction_key: string; customer_id: string }>(
+    `SELECT interaction_key, customer_id::text FROM interaction_decisions
+     WHERE decision_id = $1 AND interaction_key LIKE 'chat:%'`,
+    [decisionId],
+  );
+  const conversation = rows[0];
+  if (!conversation) return;
+  // The agents row only gives the contact an agent, as POST /v1/contacts does.
+  await tx.query('INSERT INTO agents (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [agent]);
+  await tx.query(
+    `INSERT INTO contacts (contact_id, customer_id, channel, started_at, agent_id, created_by)
+     SELECT $1, $2::bigint, 'chat',
+       (SELECT min(created_at) FROM interaction_decisions WHERE interaction_key = $1),
+       a.id, $3
+     FROM agents a WHERE a.name = $3
+     ON CONFLICT (contact_id) DO NOTHING`,
+    [conversation.interaction_key, conversation.customer_id, agent],
+  );
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** JSON with object keys sorted at every level: the order a client wrote them in is irrelevant. */
@@ -160,6 +190,7 @@ export async function recordOutcome(
       return replay((await findExisting())!);
     }
     await countForLearning(tx, request, decision.segment);
+    await contactOfConversation(tx, request.decisionId, agent);
     await audit(tx, {
       actor: agent,
       action: 'outcome.create',
