@@ -7,6 +7,7 @@ import { requestTrackerOrigin } from './request-tracker.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
+const chatFixturesDir = join(repoRoot, 'e2e', 'fixtures', 'chat');
 
 /**
  * The e2e build: `vite build` (the store package adds only `--mode store`, which drops the
@@ -15,10 +16,14 @@ const fixturesDir = join(repoRoot, 'e2e', 'fixtures', 'crm');
  * permission prompt. The options page still requests them at click time; the request simply
  * resolves true at once. Built once per test worker into a temporary folder.
  */
-/** Self-hosted CRM origins the tests serve pages at (Request Tracker fixtures, a rule-adapter CRM). */
+/**
+ * Self-hosted CRM origins the tests serve pages at (Request Tracker fixtures, a rule-adapter
+ * CRM, the Chatwoot fixtures).
+ */
 export const selfHostedTestOrigins = [
   'https://rt.example.com/*',
   'https://crm.example.net/*',
+  'https://chat.acme-outdoor.example/*',
   // The real Request Tracker that .ci/start-rt.sh runs (e2e/request-tracker.spec.ts).
   `${requestTrackerOrigin()}/*`,
 ];
@@ -106,13 +111,25 @@ export interface CrmFixture {
   fixture: string;
   url: string;
   expectedRef: Record<string, string> | null;
+  /** The folder the page is in (set by the loaders). */
+  dir?: string;
+}
+
+function fixturesIn(dir: string): CrmFixture[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.cases.json'))
+    .sort()
+    .flatMap((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CrmFixture[])
+    .map((fixture) => ({ ...fixture, dir }));
 }
 
 export function crmFixtures(): CrmFixture[] {
-  return readdirSync(fixturesDir)
-    .filter((name) => name.endsWith('.cases.json'))
-    .sort()
-    .flatMap((name) => JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as CrmFixture[]);
+  return fixturesIn(fixturesDir);
+}
+
+/** The chat consoles' recorded conversation pages (e2e/fixtures/chat). */
+export function chatFixtures(): CrmFixture[] {
+  return fixturesIn(chatFixturesDir);
 }
 
 /** Serves the recorded CRM pages at their real origins: any path of a fixture's host gets its page. */
@@ -124,7 +141,7 @@ export async function serveFixtures(
   for (const fixture of fixtures) {
     const url = new URL(fixture.url);
     if (url.protocol !== 'https:') continue;
-    const html = readFileSync(join(fixturesDir, fixture.fixture), 'utf8');
+    const html = readFileSync(join(fixture.dir ?? fixturesDir, fixture.fixture), 'utf8');
     const list = byOrigin.get(url.origin) ?? [];
     list.push({ path: url.pathname + url.search, html });
     byOrigin.set(url.origin, list);

@@ -20,7 +20,8 @@ export interface SeededCustomer {
 /**
  * Customers and identities matching e2e/fixtures/crm/*.cases.json (https fixtures only:
  * they are served at their real origins), plus an ambiguous pair and the SPA target.
- * Phones stay out of the CSV: the page's phone only widens the lookup.
+ * Phones stay out of the CSV (the page's phone only widens the lookup), except for a page that
+ * names its customer by phone alone.
  */
 export async function seedFromFixtures(
   backend: Backend,
@@ -39,7 +40,9 @@ export async function seedFromFixtures(
     const customerId = existing ?? `E2E-${String(++n).padStart(3, '0')}`;
     const name = ref.displayName ?? `E2E Customer ${n}`;
     if (!existing) {
-      customers.push([customerId, name, ref.email ?? '', nbaTarget.plan]);
+      // A page that names its customer by phone alone (a chat visitor) needs the phone stored.
+      const phoneOnly = ref.phone && !ref.email && !ref.id ? ref.phone : '';
+      customers.push([customerId, name, ref.email ?? '', phoneOnly, nbaTarget.plan]);
       if (ref.email) byEmail.set(ref.email, customerId);
     }
     if (ref.id) identities.push([customerId, 'record', ref.id, ref.crm ?? '', ref.type ?? '']);
@@ -50,26 +53,24 @@ export async function seedFromFixtures(
     });
   }
   const ambiguous = fixtures.find((f) => f.fixture === ambiguousFixture)?.expectedRef;
-  customers.push(['E2E-AMB-1', 'Robin Twin', 'robin.twin@example.com', '']);
-  customers.push(['E2E-AMB-2', 'Robin Twine', 'robin.twine@example.com', '']);
-  identities.push([
-    'E2E-AMB-1',
-    'record',
-    ambiguous?.id ?? '',
-    ambiguous?.crm ?? '',
-    ambiguous?.type ?? '',
-  ]);
-  identities.push([
-    'E2E-AMB-2',
-    'record',
-    ambiguous?.id ?? '',
-    ambiguous?.crm ?? '',
-    ambiguous?.type ?? '',
-  ]);
-  customers.push(['E2E-SPA', spaTarget.name, spaTarget.email, '']);
+  customers.push(['E2E-AMB-1', 'Robin Twin', 'robin.twin@example.com', '', '']);
+  customers.push(['E2E-AMB-2', 'Robin Twine', 'robin.twine@example.com', '', '']);
+  // The ambiguous pair shares one record of the ambiguous fixture, when it is among these pages.
+  if (ambiguous?.id) {
+    for (const customerId of ['E2E-AMB-1', 'E2E-AMB-2']) {
+      identities.push([
+        customerId,
+        'record',
+        ambiguous.id,
+        ambiguous.crm ?? '',
+        ambiguous.type ?? '',
+      ]);
+    }
+  }
+  customers.push(['E2E-SPA', spaTarget.name, spaTarget.email, '', '']);
   identities.push(['E2E-SPA', 'record', spaTarget.recordId, 'salesforce', 'Contact']);
 
-  await backend.importCsv('customers', 'customer_id,name,email,plan', customers);
+  await backend.importCsv('customers', 'customer_id,name,email,phone,plan', customers);
   await backend.importCsv('identities', 'customer_id,kind,value,crm,object_type', identities);
   return byFixture;
 }

@@ -8,7 +8,15 @@ import dynamics from '../content/entries/dynamics.entry.ts?script&iife';
 import servicenow from '../content/entries/servicenow.entry.ts?script&iife';
 import freshdesk from '../content/entries/freshdesk.entry.ts?script&iife';
 import zohoDesk from '../content/entries/zoho-desk.entry.ts?script&iife';
+import intercom from '../content/entries/intercom.entry.ts?script&iife';
+import front from '../content/entries/front.entry.ts?script&iife';
+import helpscout from '../content/entries/helpscout.entry.ts?script&iife';
+import gorgias from '../content/entries/gorgias.entry.ts?script&iife';
+import livechat from '../content/entries/livechat.entry.ts?script&iife';
+import kustomer from '../content/entries/kustomer.entry.ts?script&iife';
+import freshchat from '../content/entries/freshchat.entry.ts?script&iife';
 import requestTracker from '../content/entries/request-tracker.entry.ts?script&iife';
+import chatwoot from '../content/entries/chatwoot.entry.ts?script&iife';
 import loopdeskDemo from '../content/entries/loopdesk-demo.entry.ts?script&iife';
 import rules from '../content/entries/rules.entry.ts?script&iife';
 import softphoneAmazonConnect from '../content/entries/softphone-amazon-connect.entry.ts?script&iife';
@@ -37,7 +45,15 @@ export const contentScriptFiles: {
   servicenow,
   freshdesk,
   'zoho-desk': zohoDesk,
+  intercom,
+  front,
+  helpscout,
+  gorgias,
+  livechat,
+  kustomer,
+  freshchat,
   rt: requestTracker,
+  chatwoot,
   demo: loopdeskDemo,
   rules,
   'softphone-amazon-connect': softphoneAmazonConnect,

@@ -85,10 +85,10 @@ const workerListener = createWorkerListener(
       if (await workerDetectionReporter().observe(observation)) void workerOutbox().flush();
     },
     // Content scripts send from the top frame only (messaging/sender.ts).
-    'crm-api-request': ({ path }, sender) =>
+    'crm-api-request': ({ path, pageSessionToken }, sender) =>
       sender.tab?.id === undefined
         ? null
-        : runInPage(chrome.scripting, sender.tab.id, sender.frameId ?? 0, path),
+        : runInPage(chrome.scripting, sender.tab.id, sender.frameId ?? 0, path, pageSessionToken),
     'get-tab-customer': ({ tabId }) => tabCustomers.get(tabId),
     'get-insights': ({ query }) => workerInsights.get(query),
     'record-outcome': async ({ outcome }) => toView(await workerOutbox().enqueue(outcome)),

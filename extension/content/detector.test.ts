@@ -160,6 +160,60 @@ describe('startDetector', () => {
     expect(sentRefs().map((ref) => ref?.id)).toEqual(['C1', 'C2', 'C3']);
   });
 
+  it('on a chat console, reports a switched conversation at once when its pane already shows another customer', async () => {
+    const navigation = new EventTarget();
+    (window as { navigation?: EventTarget }).navigation = navigation;
+    // A console whose pane carries nothing that ties it to the conversation in the address.
+    const pane = (email: string) =>
+      `<main><aside><span class="email">${email}</span></aside></main>`;
+    const console: CrmAdapter = {
+      id: 'console',
+      conversationInAddress: true,
+      matches: () => true,
+      pageKind: () => 'conversation',
+      detect: (url) => ({
+        crm: 'console',
+        type: 'user',
+        email: document.querySelector('.email')?.textContent ?? undefined,
+        context: url.pathname.split('/').at(-1),
+      }),
+    };
+    document.body.innerHTML = pane('ada@example.com');
+    history.replaceState(null, '', '/conversations/1');
+    start([console]);
+    const navigate = (url: string) =>
+      navigation.dispatchEvent(
+        Object.assign(new Event('navigate'), { destination: { url, sameDocument: true } }),
+      );
+    // The pane still shows conversation 1's customer: nothing is said of conversation 2 yet.
+    navigate('http://localhost:3000/conversations/2');
+    history.pushState(null, '', '/conversations/2');
+    expect(sentRefs()).toHaveLength(1);
+    // The pane catches up: another customer, reported when the navigation lands, no timer.
+    document.body.innerHTML = pane('grace@example.com');
+    navigation.dispatchEvent(new Event('navigatesuccess'));
+    expect(sentRefs().map((ref) => [ref?.email, ref?.context])).toEqual([
+      ['ada@example.com', '1'],
+      ['grace@example.com', '2'],
+    ]);
+    // Back to conversation 1, whose pane renders before the address changes: at once too.
+    document.body.innerHTML = pane('ada@example.com');
+    navigate('http://localhost:3000/conversations/1');
+    expect(sentRefs().at(-1)).toEqual({
+      crm: 'console',
+      type: 'user',
+      email: 'ada@example.com',
+      context: '1',
+    });
+    // Two conversations of one customer: the second waits for the page to settle.
+    history.pushState(null, '', '/conversations/1');
+    navigate('http://localhost:3000/conversations/3');
+    history.pushState(null, '', '/conversations/3');
+    expect(sentRefs()).toHaveLength(3);
+    await settle();
+    expect(sentRefs().at(-1)?.context).toBe('3');
+  });
+
   it('waits for the page before reporting a customer read from a DOM that may be stale', async () => {
     const navigation = new EventTarget();
     (window as { navigation?: EventTarget }).navigation = navigation;

@@ -7,6 +7,7 @@ import type {
   Message,
 } from '../messaging/protocol.ts';
 import type { ApiLookups } from './api-lookups.ts';
+import { namesCustomer } from './crm/read.ts';
 import { timed } from '../shared/timing-marks.ts';
 
 export const CHECK_DELAY_MS = 75;
@@ -74,6 +75,13 @@ export function detectCustomer(
 interface PageDetection {
   ref: CustomerRef | null;
   signals: DetectionSignals | null;
+  /** The claiming adapter's `conversationInAddress`. */
+  conversationInAddress?: boolean;
+}
+
+/** Who a ref names (not where it was seen): a changed customer, whatever the context. */
+function customerOf(ref: CustomerRef | null | undefined): string {
+  return ref && namesCustomer(ref) ? JSON.stringify([ref.crm, ref.id, ref.email, ref.phone]) : '';
 }
 
 function attempt<T>(read: () => T): T | undefined {
@@ -103,20 +111,24 @@ function detectWithSignals(
     const pageRef = attempt(() => adapter.detect(url, doc));
     if (pageRef === undefined && api?.status !== 'found') return undefined;
     const urlFound = Boolean(pageRef?.id && recordIdInUrl(pageRef.id, url));
+    // A chat conversation is reported even when nothing names its customer (the panel says
+    // so), but for detection health such a page found no customer.
+    const pageNames = namesCustomer(pageRef);
     const readFromPage = Boolean(
-      pageRef && (!urlFound || pageRef.email || pageRef.phone || pageRef.displayName),
+      pageNames && pageRef && (!urlFound || pageRef.email || pageRef.phone || pageRef.displayName),
     );
     const apiRef = api?.status === 'found' ? api.ref : null;
     const ref = apiRef ?? pageRef ?? null;
     return {
       ref,
+      conversationInAddress: adapter.conversationInAddress === true,
       signals: {
         crm: adapter.id,
         pageKind,
         api: api ? (api.status === 'found' ? 'found' : api.status) : 'not-offered',
         url: urlFound ? 'found' : 'none',
         page: readFromPage ? 'found' : 'none',
-        chosen: apiRef ? 'api' : pageRef ? (urlFound ? 'url' : 'page') : null,
+        chosen: apiRef ? 'api' : pageNames ? (urlFound ? 'url' : 'page') : null,
       },
     };
   }
@@ -220,6 +232,7 @@ export function startDetector(options: DetectorOptions): Detector {
   const win = options.win ?? window;
   const doc = win.document;
   let lastKey: string | undefined;
+  let lastCustomer = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = REPORT_RETRY_FIRST_MS;
@@ -282,25 +295,33 @@ export function startDetector(options: DetectorOptions): Detector {
    * it reports only a customer whose record id is in the new URL: the DOM may still show the
    * previous record, so anything read from the page waits for the delayed check.
    */
-  function detectAndReport(urlConfirmedOnly: boolean, href = win.location.href) {
+  /** False when the page could not be trusted yet (`urlConfirmedOnly`): read it again later. */
+  function detectAndReport(urlConfirmedOnly: boolean, href = win.location.href): boolean {
     let url: URL;
     try {
       url = new URL(href);
     } catch {
-      return;
+      return true;
     }
     const detection = detectWithSignals(options.adapters(), url, doc, options.lookups);
     observeRegions();
-    if (detection === undefined) return;
+    if (detection === undefined) return true;
     const { ref, signals } = detection;
     const confirmedByUrl =
-      signals?.chosen === 'api' || Boolean(ref?.id && recordIdInUrl(ref.id, url));
-    if (urlConfirmedOnly && !confirmedByUrl) return;
+      signals?.chosen === 'api' ||
+      Boolean(ref?.id && recordIdInUrl(ref.id, url)) ||
+      // A chat console's pane that already shows another customer has caught up with the switch.
+      Boolean(
+        detection.conversationInAddress && namesCustomer(ref) && customerOf(ref) !== lastCustomer,
+      );
+    if (urlConfirmedOnly && !confirmedByUrl) return false;
     if (!urlConfirmedOnly) visits.saw(url, signals);
     const key = JSON.stringify([ref, signals]);
-    if (key === lastKey) return;
+    if (key === lastKey) return true;
     lastKey = key;
+    lastCustomer = customerOf(ref);
     report(ref, signals, key, url.href);
+    return true;
   }
 
   const check = timed('check', () => {
@@ -343,8 +364,8 @@ export function startDetector(options: DetectorOptions): Detector {
   const onNavigate = timed('navigate', (event: Event) => {
     const destination = (event as NavigateEventLike).destination;
     if (stopped || !destination?.sameDocument || !destination.url) return;
-    detectAndReport(true, destination.url);
-    destinationSeen = destination.url;
+    // Read again when the navigation lands unless the destination's customer is settled now.
+    destinationSeen = detectAndReport(true, destination.url) ? destination.url : undefined;
     schedule();
   });
 

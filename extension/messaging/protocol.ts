@@ -17,6 +17,12 @@ export interface TabCustomer {
 }
 
 /** Which signal named the customer on a CRM page: the CRM's API, the address, or the page markup. */
+/**
+ * Whose page session a CRM API request needs (run in the page's own world by the worker):
+ * ServiceNow's anti-CSRF token `g_ck`, Chatwoot's sign-in headers kept in `cw_d_session_info`.
+ */
+export type PageSessionToken = 'servicenow-g_ck' | 'chatwoot-session-cookie';
+
 export type DetectionSignal = 'api' | 'url' | 'page';
 
 /**
@@ -145,10 +151,11 @@ export interface ProtocolMap {
   'detection-observed': { request: DetectionObservation; response: void };
   /**
    * content script → worker: run a same-origin CRM API GET in the page's own world, where the
-   * CRM's session token header is (ServiceNow's g_ck); the token never leaves that world.
+   * CRM's session credentials are (ServiceNow's g_ck, Chatwoot's sign-in headers); they never
+   * leave that world.
    */
   'crm-api-request': {
-    request: { path: string; pageSessionToken: 'servicenow-g_ck' };
+    request: { path: string; pageSessionToken: PageSessionToken };
     response: { status: number; body: unknown } | null;
   };
   /** panel → worker: the customer last detected on this tab (null: none). */

@@ -94,17 +94,28 @@ export const messageSchemas = {
     pageKind,
     result: z.enum(detectionResults),
   }),
-  'crm-api-request': z.strictObject({
-    // Only the ServiceNow Table API needs the page's token; nothing else is run in the page.
-    path: z
-      .string()
-      .max(2048)
-      .regex(
-        /^\/api\/now\/table\/[a-z0-9_]{1,80}\/[0-9a-f]{32}\?[^#\s]*$/,
-        'a Table API record path',
-      ),
-    pageSessionToken: z.literal('servicenow-g_ck'),
-  }),
+  // Only these two record reads need the page's session; nothing else is run in the page.
+  'crm-api-request': z.discriminatedUnion('pageSessionToken', [
+    z.strictObject({
+      path: z
+        .string()
+        .max(2048)
+        .regex(
+          /^\/api\/now\/table\/[a-z0-9_]{1,80}\/[0-9a-f]{32}\?[^#\s]*$/,
+          'a Table API record path',
+        ),
+      pageSessionToken: z.literal('servicenow-g_ck'),
+    }),
+    z.strictObject({
+      path: z
+        .string()
+        .regex(
+          /^\/api\/v1\/accounts\/\d{1,10}\/conversations\/\d{1,12}$/,
+          'a Chatwoot conversation path',
+        ),
+      pageSessionToken: z.literal('chatwoot-session-cookie'),
+    }),
+  ]),
   'get-tab-customer': z.strictObject({ tabId }),
   'get-insights': z.strictObject({ query: insightsRequestQuerySchema }),
   'record-outcome': z.strictObject({ outcome: outcomeRequestSchema }),

@@ -19,6 +19,11 @@ export interface BuiltInCrm {
    * admin may enter that origin beside the vendor's hosts.
    */
   readonly customDomain?: true;
+  /**
+   * A chat console: CSRs hold several conversations at once there, the address names the
+   * conversation (the ref's context), and the panel keeps one decision per conversation.
+   */
+  readonly chat?: true;
 }
 
 /**
@@ -81,13 +86,62 @@ const catalogue = [
     label: 'Zoho Desk',
     matchPatterns: zohoDeskHosts.map((host) => `https://${host}/*`),
   },
+  // Chat consoles. Each adapter names the evidence for its hosts.
+  {
+    id: 'intercom',
+    label: 'Intercom inbox',
+    matchPatterns: [
+      'https://app.intercom.com/*',
+      'https://app.eu.intercom.com/*',
+      'https://app.au.intercom.com/*',
+    ],
+    chat: true,
+  },
+  { id: 'front', label: 'Front', matchPatterns: ['https://app.frontapp.com/*'], chat: true },
+  {
+    id: 'helpscout',
+    label: 'Help Scout',
+    matchPatterns: ['https://secure.helpscout.net/*'],
+    chat: true,
+  },
+  { id: 'gorgias', label: 'Gorgias', matchPatterns: ['https://*.gorgias.com/*'], chat: true },
+  {
+    id: 'livechat',
+    label: 'LiveChat',
+    matchPatterns: ['https://my.livechatinc.com/*'],
+    chat: true,
+  },
+  {
+    id: 'kustomer',
+    label: 'Kustomer',
+    matchPatterns: ['https://*.kustomerapp.com/*'],
+    chat: true,
+  },
+  {
+    id: 'freshchat',
+    label: 'Freshchat',
+    matchPatterns: ['https://*.freshchat.com/*'],
+    chat: true,
+  },
   { id: 'rt', label: 'Request Tracker 5 (self-hosted)', matchPatterns: [], selfHosted: true },
+  {
+    id: 'chatwoot',
+    label: 'Chatwoot (self-hosted)',
+    matchPatterns: [],
+    selfHosted: true,
+    chat: true,
+  },
   { id: 'demo', label: 'LoopDesk demo CRM', matchPatterns: [], selfHosted: true },
 ] as const satisfies readonly BuiltInCrm[];
 
 export type BuiltInCrmId = (typeof catalogue)[number]['id'];
 
 export const crmCatalogue: readonly (BuiltInCrm & { readonly id: BuiltInCrmId })[] = catalogue;
+
+/** Whether `crm` (a ref's crm field) is a built-in chat console. */
+export function isChatConsole(crm: string): boolean {
+  return crmCatalogue.some((entry) => entry.id === crm && 'chat' in entry && entry.chat);
+}
 
 /** The catalogue entry of a built-in CRM (typed ids: a misspelt id does not compile). */
 export function catalogueEntry<Id extends BuiltInCrmId>(

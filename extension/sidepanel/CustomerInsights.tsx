@@ -23,6 +23,22 @@ export function Calm({ title, children }: { title: string; children?: React.Reac
   );
 }
 
+/**
+ * A chat conversation whose console shows no email, phone or customer id: said plainly, rather
+ * than guessed from a name.
+ */
+export function ConversationWithoutIdentifier({ customerRef }: { customerRef: CustomerRef }) {
+  return (
+    <Calm title="This conversation shows no email or phone">
+      <p className="calm" data-testid="no-identifier">
+        {customerRef.displayName ? `${customerRef.displayName}: ` : ''}
+        nothing in conversation {customerRef.context} names the customer, so LoopDesk cannot look
+        them up. Ask for their email or phone, or open their record.
+      </p>
+    </Calm>
+  );
+}
+
 export function CustomerInsights({
   api,
   customerRef,

@@ -651,3 +651,51 @@ describe('recording outcomes', () => {
     expect(outcomeButton(rendered, 'Accepted')?.disabled).toBe(false);
   });
 });
+
+describe('chat consoles: several conversations at once', () => {
+  const conversation = (context: string, email?: string, api?: 'pending' | 'failed') => ({
+    ...zendeskCustomer,
+    ref: email
+      ? { crm: 'intercom', type: 'user', email, context }
+      : { crm: 'intercom', type: 'conversation', displayName: 'Grey Locomotive', context },
+    ...(api
+      ? {
+          signals: {
+            crm: 'intercom',
+            pageKind: 'conversation',
+            api,
+            url: 'none' as const,
+            page: 'none' as const,
+            chosen: null,
+          },
+        }
+      : {}),
+  });
+
+  it('asks for each conversation’s own decision, and switching back asks nothing again', async () => {
+    const fake = fakeApi();
+    fake.state.customers.set(7, conversation('215', 'dana@example.com'));
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Ana Lima');
+    await fake.changeCustomer(7, conversation('216', 'omar@example.com'));
+    await vi.waitFor(() => expect(fake.state.insightsCalls).toHaveLength(2));
+    await findText(rendered, 'Ana Lima');
+    await fake.changeCustomer(7, conversation('215', 'dana@example.com'));
+    await findText(rendered, 'Ana Lima');
+    expect(fake.state.insightsCalls).toEqual([
+      { email: 'dana@example.com', context: '215', conversation: 'intercom:215' },
+      { email: 'omar@example.com', context: '216', conversation: 'intercom:216' },
+    ]);
+  });
+
+  it('says a conversation shows no email or phone, once the console’s API has had its say', async () => {
+    const fake = fakeApi();
+    fake.state.customers.set(7, conversation('217', undefined, 'pending'));
+    rendered = await renderPanel(fake.api);
+    await findText(rendered, 'Loading…');
+    await fake.changeCustomer(7, conversation('217', undefined, 'failed'));
+    await findText(rendered, 'This conversation shows no email or phone');
+    expect(rendered.text()).toContain('Grey Locomotive: nothing in conversation 217');
+    expect(fake.state.insightsCalls).toHaveLength(0);
+  });
+});

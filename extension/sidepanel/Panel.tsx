@@ -3,7 +3,13 @@ import { useEffect, useRef } from 'react';
 import type { CurrentCall } from '../messaging/protocol.ts';
 import { queryForRef, type PanelApi } from './api.ts';
 import { CallView } from './CallView.tsx';
-import { BackendRefused, Calm, CustomerInsights, NotConfigured } from './CustomerInsights.tsx';
+import {
+  BackendRefused,
+  Calm,
+  ConversationWithoutIdentifier,
+  CustomerInsights,
+  NotConfigured,
+} from './CustomerInsights.tsx';
 import { usePanelUi } from './ui-store.ts';
 import { markCustomerPath } from '../shared/timing-marks.ts';
 
@@ -106,21 +112,33 @@ export function Panel({ api }: { api: PanelApi }) {
   } else {
     const customerRef = customer.data?.ref ?? null;
     const recordQuery = customerRef ? queryForRef(customerRef) : null;
-    content =
-      customerRef && recordQuery ? (
+    if (customerRef && recordQuery) {
+      content = (
         <CustomerInsights
           key={`${tabId}:${JSON.stringify(recordQuery)}`}
           api={api}
           customerRef={customerRef}
           recordQuery={recordQuery}
         />
-      ) : (
+      );
+    } else if (customerRef?.context && customer.data?.signals?.api === 'pending') {
+      // The console's API may yet name the conversation's customer: not "shows none" yet.
+      content = (
+        <p role="status" className="calm">
+          Loading…
+        </p>
+      );
+    } else if (customerRef?.context) {
+      content = <ConversationWithoutIdentifier customerRef={customerRef} />;
+    } else {
+      content = (
         <Calm title="No customer on this page">
           <p className="calm">
             Open a customer record, ticket or case in your CRM to see insights here.
           </p>
         </Calm>
       );
+    }
   }
   return (
     <>

@@ -2,6 +2,7 @@ import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { sendMessage } from '../messaging/client.ts';
+import { isChatConsole } from '../shared/crm-catalogue.ts';
 import type {
   BackendCheck,
   CurrentCall,
@@ -52,6 +53,10 @@ export function queryForRef({
   if (email) query.email = email;
   if (phone) query.phone = phone;
   if (context) query.context = context;
+  // A chat console's conversation keeps its one decision while the CSR switches away and back.
+  if (context && /^\S+$/.test(context) && isChatConsole(crm)) {
+    query.conversation = `${crm}:${context}`;
+  }
   return (query.crm && query.id) || query.email || query.phone ? query : null;
 }
 

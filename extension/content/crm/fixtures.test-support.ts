@@ -1,10 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CustomerRef } from './types.ts';
 
-// Test support only (never imported by the content script): loads the recorded CRM pages.
-const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../e2e/fixtures/crm/');
+// Test support only (never imported by the content script): loads the recorded CRM and chat
+// console pages.
+const FIXTURE_DIRS = ['crm', 'chat'].map((folder) =>
+  join(dirname(fileURLToPath(import.meta.url)), `../../../e2e/fixtures/${folder}/`),
+);
 
 export interface FixtureCase {
   fixture: string;
@@ -13,17 +16,25 @@ export interface FixtureCase {
 }
 
 /** Every `<crm>.cases.json` beside the pages: one file per adapter, so adapters change apart. */
-export const fixtureCases: FixtureCase[] = readdirSync(FIXTURE_DIR)
-  .filter((name) => name.endsWith('.cases.json'))
-  .sort()
-  .flatMap((name) => JSON.parse(readFileSync(`${FIXTURE_DIR}${name}`, 'utf8')) as FixtureCase[]);
+export const fixtureCases: FixtureCase[] = FIXTURE_DIRS.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.cases.json'))
+    .sort()
+    .flatMap((name) => JSON.parse(readFileSync(`${dir}${name}`, 'utf8')) as FixtureCase[]),
+);
+
+function fixturePath(name: string): string {
+  const dir = FIXTURE_DIRS.find((candidate) => existsSync(`${candidate}${name}`));
+  if (!dir) throw new Error(`no fixture page ${name}`);
+  return `${dir}${name}`;
+}
 
 /**
  * Parses a fixture as Chrome's HTML parser would, including declarative shadow DOM
  * (`<template shadowrootmode="open">`), which happy-dom's parser leaves as plain templates.
  */
 export function loadFixture(name: string): Document {
-  const html = readFileSync(`${FIXTURE_DIR}${name}`, 'utf8');
+  const html = readFileSync(fixturePath(name), 'utf8');
   const doc = new DOMParser().parseFromString(html, 'text/html');
   attachDeclarativeShadowRoots(doc);
   return doc;
@@ -39,4 +50,9 @@ function attachDeclarativeShadowRoots(root: ParentNode) {
     template.remove();
     attachDeclarativeShadowRoots(shadow);
   }
+}
+
+/** A recorded (or rebuilt) API answer saved beside the pages, parsed. */
+export function loadFixtureJson(name: string): unknown {
+  return JSON.parse(readFileSync(fixturePath(name), 'utf8'));
 }

@@ -108,6 +108,20 @@ export function requesterRef(crm: string, type: string, fields: RefFields): Cust
   return makeRef(crm, type, fields);
 }
 
+/**
+ * A chat conversation's customer. The conversation (its id: the context) is always reported,
+ * even when the console shows nothing that names its customer: the panel then says so instead
+ * of showing no conversation at all.
+ */
+export function conversationRef(crm: string, type: string, fields: RefFields): CustomerRef {
+  return requesterRef(crm, type, fields) ?? makeRef(crm, 'conversation', fields);
+}
+
+/** Whether a ref names a customer the backend can look up: a record, an email or a phone. */
+export function namesCustomer(ref: CustomerRef | null | undefined): boolean {
+  return Boolean(ref && (ref.id || ref.email || ref.phone));
+}
+
 /** Decodes a URL path segment, or undefined if it is malformed. */
 export function pathSegment(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -1,6 +1,7 @@
 import type { CustomerRef } from '../../../src/contract/customer-ref.ts';
 
 export type { CustomerRef };
+import type { PageSessionToken } from '../../messaging/protocol.ts';
 
 /**
  * A request to the CRM's own documented REST API that names the customer of the page's ticket
@@ -16,11 +17,13 @@ export interface ApiLookup {
   /** Extra request headers (Accept, OData versions). Never credentials. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * The API wants the page's per-session anti-CSRF token in a header (ServiceNow's `X-UserToken`,
-   * read from the page's `g_ck`). Only the page's own world holds it, so the worker runs that
-   * request there and hands back the answer; the token itself never reaches the content script.
+   * The API wants the page's own session credentials in headers: ServiceNow's per-session
+   * anti-CSRF token `X-UserToken` (the page's `g_ck`), Chatwoot's sign-in headers (the
+   * `cw_d_session_info` cookie its dashboard keeps them in). The worker runs such a request in
+   * the page's own world and hands back the answer; the credentials never reach the content
+   * script.
    */
-  readonly pageSessionToken?: 'servicenow-g_ck';
+  readonly pageSessionToken?: PageSessionToken;
   /** The customer in the answer, or null when it names none. */
   parse(body: unknown): CustomerRef | null;
 }
@@ -34,6 +37,13 @@ export interface CrmAdapter<Id extends string = string> {
    * file is registered for that origin only, and the address alone decides.
    */
   readonly customDomains?: true;
+  /**
+   * A chat console: the address names the conversation (the ref's context), and right after the
+   * CSR switches conversation the page may still show the previous one's customer. A customer
+   * read from the page that differs from the one reported before is the new conversation's, and
+   * is reported at once; the same customer waits for the page to settle.
+   */
+  readonly conversationInAddress?: true;
   /** Whether this adapter owns the page's host (built-ins: the catalogue's hosts). */
   matches(url: URL): boolean;
   /**

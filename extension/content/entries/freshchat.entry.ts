@@ -1,0 +1,4 @@
+import { freshchat } from '../crm/freshchat.ts';
+import { startContentScript } from '../start.ts';
+
+startContentScript({ name: 'freshchat', adapters: [freshchat] });

@@ -1,0 +1,4 @@
+import { gorgias } from '../crm/gorgias.ts';
+import { startContentScript } from '../start.ts';
+
+startContentScript({ name: 'gorgias', adapters: [gorgias] });
