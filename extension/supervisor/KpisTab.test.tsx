@@ -37,6 +37,11 @@ const routes: Routes = {
     if (groupBy === 'agent') return kpiReport(byAgent, 'agent');
     if (groupBy === 'week')
       return kpiReport([kpiRow('2026-11-23', { firstContactResolution: 0.6 })], 'week');
+    if (groupBy === 'channel')
+      return kpiReport(
+        [kpiRow('chat', { csat: 0.7 }), kpiRow('phone', { csat: 0.9 }), kpiRow(null, {})],
+        'channel',
+      );
     return kpiReport([], groupBy as 'team' | 'segment' | null);
   },
 };
@@ -113,5 +118,29 @@ describe('KPIs tab', () => {
     const weeks = tableByCaption(view.container, 'KPIs by week');
     expect(headers(weeks)).toEqual(['week', ...kpiNames.map((name) => `${name} label`)]);
     expect(weeks.querySelector('tbody tr')!.textContent).toContain('60.0% n=10');
+  });
+
+  it('compares channels (chat beside phone) without a drill-down a channel cannot filter', async () => {
+    const view = await renderWorkspace(routes);
+    cleanup = view.unmount;
+    await until(() => tab(view.container, 'KPIs'));
+    await act(async () => tab(view.container, 'KPIs').click());
+    await until(() => tableByCaption(view.container, /^KPIs by agent/));
+    const across = [...view.container.querySelectorAll('figcaption label')]
+      .find((l) => l.textContent?.startsWith('across'))!
+      .querySelector('select')!;
+    await choose(across, 'channel');
+    const table = await (async () => {
+      let found: HTMLTableElement | undefined;
+      await until(() => {
+        found = tableByCaption(view.container, /^KPIs by channel/) as HTMLTableElement;
+      });
+      return found!;
+    })();
+    const firstCells = [...table.querySelectorAll('tbody tr')].map((row) =>
+      row.querySelector('td, th')!,
+    );
+    expect(firstCells.map((cell) => cell.textContent)).toEqual(['chat', 'phone', 'record page']);
+    expect(table.querySelectorAll('tbody button')).toHaveLength(0);
   });
 });

@@ -112,7 +112,7 @@ function drillFor(groupBy: KpiGrouping, group: string | null): Drill {
 }
 
 export function KpisTab({ client }: { client: SupervisorClient }) {
-  const [compareBy, setCompareBy] = useState<'agent' | 'segment' | 'team'>('agent');
+  const [compareBy, setCompareBy] = useState<'agent' | 'segment' | 'team' | 'channel'>('agent');
   // null until the supervisor picks one; until then Compare follows the data.
   const [pickedKpi, setPickedKpi] = useState<KpiName | null>(null);
   const setDrill = useWorkspaceUi((s) => s.setDrill);
@@ -131,8 +131,13 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
     {
       key: 'group',
       label: compareBy,
-      value: (r) => r.group,
-      onCellClick: (r, target) => setDrill(drillFor(compareBy, r.group), target),
+      // A decision outside any call or chat has no channel: it was made on a record page.
+      value: (r) => (compareBy === 'channel' ? (r.group ?? 'record page') : r.group),
+      // The decisions drill-down filters by agent, team or segment; a channel is no such filter.
+      onCellClick:
+        compareBy === 'channel'
+          ? undefined
+          : (r, target) => setDrill(drillFor(compareBy, r.group), target),
     },
     ...kpiNames.map((name): Column<KpiRow> => ({
       key: name,
@@ -203,6 +208,7 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
                 <option value="agent">agents</option>
                 <option value="segment">segments</option>
                 <option value="team">teams</option>
+                <option value="channel">channels (phone, chat)</option>
               </select>
             </label>
           </figcaption>
@@ -236,7 +242,11 @@ export function KpisTab({ client }: { client: SupervisorClient }) {
       </div>
       {compared.data ? (
         <DataTable
-          caption={`KPIs by ${compareBy} (click a name for the decisions behind it)`}
+          caption={
+            compareBy === 'channel'
+              ? 'KPIs by channel (contacts by their channel, decisions by the call or chat they were made in)'
+              : `KPIs by ${compareBy} (click a name for the decisions behind it)`
+          }
           csvName={`kpis-by-${compareBy}`}
           columns={columns}
           rows={compared.data.rows}
