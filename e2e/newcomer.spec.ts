@@ -208,6 +208,28 @@ test('a newcomer follows npm start to an outcome, undoes a slip, and the supervi
     await expect(banner).toHaveCount(0);
   });
 
+  await test.step('the demo chat console: the panel follows the focused conversation', async () => {
+    await crm.goto(new URL('/demo/chats/1', crm.url()).href);
+    const conversations = crm.getByRole('navigation', { name: 'Open conversations' });
+    const contactName = async () =>
+      (await crm.locator('section.requester [data-field="name"]').innerText()).trim();
+    const heading = panel.getByRole('heading', { level: 1 });
+    const first = await contactName();
+    await expect(heading).toHaveText(first);
+    const links = conversations.getByRole('link');
+    await links.nth(1).click();
+    await expect(crm).toHaveURL(/\/demo\/chats\/2$/);
+    const second = await contactName();
+    await expect(heading).toHaveText(second);
+    await screenshotBeside(ext!.context, crm, panel, 'live-chat.png');
+    await links.nth(0).click();
+    await expect(heading).toHaveText(first);
+    await conversations.getByRole('link', { name: 'Website visitor' }).click();
+    await expect(heading).toHaveText('This conversation shows no email or phone');
+    await crm.goto(printed.customerPageUrl);
+    await expect(heading).toHaveText(customerName);
+  });
+
   const workspace =
     await test.step('the printed supervisor token opens the workspace', async () => {
       await options.bringToFront();

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogueEntry, crmCatalogue, legacyCrmIds, originPattern } from './crm-catalogue.ts';
+import {
+  catalogueEntry,
+  crmCatalogue,
+  isChatConversation,
+  legacyCrmIds,
+  originPattern,
+} from './crm-catalogue.ts';
 
 const manifest = JSON.parse(
   readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'),
@@ -30,5 +36,16 @@ describe('CRM catalogue', () => {
     expect(originPattern('https://rt.example.org:8443/rt/Ticket')).toBe('https://rt.example.org/*');
     expect(originPattern('ftp://rt.example.org')).toBeNull();
     expect(originPattern('not a url')).toBeNull();
+  });
+});
+
+describe('chat conversations', () => {
+  it('are every context on a chat console, and the demo CRM’s chat- contexts', () => {
+    expect(isChatConversation('intercom', '215')).toBe(true);
+    expect(isChatConversation('chatwoot', '1/4217')).toBe(true);
+    expect(isChatConversation('demo', 'chat-2')).toBe(true);
+    expect(isChatConversation('demo', '17')).toBe(false);
+    expect(isChatConversation('zendesk', '4821')).toBe(false);
+    expect(isChatConversation('unknown-crm', 'chat-1')).toBe(false);
   });
 });

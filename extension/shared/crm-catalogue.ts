@@ -24,6 +24,8 @@ export interface BuiltInCrm {
    * conversation (the ref's context), and the panel keeps one decision per conversation.
    */
   readonly chat?: true;
+  /** A CRM with a chat console of its own: contexts with this prefix are its conversations. */
+  readonly chatContextPrefix?: string;
 }
 
 /**
@@ -131,16 +133,26 @@ const catalogue = [
     selfHosted: true,
     chat: true,
   },
-  { id: 'demo', label: 'LoopDesk demo CRM', matchPatterns: [], selfHosted: true },
+  {
+    id: 'demo',
+    label: 'LoopDesk demo CRM',
+    matchPatterns: [],
+    selfHosted: true,
+    chatContextPrefix: 'chat-',
+  },
 ] as const satisfies readonly BuiltInCrm[];
 
 export type BuiltInCrmId = (typeof catalogue)[number]['id'];
 
 export const crmCatalogue: readonly (BuiltInCrm & { readonly id: BuiltInCrmId })[] = catalogue;
 
-/** Whether `crm` (a ref's crm field) is a built-in chat console. */
-export function isChatConsole(crm: string): boolean {
-  return crmCatalogue.some((entry) => entry.id === crm && 'chat' in entry && entry.chat);
+/** Whether a ref's context is a chat conversation: any on a chat console, some on a CRM. */
+export function isChatConversation(crm: string, context: string): boolean {
+  const entry: BuiltInCrm | undefined = crmCatalogue.find((candidate) => candidate.id === crm);
+  if (!entry) return false;
+  return Boolean(
+    entry.chat || (entry.chatContextPrefix && context.startsWith(entry.chatContextPrefix)),
+  );
 }
 
 /** The catalogue entry of a built-in CRM (typed ids: a misspelt id does not compile). */

@@ -2,7 +2,7 @@ import type { CustomerRef } from '../../src/contract/customer-ref.ts';
 import type { InsightsQuery } from '../../src/contract/insights.ts';
 import type { OutcomeRequest } from '../../src/contract/outcome.ts';
 import { sendMessage } from '../messaging/client.ts';
-import { isChatConsole } from '../shared/crm-catalogue.ts';
+import { isChatConversation } from '../shared/crm-catalogue.ts';
 import type {
   BackendCheck,
   CurrentCall,
@@ -54,7 +54,7 @@ export function queryForRef({
   if (phone) query.phone = phone;
   if (context) query.context = context;
   // A chat console's conversation keeps its one decision while the CSR switches away and back.
-  if (context && /^\S+$/.test(context) && isChatConsole(crm)) {
+  if (context && /^\S+$/.test(context) && isChatConversation(crm, context)) {
     query.conversation = `${crm}:${context}`;
   }
   return (query.crm && query.id) || query.email || query.phone ? query : null;

@@ -1,12 +1,23 @@
 import type { CrmAdapter } from './types.ts';
-import { boundedId, makeRef, pathSegment, readPerson, requesterRef } from './read.ts';
+import {
+  boundedId,
+  conversationRef,
+  makeRef,
+  pathSegment,
+  readPerson,
+  requesterRef,
+} from './read.ts';
 
 // The backend's demo CRM, served at /demo/... on whatever origin the backend runs.
 const CUSTOMER_PATH = /^\/demo\/customers\/([^/?#]{1,200})\/?$/;
 const TICKET_PATH = /^\/demo\/tickets\/(\d{1,12})\/?$/;
+// The demo chat console: one conversation focused among several (its context: `chat-<id>`, which
+// the catalogue's `chatContextPrefix` marks as a conversation).
+const CHAT_PATH = /^\/demo\/chats\/(\d{1,6})\/?$/;
 
 const selectors = {
   customerPage: 'main[data-demo-page="customer"][data-customer-id]',
+  chatPage: 'main[data-demo-page="chat"][data-conversation-id]',
   requester: 'section.requester',
   person: {
     name: ['[data-field="name"]'],
@@ -17,16 +28,30 @@ const selectors = {
 
 export const loopdeskDemo: CrmAdapter<'demo'> = {
   id: 'demo',
+  conversationInAddress: true,
   matches: (url) =>
     /^https?:$/.test(url.protocol) &&
-    (CUSTOMER_PATH.test(url.pathname) || TICKET_PATH.test(url.pathname)),
+    [CUSTOMER_PATH, TICKET_PATH, CHAT_PATH].some((path) => path.test(url.pathname)),
   pageKind: (url) =>
     TICKET_PATH.test(url.pathname)
       ? 'ticket'
       : CUSTOMER_PATH.test(url.pathname)
         ? 'customer'
-        : null,
+        : CHAT_PATH.test(url.pathname)
+          ? 'chat'
+          : null,
   detect(url, doc) {
+    const conversationId = CHAT_PATH.exec(url.pathname)?.[1];
+    if (conversationId) {
+      // Read only once the console shows this conversation (it swaps the page after the address).
+      const page = doc.querySelector(selectors.chatPage);
+      if (page?.getAttribute('data-conversation-id') !== conversationId) return null;
+      const contact = page.querySelector(selectors.requester);
+      return conversationRef('demo', 'customer', {
+        ...(contact ? readPerson(contact, selectors.person) : {}),
+        context: `chat-${conversationId}`,
+      });
+    }
     const ticketId = TICKET_PATH.exec(url.pathname)?.[1];
     if (ticketId) {
       const requester = doc.querySelector(selectors.requester);

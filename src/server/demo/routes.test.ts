@@ -29,7 +29,13 @@ describe('demo CRM pages', () => {
     await db?.close();
   });
 
-  const pages = ['/demo', '/demo/customers/CUST-0001', '/demo/customers/NOPE', '/demo/tickets/1'];
+  const pages = [
+    '/demo',
+    '/demo/customers/CUST-0001',
+    '/demo/customers/NOPE',
+    '/demo/tickets/1',
+    '/demo/chats/1',
+  ];
 
   it.each(pages)(
     '%s declares its icon, so the browser never asks for a missing /favicon.ico',
@@ -90,5 +96,21 @@ describe('demo CRM pages', () => {
       payload: { callId: 'x', customerId: 'CUST-0001', state: 'ringing', agent: 'boss' },
     });
     expect(anyone.statusCode).toBe(400);
+  });
+
+  it('keeps three conversations open in the chat console, one of them naming nobody', async () => {
+    const focused = async (n: number) => {
+      const chat = await app.inject({ method: 'GET', url: `/demo/chats/${n}` });
+      expect(chat.statusCode).toBe(200);
+      expect(chat.body).toContain(`<main data-demo-page="chat" data-conversation-id="${n}">`);
+      expect(chat.body.match(/<a data-spa href="\/demo\/chats\/\d"/g)).toHaveLength(3);
+      return chat.body.slice(chat.body.indexOf('<section class="requester">'));
+    };
+    expect(await focused(1)).toContain('<dd data-field="email">ada@example.com</dd>');
+    expect(await focused(2)).toContain('<dd data-field="name">Bo</dd>');
+    const visitor = await focused(3);
+    expect(visitor).toContain('Website visitor');
+    expect(visitor).not.toMatch(/data-field="(email|phone)"/);
+    expect((await app.inject({ method: 'GET', url: '/demo/chats/4' })).statusCode).toBe(404);
   });
 });

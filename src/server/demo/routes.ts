@@ -187,7 +187,8 @@ export function demoRoutes(app: FastifyInstance, db: Db, calls: CallDeps): void 
 <p>${total} customers${total > rows.length ? `, the first ${rows.length} shown` : ''}.
 Tickets: <a href="/demo/tickets/1">ticket 1</a>, <a href="/demo/tickets/2">ticket 2</a>,
 <a href="/demo/tickets/${ambiguousTicket}">a caller on a shared phone</a>,
-<a href="/demo/tickets/${unknownTicket}">a caller we do not know</a>.</p>
+<a href="/demo/tickets/${unknownTicket}">a caller we do not know</a>.
+Chats: <a href="/demo/chats/1">the chat console</a>, three conversations at once.</p>
 ${total ? '' : '<p>No customers yet: start the server with --seed-demo or import some.</p>'}
 <table><thead><tr><th>Id</th><th>Name</th><th>Email</th><th>Phone</th></tr></thead>
 <tbody>${list}</tbody></table>
@@ -221,6 +222,54 @@ ${total ? '' : '<p>No customers yet: start the server with --seed-demo or import
 ${fields(customer)}
 <nav>${link(customer.prev, 'Previous customer')} ${link(customer.next, 'Next customer')}</nav>
 ${customer.phone ? demoPhone : ''}
+</main>`,
+      );
+    },
+  );
+
+  // The demo chat console: several open conversations, one focused; the list switches in place
+  // (the SPA script above), as chat consoles do. Two are demo customers', the third a website
+  // visitor who has given nothing that names them.
+  app.get<{ Params: { conversationId: string } }>(
+    '/demo/chats/:conversationId',
+    { config, schema },
+    async (request, reply) => {
+      const focused = Number(request.params.conversationId);
+      const mainOpen = `<main data-demo-page="chat" data-conversation-id="${escapeHtml(request.params.conversationId)}">`;
+      const [first, second] = [await ticketRequester(db, 3), await ticketRequester(db, 4)];
+      if (!first || !second) {
+        return page(reply, 'Empty CRM', `${mainOpen}<h1>No customers yet</h1></main>`, 404);
+      }
+      const conversations = [
+        { id: 1, person: first, message: 'Hi! My last invoice looks higher than usual, why?' },
+        { id: 2, person: second, message: 'Can I add a second line to my plan?' },
+        {
+          id: 3,
+          person: { name: 'Website visitor', email: null, phone: null },
+          message: 'Hello, do you deliver on Saturdays?',
+        },
+      ];
+      const conversation = conversations.find((c) => c.id === focused);
+      if (!conversation) {
+        return page(reply, 'Unknown chat', `${mainOpen}<h1>No such chat</h1></main>`, 404);
+      }
+      const list = conversations
+        .map(
+          (c) =>
+            `<li><a data-spa href="/demo/chats/${c.id}"${c.id === focused ? ' aria-current="page"' : ''}>${escapeHtml(c.person.name)}</a></li>`,
+        )
+        .join('');
+      return page(
+        reply,
+        `Chat with ${conversation.person.name ?? 'a customer'}`,
+        `${mainOpen}
+<h1>Chats</h1>
+<nav aria-label="Open conversations"><ul>${list}</ul></nav>
+<section aria-label="Conversation"><p>${escapeHtml(conversation.message)}</p></section>
+<section class="requester">
+<h2>Contact</h2>
+${fields(conversation.person)}
+</section>
 </main>`,
       );
     },
