@@ -25,6 +25,7 @@ import {
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
 import { insightsShownMark } from '../extension/shared/timing-marks.ts';
+import { waitForMark } from './lib/panel-marks.ts';
 import { latencySummary, note, printFigure } from './lib/stats.ts';
 
 const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 50);
@@ -79,26 +80,13 @@ async function switchAndTime(
     page.__switchTo(target);
     return page.__benchSwitches.at(-1) ?? 0;
   }, n);
-  const shown = await panel.waitForFunction(
-    ([mark, id, after]) => {
-      const entry = performance
-        .getEntriesByName(mark as string, 'mark')
-        .find(
-          (e) =>
-            (e as PerformanceMark).detail?.customerId === id &&
-            performance.timeOrigin + e.startTime >= (after as number),
-        ) as PerformanceMark | undefined;
-      return entry
-        ? {
-            at: performance.timeOrigin + entry.startTime,
-            decisionId: (entry.detail as { decisionId: string }).decisionId,
-          }
-        : null;
-    },
-    [insightsShownMark, customerId(n), switchedAt] as const,
-    { timeout: 5_000, polling: 5 },
+  const { at, detail } = await waitForMark(
+    panel,
+    insightsShownMark,
+    { customerId: customerId(n) },
+    switchedAt,
   );
-  const { at, decisionId } = (await shown.jsonValue()) as { at: number; decisionId: string };
+  const decisionId = String(detail.decisionId);
   return { ms: at - switchedAt, decisionId };
 }
 

@@ -25,6 +25,7 @@ import {
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
 import { customerPathMarks, insightsShownMark } from '../extension/shared/timing-marks.ts';
+import { waitForMark } from './lib/panel-marks.ts';
 import { latencySummary, median, note, printFigure } from './lib/stats.ts';
 
 const NAVIGATIONS = Number(process.env.BENCH_NAVIGATIONS ?? 50);
@@ -148,21 +149,7 @@ async function navigateAndTime(
   const navigatedAt = await crm.evaluate(
     () => (window as unknown as { __benchNavigations: number[] }).__benchNavigations.at(-1) ?? 0,
   );
-  const shownAt = await panel.waitForFunction(
-    ([mark, id, after]) => {
-      const entry = performance
-        .getEntriesByName(mark as string, 'mark')
-        .find(
-          (e) =>
-            (e as PerformanceMark).detail?.customerId === id &&
-            performance.timeOrigin + e.startTime >= (after as number),
-        );
-      return entry ? performance.timeOrigin + entry.startTime : null;
-    },
-    [insightsShownMark, customerId, navigatedAt] as const,
-    { timeout: 5_000, polling: 5 },
-  );
-  const shown = (await shownAt.jsonValue()) as number;
+  const shown = (await waitForMark(panel, insightsShownMark, { customerId }, navigatedAt)).at;
   // Read after the clock stopped, so the breakdown costs the measured path nothing.
   const stages = await stagesOf(ext, panel, crm.url(), navigatedAt, shown);
   return { ms: shown - navigatedAt, customerId, stages };

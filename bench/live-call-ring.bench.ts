@@ -28,6 +28,7 @@ import {
   type LoadedExtension,
 } from '../e2e/support/extension.ts';
 import { callShownMark } from '../extension/shared/timing-marks.ts';
+import { waitForMark } from './lib/panel-marks.ts';
 import { latencySummary, note, printFigure } from './lib/stats.ts';
 
 const RINGS = Number(process.env.BENCH_RINGS ?? 40);
@@ -48,22 +49,8 @@ window.__ring = (type, call) => {
 
 /** Epoch time of the panel's first call-shown mark for this call ringing, after `after`. */
 async function shownAt(panel: Page, key: string, after: number): Promise<number> {
-  const handle = await panel.waitForFunction(
-    ([mark, callKey, since]) => {
-      const entry = performance.getEntriesByName(mark as string, 'mark').find((e) => {
-        const detail = (e as PerformanceMark).detail as { key: string; phase: string } | null;
-        return (
-          detail?.key === callKey &&
-          detail.phase === 'ringing' &&
-          performance.timeOrigin + e.startTime >= (since as number)
-        );
-      });
-      return entry ? performance.timeOrigin + entry.startTime : null;
-    },
-    [callShownMark, key, after] as const,
-    { timeout: 10_000, polling: 5 },
-  );
-  return (await handle.jsonValue()) as number;
+  const shown = await waitForMark(panel, callShownMark, { key, phase: 'ringing' }, after, 10_000);
+  return shown.at;
 }
 
 interface Caller {

@@ -92,77 +92,87 @@ export function CrmSettings({ backendUrl }: { backendUrl?: string | null } = {})
     setMessage(`${crm.label} ${enable ? 'enabled' : 'disabled'}.`);
   }
 
+  const loaded = config;
+  function renderCrm(crm: BuiltInCrm) {
+    const enabled = loaded.enabledCrms.includes(crm.id);
+    return (
+      <fieldset key={crm.id}>
+        <legend>{crm.label}</legend>
+        {crm.selfHosted ? (
+          <label>
+            Address of your {crm.label}
+            <input
+              type="url"
+              name={`origin-${crm.id}`}
+              value={originOf(crm)}
+              disabled={enabled}
+              placeholder={
+                crm.id === 'demo' ? 'http://localhost:8787' : 'https://helpdesk.example.org'
+              }
+              onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
+            />
+          </label>
+        ) : (
+          <p>{crm.matchPatterns.join(', ')}</p>
+        )}
+        {crm.id === 'demo' ? (
+          <p>
+            The backend serves the demo CRM at /demo, so its address is filled in from the backend's
+            address above.
+          </p>
+        ) : null}
+        {crm.customDomain ? (
+          <label>
+            Your own domain for {crm.label} (optional)
+            <input
+              type="url"
+              name={`origin-${crm.id}`}
+              value={origins[crm.id] ?? ''}
+              disabled={enabled}
+              placeholder="https://support.example.com"
+              onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
+            />
+          </label>
+        ) : null}
+        <button type="button" aria-pressed={enabled} onClick={() => void toggle(crm, !enabled)}>
+          {enabled ? `Disable ${crm.label}` : `Enable ${crm.label}`}
+        </button>
+        {enabled ? (
+          <button
+            type="button"
+            onClick={() =>
+              void tryOnTab(crm, loaded)
+                .catch((error: Error) => [error.message])
+                .then((lines) => setTryResults((all) => ({ ...all, [crm.id]: lines })))
+            }
+          >
+            Try on this tab
+          </button>
+        ) : null}
+        {tryResults[crm.id] ? (
+          <ul aria-label={`${crm.label} detection`}>
+            {tryResults[crm.id]?.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        ) : null}
+      </fieldset>
+    );
+  }
+
   return (
     <section aria-labelledby="crms-heading">
       <h2 id="crms-heading">CRMs</h2>
       <p>LoopDesk reads only the CRMs you enable here; Chrome asks you to allow each one.</p>
-      {crmCatalogue.map((crm) => {
-        const enabled = config.enabledCrms.includes(crm.id);
-        return (
-          <fieldset key={crm.id}>
-            <legend>{crm.label}</legend>
-            {crm.selfHosted ? (
-              <label>
-                Address of your {crm.label}
-                <input
-                  type="url"
-                  name={`origin-${crm.id}`}
-                  value={originOf(crm)}
-                  disabled={enabled}
-                  placeholder={
-                    crm.id === 'demo' ? 'http://localhost:8787' : 'https://helpdesk.example.org'
-                  }
-                  onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
-                />
-              </label>
-            ) : (
-              <p>{crm.matchPatterns.join(', ')}</p>
-            )}
-            {crm.id === 'demo' ? (
-              <p>
-                The backend serves the demo CRM at /demo, so its address is filled in from the
-                backend's address above.
-              </p>
-            ) : null}
-            {crm.customDomain ? (
-              <label>
-                Your own domain for {crm.label} (optional)
-                <input
-                  type="url"
-                  name={`origin-${crm.id}`}
-                  value={origins[crm.id] ?? ''}
-                  disabled={enabled}
-                  placeholder="https://support.example.com"
-                  onChange={(e) => setOrigins({ ...origins, [crm.id]: e.target.value })}
-                />
-              </label>
-            ) : null}
-            <button type="button" aria-pressed={enabled} onClick={() => void toggle(crm, !enabled)}>
-              {enabled ? `Disable ${crm.label}` : `Enable ${crm.label}`}
-            </button>
-            {enabled ? (
-              <button
-                type="button"
-                onClick={() =>
-                  void tryOnTab(crm, config)
-                    .catch((error: Error) => [error.message])
-                    .then((lines) => setTryResults((all) => ({ ...all, [crm.id]: lines })))
-                }
-              >
-                Try on this tab
-              </button>
-            ) : null}
-            {tryResults[crm.id] ? (
-              <ul aria-label={`${crm.label} detection`}>
-                {tryResults[crm.id]?.map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
-            ) : null}
-          </fieldset>
-        );
-      })}
+      {crmCatalogue.filter((crm) => !isChat(crm)).map(renderCrm)}
+      <h3>Chat consoles</h3>
+      <p>Where CSRs hold several conversations at once: the panel follows the open one.</p>
+      {crmCatalogue.filter(isChat).map(renderCrm)}
       {message ? <p role="status">{message}</p> : null}
     </section>
   );
+}
+
+function isChat(crm: BuiltInCrm): boolean {
+  return crm.chat === true;
 }

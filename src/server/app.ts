@@ -107,7 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     heartbeatMs: options.eventHeartbeatMs ?? 15_000,
   };
   callRoutes(app, callDeps);
-  webhookRoutes(app, { calls: callDeps, config });
+  webhookRoutes(app, { calls: callDeps, config, db });
   if (config.demoCrm) demoRoutes(app, db, callDeps);
 
   await app.ready();

@@ -46,6 +46,10 @@ export interface ServerConfig {
   dialpadWebhookSecret: string | null;
   /** The API key of the EventBridge connection to LoopDesk (LOOPDESK_CONNECT_API_KEY). */
   connectApiKey: string | null;
+  /** The Intercom app's client secret, which signs its webhooks (LOOPDESK_INTERCOM_CLIENT_SECRET). */
+  intercomClientSecret: string | null;
+  /** The secret of a Chatwoot account webhook (LOOPDESK_CHATWOOT_WEBHOOK_SECRET). */
+  chatwootWebhookSecret: string | null;
 }
 
 export const defaultPgPoolSize = 10;
@@ -141,5 +145,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       minWebhookSecretLength,
     ),
     connectApiKey: secretFrom(env, 'LOOPDESK_CONNECT_API_KEY', minWebhookSecretLength),
+    intercomClientSecret: secretFrom(env, 'LOOPDESK_INTERCOM_CLIENT_SECRET'),
+    chatwootWebhookSecret: secretFrom(env, 'LOOPDESK_CHATWOOT_WEBHOOK_SECRET'),
   };
 }

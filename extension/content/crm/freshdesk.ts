@@ -12,6 +12,7 @@ import {
   jsonText,
   makeRef,
   requesterRef,
+  sameOriginPath,
 } from './read.ts';
 
 // Freshdesk's agent portal, on <account>.freshdesk.com or on the account's own domain (a CNAME
@@ -111,13 +112,3 @@ export const freshdesk: CrmAdapter<'freshdesk'> = {
     });
   },
 };
-
-/** The path of a link on the page's own origin; empty for other origins or no URL at all. */
-function sameOriginPath(href: string, page: URL): string {
-  try {
-    const target = new URL(href, page.origin);
-    return target.origin === page.origin ? target.pathname : '';
-  } catch {
-    return '';
-  }
-}

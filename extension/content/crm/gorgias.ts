@@ -9,6 +9,7 @@ import {
   jsonNumericId,
   jsonText,
   requesterRef,
+  sameOriginPath,
 } from './read.ts';
 
 // Gorgias's agent app on <account>.gorgias.com.
@@ -97,14 +98,3 @@ export const gorgias: CrmAdapter<'gorgias'> = {
     return conversationRef('gorgias', 'customer', { ...pageCustomer(doc, url), context: ticketId });
   },
 };
-
-/** The path of a link on the page's own origin; empty for other origins or no URL at all. */
-function sameOriginPath(href: string | null, page: URL): string {
-  if (!href) return '';
-  try {
-    const target = new URL(href, page.origin);
-    return target.origin === page.origin ? target.pathname : '';
-  } catch {
-    return '';
-  }
-}

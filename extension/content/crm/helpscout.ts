@@ -1,5 +1,12 @@
 import type { CrmAdapter } from './types.ts';
-import { boundedEmail, boundedId, boundedName, cleanText, conversationRef } from './read.ts';
+import {
+  boundedEmail,
+  boundedId,
+  boundedName,
+  cleanText,
+  conversationRef,
+  sameOriginPath,
+} from './read.ts';
 
 // Help Scout's agent web app on secure.helpscout.net (no API the page's session can use: the
 // Mailbox API 2.0 is on api.helpscout.net with OAuth2, developer.helpscout.com/mailbox-api; no
@@ -64,14 +71,3 @@ export const helpScout: CrmAdapter<'helpscout'> = {
     });
   },
 };
-
-/** The path of a link on the page's own origin; empty for other origins or no URL at all. */
-function sameOriginPath(href: string | null, page: URL): string {
-  if (!href) return '';
-  try {
-    const target = new URL(href, page.origin);
-    return target.origin === page.origin ? target.pathname : '';
-  } catch {
-    return '';
-  }
-}

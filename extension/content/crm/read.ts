@@ -122,6 +122,17 @@ export function namesCustomer(ref: CustomerRef | null | undefined): boolean {
   return Boolean(ref && (ref.id || ref.email || ref.phone));
 }
 
+/** The path of a link on the page's own origin; empty for other origins or no URL at all. */
+export function sameOriginPath(href: string | null, page: URL): string {
+  if (!href) return '';
+  try {
+    const target = new URL(href, page.origin);
+    return target.origin === page.origin ? target.pathname : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Decodes a URL path segment, or undefined if it is malformed. */
 export function pathSegment(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -109,6 +109,16 @@ const undocumented: Undocumented[] = [
   },
   {
     method: 'GET',
+    path: '/demo/chats/{conversationId}',
+    parameters: [
+      { name: 'conversationId', in: 'path', required: true, schema: { type: 'string' } },
+    ],
+    pages: true,
+  },
+  // Intercom checks a webhook URL with a HEAD before saving it.
+  { method: 'HEAD', path: '/v1/webhooks/intercom', parameters: [] },
+  {
+    method: 'GET',
     path: '/docs/static/{file}',
     routeUrl: '/docs/static/*',
     parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],

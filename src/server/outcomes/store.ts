@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OutcomeRequest } from '../../contract/index.ts';
 import { audit } from '../audit/store.ts';
+import { contactOfDecision } from '../conversations/store.ts';
 import { UNSEGMENTED } from '../../nba/index.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { ConflictError, NotFoundError, RejectedInputError } from '../errors.ts';
@@ -27,36 +28,6 @@ async function countForLearning(
        accepted = nba_tallies.accepted + excluded.accepted,
        declined = nba_tallies.declined + excluded.declined`,
     [segment ?? UNSEGMENTED, request.treatmentId, accepted, 1 - accepted],
-  );
-}
-
-/**
- * A chat conversation becomes a contact (channel chat) when its CSR records an outcome of its
- * decision: it started when the panel first showed it (the conversation's first decision) and
- * belongs to that CSR. One contact per conversation, however many outcomes follow.
- */
-async function contactOfConversation(
-  tx: Queryable,
-  decisionId: string,
-  agent: string,
-): Promise<void> {
-  const { rows } = await tx.query<{ interaction_key: string; customer_id: string }>(
-    `SELECT interaction_key, customer_id::text FROM interaction_decisions
-     WHERE decision_id = $1 AND interaction_key LIKE 'chat:%'`,
-    [decisionId],
-  );
-  const conversation = rows[0];
-  if (!conversation) return;
-  // The agents row only gives the contact an agent, as POST /v1/contacts does.
-  await tx.query('INSERT INTO agents (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [agent]);
-  await tx.query(
-    `INSERT INTO contacts (contact_id, customer_id, channel, started_at, agent_id, created_by)
-     SELECT $1, $2::bigint, 'chat',
-       (SELECT min(created_at) FROM interaction_decisions WHERE interaction_key = $1),
-       a.id, $3
-     FROM agents a WHERE a.name = $3
-     ON CONFLICT (contact_id) DO NOTHING`,
-    [conversation.interaction_key, conversation.customer_id, agent],
   );
 }
 
@@ -190,7 +161,7 @@ export async function recordOutcome(
       return replay((await findExisting())!);
     }
     await countForLearning(tx, request, decision.segment);
-    await contactOfConversation(tx, request.decisionId, agent);
+    await contactOfDecision(tx, request.decisionId);
     await audit(tx, {
       actor: agent,
       action: 'outcome.create',

@@ -21,7 +21,7 @@ export function unauthorized(detail: string): HttpProblem {
 }
 
 /** A 400 in the shape the API's schema errors have: `path: message` per problem. */
-function invalidPayload(issues: { path: string; message: string }[]): HttpProblem {
+export function invalidPayload(issues: { path: string; message: string }[]): HttpProblem {
   return new HttpProblem(
     400,
     'Invalid request',
