@@ -78,6 +78,21 @@ test.beforeAll(async ({ backend: shared, extensionDist }) => {
   // Intercom's /ember answers: the two saved ones; the third conversation's is refused.
   await ext.context.route('https://app.intercom.com/ember/inbox/conversations/**', (route) => {
     const id = new URL(route.request().url()).pathname.split('/').at(-1);
+    if (id === unknownIntercomConversation) {
+      const known = JSON.parse(apiAnswer('intercom.conversation-api.json')) as {
+        user_summary: Record<string, string>;
+      };
+      const body = JSON.stringify({
+        ...known,
+        id: Number(unknownIntercomConversation),
+        user_summary: {
+          ...known.user_summary,
+          id: 'ffffffffffffffffffffffff',
+          email: unknownEmail,
+        },
+      });
+      return route.fulfill({ status: 200, contentType: 'application/json', body });
+    }
     const answer = {
       '215470000000123': 'intercom.conversation-api.json',
       '215470000000124': 'intercom.second-conversation-api.json',
@@ -107,8 +122,11 @@ function expectedHeading(fixture: CrmFixture): string {
  * The CSR clicks another conversation in the console: the address changes first (pushState, as
  * single-page consoles do), then the console renders that conversation in place.
  */
-async function switchConversation(crm: Page, to: CrmFixture): Promise<void> {
-  const html = readFileSync(join(chatDir(to), to.fixture), 'utf8');
+async function switchConversation(
+  crm: Page,
+  to: CrmFixture,
+  html = readFileSync(join(chatDir(to), to.fixture), 'utf8'),
+): Promise<void> {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? '';
   const title = /<title>([^<]*)<\/title>/i.exec(html)?.[1] ?? '';
   await crm.evaluate(
@@ -121,7 +139,39 @@ async function switchConversation(crm: Page, to: CrmFixture): Promise<void> {
   );
 }
 
-test('each chat console follows the focused conversation, and says when one names nobody', async () => {
+/** What no seeded customer has: an email, a record id, a conversation Intercom names nobody in. */
+const unknownEmail = 'nobody.known@example.net';
+const unknownIntercomConversation = '215470000000126';
+
+/**
+ * The first conversation of a console, but of a customer LoopDesk does not know: its page with
+ * the customer's email and record id swapped for unknown ones (Kustomer: the customer id in the
+ * address; Intercom: another conversation, whose /ember answer names an unknown user). Null for
+ * the consoles whose conversations never name a customer.
+ */
+function unknownVariant(first: CrmFixture): { fixture: CrmFixture; html: string } | null {
+  const ref = first.expectedRef;
+  if (!ref || !namesCustomer(ref)) {
+    if (!first.fixture.startsWith('intercom.')) return null;
+    const url = first.url.replace(/\d+$/, unknownIntercomConversation);
+    return {
+      fixture: { ...first, url },
+      html: readFileSync(join(chatDir(first), first.fixture), 'utf8'),
+    };
+  }
+  let html = readFileSync(join(chatDir(first), first.fixture), 'utf8');
+  let url = first.url;
+  if (ref.email) html = html.split(ref.email).join(unknownEmail);
+  if (ref.id) {
+    const otherId = ref.id.replace(/[0-9a-f]$/, (last) => (last === '9' ? '8' : '9'));
+    html = html.split(ref.id).join(otherId);
+    url = url.split(ref.id).join(otherId);
+  }
+  if (ref.phone) html = html.split(ref.phone).join('+1 415 555 0199');
+  return { fixture: { ...first, url }, html };
+}
+
+test('each chat console follows the focused conversation, says when one names nobody, and when its customer is unknown', async () => {
   test.setTimeout(180_000);
   const crm = await ext.context.newPage();
   let panel: Page | undefined;
@@ -145,6 +195,11 @@ test('each chat console follows the focused conversation, and says when one name
         await expect(panel.getByTestId('no-identifier')).toContainText(
           `conversation ${third.expectedRef?.context}`,
         );
+      }
+      const unknown = unknownVariant(first!);
+      if (unknown) {
+        await switchConversation(crm, unknown.fixture, unknown.html);
+        await expect(heading).toHaveText('Unknown customer');
       }
     });
   }

@@ -62,7 +62,8 @@ export function chatwootWebhook(app: FastifyInstance, db: Db, secret: string | n
           }),
           response: chatCloseResponses,
         },
-        onRequest: async () => {
+        // After the request-wide text checks (a NUL in `account` is a 400 on every route).
+        preValidation: async () => {
           if (!secret) throw notConfigured('Chatwoot', 'LOOPDESK_CHATWOOT_WEBHOOK_SECRET');
         },
       },
